@@ -1,0 +1,5 @@
+"""polytile's passes. Importing this package registers every pass: one line per
+pass module below (the registry), each module holding one pass.
+"""
+from . import tg_canonicalize  # noqa: F401  tg-canonicalize
+from . import tg_dce  # noqa: F401  tg-dce

@@ -1,0 +1,1 @@
+"""Lowerings between levels, one module per `convert-<src>-to-<dst>` pass."""

@@ -1,0 +1,40 @@
+"""Small helpers shared by walk-based passes."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from mlir import ir
+
+
+def ops_in(root: ir.Operation, prefix: str = "") -> list[ir.Operation]:
+    """All ops under ``root`` (pre-order, root excluded) whose name starts with ``prefix``."""
+    found: list[ir.Operation] = []
+
+    def visit(op: ir.Operation) -> ir.WalkResult:
+        if op != root and op.name.startswith(prefix):
+            found.append(op)
+        return ir.WalkResult.ADVANCE
+
+    root.walk(visit, ir.WalkOrder.PRE_ORDER)
+    return found
+
+
+def has_uses(op: ir.Operation) -> bool:
+    return any(not _no_uses(r) for r in op.results)
+
+
+def _no_uses(value: ir.Value) -> bool:
+    return next(iter(value.uses), None) is None
+
+
+def replace_op(op: ir.Operation, values) -> None:
+    """Replace every result of ``op`` by ``values`` and erase it."""
+    for result, value in zip(op.results, values):
+        result.replace_all_uses_with(value)
+    op.erase()
+
+
+def blocks_under(root: ir.Operation) -> Iterator[ir.Block]:
+    for region in root.regions:
+        for block in region.blocks:
+            yield block

@@ -1,0 +1,1 @@
+"""Command-line entry points (thin: the logic lives in the polytile package)."""
