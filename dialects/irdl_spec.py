@@ -153,6 +153,7 @@ def register_opviews(spec: DialectSpec, namespace: dict) -> dict[str, type]:
     for op in spec.ops.values():
         members: dict = {
             "OPERATION_NAME": op.full_name,
+            "__module__": namespace.get("__name__", __name__),
             "_ODS_REGIONS": (0, True),
             "__doc__": f"OpView for `{op.full_name}` (defined in {spec.name}.irdl.mlir).",
         }

@@ -189,18 +189,21 @@ def _op_info(name: str, operand_types: Sequence[Optional[ir.Type]], attributes: 
     return OpInfo(name, types, values)
 
 
-def infer_result_types(name: str, operand_types: Sequence[Optional[ir.Type]],
-                       attributes: dict) -> list[ir.Type]:
-    """Result types of ``tg.<name>`` for these operands/attributes; raises TypeRuleError."""
-    return _TYPE_RULES[name](_op_info(name, operand_types, attributes))
-
-
-def _operand_types(spec: irdl_spec.OpSpec, op: ir.Operation) -> list[Optional[ir.Type]]:
-    """Operand types aligned with the spec (None for a missing optional operand)."""
-    types = [v.type for v in op.operands]
-    if len(spec.operands) == len(types) or any(v.variadicity == "variadic" for v in spec.operands):
+def _aligned(spec: irdl_spec.OpSpec, types: Sequence[Optional[ir.Type]]) -> list[Optional[ir.Type]]:
+    """``types`` padded with None up to the spec's operand count, so that a
+    trailing absent optional operand reads as None (tg has no variadic operands)."""
+    types = list(types)
+    if any(v.variadicity == "variadic" for v in spec.operands):
         return types
     return types + [None] * (len(spec.operands) - len(types))
+
+
+def infer_result_types(name: str, operand_types: Sequence[Optional[ir.Type]],
+                       attributes: dict) -> list[ir.Type]:
+    """Result types of ``tg.<name>`` for these operands/attributes; raises TypeRuleError.
+    Trailing absent optional operands may be given as None or left out."""
+    types = _aligned(SPEC.ops[name], operand_types)
+    return _TYPE_RULES[name](_op_info(name, types, attributes))
 
 
 def verify_op(op: ir.Operation) -> Optional[str]:
@@ -217,7 +220,7 @@ def verify_op(op: ir.Operation) -> Optional[str]:
             if kind == "#builtin.dense_array" and attr_name in attrs \
                     and not _isa(attrs[attr_name], ir.DenseI64ArrayAttr):
                 return f"'{op.name}' op attribute '{attr_name}' must be array<i64: ...>"
-        inferred = infer_result_types(name, _operand_types(spec, op), attrs)
+        inferred = infer_result_types(name, [v.type for v in op.operands], attrs)
     except TypeRuleError as e:
         return f"'{op.name}' op {e}"
     declared = [r.type for r in op.results]
@@ -241,12 +244,26 @@ def build(name: str, operands: Sequence[Optional[ir.Value]], attributes: Optiona
           ip: Optional[ir.InsertionPoint] = None) -> ir.Operation:
     """Create ``tg.<name>``; Python attribute values are converted by their IRDL kind,
     result types are inferred by the op's type rule unless given. ``None`` operands
-    stand for absent optional operands."""
+    (or trailing operands left out) stand for absent optional operands.
+
+    Raises TypeError for a wrong operand count, a missing required operand, or an
+    unknown or missing attribute, and TypeRuleError when the type rule rejects the
+    operands or attributes."""
     spec = SPEC.ops[name]
+    operands = list(operands)
+    if len(operands) > len(spec.operands):
+        raise TypeError(f"tg.{name} takes at most {len(spec.operands)} operands, got {len(operands)}")
+    operands = _aligned(spec, operands)
+    for value, value_spec in zip(operands, spec.operands):
+        if value is None and value_spec.variadicity == "single":
+            raise TypeError(f"tg.{name} requires operand '{value_spec.name}'")
     attributes = dict(attributes or {})
     unknown = set(attributes) - set(spec.attributes)
     if unknown:
         raise TypeError(f"tg.{name} has no attribute(s) {sorted(unknown)}")
+    missing = set(spec.attributes) - set(attributes)
+    if missing:
+        raise TypeError(f"tg.{name} requires attribute(s) {sorted(missing)}")
     attrs = {k: to_attribute(spec.attributes[k], v) for k, v in attributes.items()}
     if result_types is None:
         result_types = infer_result_types(name, [o.type if o is not None else None for o in operands], attrs)

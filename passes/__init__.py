@@ -3,3 +3,5 @@ pass module below (the registry), each module holding one pass.
 """
 from . import tg_canonicalize  # noqa: F401  tg-canonicalize
 from . import tg_dce  # noqa: F401  tg-dce
+from . import func_add_memref_entry  # noqa: F401  func-add-memref-entry
+from .conversion import tg_to_linalg  # noqa: F401  convert-tg-to-linalg

@@ -9,10 +9,10 @@ from polytile.dialects.tg import DYNAMIC, OpInfo
 def broadcast_shapes(info: OpInfo, a: Sequence[int], b: Sequence[int]) -> list[int]:
     """Multidirectional (numpy) broadcasting of two shapes; dynamic dims are wildcards."""
     rank = max(len(a), len(b))
-    a = [1] * (rank - len(a)) + list(a)
-    b = [1] * (rank - len(b)) + list(b)
+    padded_a = [1] * (rank - len(a)) + list(a)
+    padded_b = [1] * (rank - len(b)) + list(b)
     out = []
-    for i, (x, y) in enumerate(zip(a, b)):
+    for i, (x, y) in enumerate(zip(padded_a, padded_b)):
         if x == 1:
             out.append(y)
         elif y == 1:
@@ -22,13 +22,18 @@ def broadcast_shapes(info: OpInfo, a: Sequence[int], b: Sequence[int]) -> list[i
         elif y == DYNAMIC or x == y:
             out.append(x)
         else:
+            # `i` indexes the (right-aligned) broadcast result.
             info.fail(f"operands are not broadcast-compatible: dim {i} is {x} vs {y} "
                       f"(shapes {fmt_shape(a)} and {fmt_shape(b)})")
     return out
 
 
+def fmt_dim(dim: int) -> str:
+    return "?" if dim == DYNAMIC else str(dim)
+
+
 def fmt_shape(shape: Sequence[int]) -> str:
-    return "x".join("?" if d == DYNAMIC else str(d) for d in shape) or "scalar"
+    return "x".join(fmt_dim(d) for d in shape) or "scalar"
 
 
 def dims_compatible(x: int, y: int) -> bool:

@@ -5,7 +5,7 @@ from mlir import ir
 
 from polytile.dialects.tg import DYNAMIC, FLOAT_TYPES, NUMERIC_TYPES, OpInfo, tensor, type_rule
 from polytile.dialects.tg_rules.common import (broadcast_shapes, check_window_attrs, dims_compatible,
-                                              fmt_shape, window_output)
+                                              fmt_dim, fmt_shape, window_output)
 
 
 @type_rule("conv")
@@ -23,15 +23,15 @@ def _conv(info: OpInfo) -> list[ir.Type]:
     if group < 1:
         info.fail("group must be positive")
     kernel, strides, dilations, pads = check_window_attrs(info, spatial)
-    if list(w[2:]) != kernel and DYNAMIC not in w[2:]:
-        info.fail(f"kernel_shape {kernel} does not match the weight's spatial dims {list(w[2:])}")
+    if not all(dims_compatible(k, d) for k, d in zip(kernel, w[2:])):
+        info.fail(f"kernel_shape {kernel} does not match the weight's spatial dims {fmt_shape(w[2:])}")
     if w[0] != DYNAMIC and w[0] % group != 0:
         info.fail(f"output channels ({w[0]}) must be divisible by group ({group})")
     if x[1] != DYNAMIC and w[1] != DYNAMIC and x[1] != w[1] * group:
         info.fail(f"input channels ({x[1]}) must equal weight channels ({w[1]}) x group ({group})")
     b = info.operands[2] if len(info.operands) > 2 else None
     if b is not None and (b.rank != 1 or not dims_compatible(b.shape[0], w[0])):
-        info.fail(f"bias must be 1-d of size {w[0]}, got {fmt_shape(b.shape)}")
+        info.fail(f"bias must be 1-d of size {fmt_dim(w[0])}, got {fmt_shape(b.shape)}")
     out = [x[0], w[0]]
     for i in range(spatial):
         size = window_output(x[2 + i], kernel[i], strides[i], dilations[i], pads[i], pads[spatial + i])
@@ -128,5 +128,6 @@ def _batch_normalization(info: OpInfo) -> list[ir.Type]:
         p = info.operand(i)
         info.element_type(i, FLOAT_TYPES)
         if p.rank != 1 or not dims_compatible(p.shape[0], channels):
-            info.fail(f"{name} must be 1-d of size {channels} (the channel dim), got {fmt_shape(p.shape)}")
+            info.fail(f"{name} must be 1-d of size {fmt_dim(channels)} (the channel dim), "
+                      f"got {fmt_shape(p.shape)}")
     return [x]

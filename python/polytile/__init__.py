@@ -12,14 +12,16 @@ Public API (more arrives with the importer and runtime):
 __version__ = "0.1.0"
 
 from polytile.api import parse, verify  # noqa: E402
+from polytile.compiler import CompiledModel, InputError, compile  # noqa: E402
 from polytile.context import create_context  # noqa: E402
+from polytile.importers.onnx import OnnxImportError  # noqa: E402
 from polytile.diagnostics import (Diagnostic, ParseError, PassFailure,  # noqa: E402
                                   PassPipelineError, PolytileError, VerificationError)
 from polytile.pass_registry import PassError, register_pass  # noqa: E402
 from polytile.pipeline import Pipeline, RunOptions  # noqa: E402
 
 __all__ = [
-    "Diagnostic", "ParseError", "PassError", "PassFailure", "PassPipelineError", "Pipeline",
+    "CompiledModel", "Diagnostic", "InputError", "OnnxImportError", "compile", "ParseError", "PassError", "PassFailure", "PassPipelineError", "Pipeline",
     "PolytileError", "RunOptions", "VerificationError", "create_context", "parse",
     "register_pass", "verify",
 ]

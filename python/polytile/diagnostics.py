@@ -83,8 +83,12 @@ class Diagnostic:
     def format(self, sources: Optional["SourceMap"] = None) -> str:
         """``file:line:col: error: message`` plus the source line and a caret, as mlir-opt prints."""
         lines = [_format_one(self.severity, self.loc, self.message, sources)]
+        previous = self.loc
         for note in self.notes:
-            lines.append(_format_one("note", note.loc, note.message, sources))
+            # As mlir-opt: a note repeats the source line only at a new location.
+            lines.append(_format_one("note", note.loc, note.message,
+                                     sources if note.loc != previous else None))
+            previous = note.loc
         return "\n".join(lines)
 
     def __str__(self) -> str:

@@ -10,8 +10,10 @@ in a message and exit code 1, never a traceback.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import io
+import os
 import sys
 from typing import Optional, TextIO
 
@@ -22,7 +24,7 @@ from polytile.context import create_context
 from polytile.diagnostics import (Diagnostic, DiagnosticCollector, PolytileError,
                                   SourceMap)
 from polytile.pipeline import PassElement, Pipeline, RunOptions, upstream_anchor
-from polytile.source import SPLIT_MARKER, fix_line_one_columns, parse_module, split_buffer
+from polytile.source import SPLIT_MARKER, SourceError, parse_module, split_buffer
 from polytile.verifier import verify_semantics
 
 TOOL = "polytile-opt"
@@ -194,9 +196,8 @@ def process_buffer(text: str, name: str, first_line: int, pipeline: Pipeline,
     with DiagnosticCollector(context) as collector:
         try:
             module = parse_module(text, name, first_line, context)
-        except ir.MLIRError as e:
-            collector.absorb(e)
-            return BufferResult(None, fix_line_one_columns(collector.take(), name, first_line))
+        except SourceError as e:
+            return BufferResult(None, collector.take() + e.diagnostics)
         ok = verify_semantics(module)
         if ok:
             try:
@@ -204,7 +205,7 @@ def process_buffer(text: str, name: str, first_line: int, pipeline: Pipeline,
             except PolytileError as e:
                 collector.diagnostics.extend(e.diagnostics)
                 ok = False
-        diags = fix_line_one_columns(collector.take(), name, first_line)
+        diags = collector.take()
         if not ok:
             return BufferResult(None, diags)
         out = io.StringIO()
@@ -252,12 +253,18 @@ def run(argv: list[str], stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
     name = "<stdin>" if opts.input == "-" else opts.input
     try:
         if opts.input == "-":
-            text = stdin.read()
+            # Bytes decoded strictly: a text stdin would smuggle bad bytes in
+            # as surrogates, which MLIR's parser cannot take.
+            text = stdin.buffer.read().decode("utf-8") if hasattr(stdin, "buffer") else stdin.read()
         else:
             with open(opts.input, encoding="utf-8") as f:
                 text = f.read()
     except OSError as e:
         stderr.write(f"{TOOL}: could not open input file '{opts.input}': {e.strerror}\n")
+        return 1
+    except UnicodeDecodeError as e:
+        stderr.write(f"{TOOL}: could not read input file '{opts.input}': "
+                     f"invalid UTF-8 at byte {e.start}\n")
         return 1
     sources = SourceMap()
     sources.add(name, text)
@@ -279,6 +286,12 @@ def run(argv: list[str], stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
         # mlir-opt leaves a blank line after each printed module.
         outputs.append(result.output + "\n" if result.output is not None else "")
 
+    if failed and opts.output != "-":
+        # As mlir-opt: a failed run leaves no output file (a stale one is removed).
+        if os.path.isfile(opts.output):
+            with contextlib.suppress(OSError):
+                os.remove(opts.output)
+        return 1
     try:
         out = stdout if opts.output == "-" else open(opts.output, "w", encoding="utf-8")
     except OSError as e:
@@ -308,3 +321,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         return 130
     except BrokenPipeError:
         return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

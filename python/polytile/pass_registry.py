@@ -228,8 +228,9 @@ def make_callable(info: PassInfo, options, nest_path: tuple[str, ...],
     def run(root, pass_) -> None:
         root = root.operation if hasattr(root, "operation") else root
         try:
-            for target in _targets(root, nest_path):
-                info.run(target, options)
+            with root.context, root.location:
+                for target in _targets(root, nest_path):
+                    info.run(target, options)
             if verify_each and not verifier.verify_semantics(root):
                 pass_.signal_pass_failure()
         except PassError as e:

@@ -13,8 +13,12 @@ valid tg op stays valid through them.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import os
 import re
+import sys
+import tempfile
 import time
 from typing import Optional, Union
 
@@ -184,30 +188,59 @@ def _serialize(leaves: list[_Leaf]) -> str:
 _RESTRICTED = re.compile(r"restricted to '([^']+)'")
 
 
-def _add_upstream(pm: passmanager.PassManager, text: str) -> None:
+@contextlib.contextmanager
+def _native_stderr(captured: list[str]):
+    """Capture what C++ code writes straight to file descriptor 2 meanwhile:
+    LLVM's option parser reports a bad option value there (``for the --tile-size
+    option: 'x' value invalid for uint argument!``), not in the ValueError."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as tmp:
+        os.dup2(tmp.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            tmp.seek(0)
+            captured.append(tmp.read().decode(errors="replace"))
+
+
+def _try_add(pm: passmanager.PassManager, text: str) -> Optional[str]:
+    """``pm.add(text)``; the error message (one line per reason) if it fails."""
+    captured: list[str] = []
     try:
-        pm.add(text)
+        with _native_stderr(captured):
+            pm.add(text)
+        return None
     except ValueError as e:
-        message = str(e).strip()
-        message = message.replace("MLIR Textual PassPipeline Parser:1:1: error: ", "")
-        raise PassPipelineError(f"invalid pass pipeline '{text}': {message}") from None
+        message = "".join(captured) + str(e)
+    lines = []
+    for line in message.splitlines():
+        line = line.rstrip().removeprefix(": ")  # LLVM prefixes an empty program name
+        line = re.sub(r"MLIR Textual PassPipeline Parser:\d+:\d+: error: ", "", line)
+        if line:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def _add_upstream(pm: passmanager.PassManager, text: str) -> None:
+    error = _try_add(pm, text)
+    if error is not None:
+        raise PassPipelineError(f"invalid pass pipeline '{text}': {error}")
 
 
 def upstream_anchor(pass_text: str, context: ir.Context) -> Optional[str]:
     """The op an upstream pass is restricted to, if it cannot run on the module
     directly (e.g. ``func.func`` for ``affine-loop-tile``); None if it can.
     Raises PassPipelineError for an unknown pass or bad options."""
-    with context:
-        pm = passmanager.PassManager(ROOT_OP)
-        try:
-            pm.add(pass_text)
-            return None
-        except ValueError as e:
-            m = _RESTRICTED.search(str(e))
-            if m:
-                return m.group(1)
-    _add_upstream(passmanager.PassManager(ROOT_OP, context), pass_text)  # raises the error
-    return None
+    error = _try_add(passmanager.PassManager(ROOT_OP, context), pass_text)
+    if error is None:
+        return None
+    m = _RESTRICTED.search(error)
+    if m:
+        return m.group(1)
+    raise PassPipelineError(f"invalid pass pipeline '{pass_text}': {error}")
 
 
 @dataclasses.dataclass

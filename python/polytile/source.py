@@ -27,36 +27,84 @@ def split_buffer(text: str, marker: str) -> list[tuple[int, str]]:
 
 
 _WRAP = "module {"
+_NOT_ONE_OP = "source must contain a single top-level operation"
+
+
+class SourceError(Exception):
+    """A buffer failed to parse, or failed the verifier MLIR runs right after
+    parsing; ``diagnostics`` carry the real file positions."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        super().__init__("\n".join(d.format() for d in diagnostics))
+        self.diagnostics = diagnostics
+
+
+def _diagnostics(error: ir.MLIRError) -> list[Diagnostic]:
+    return [Diagnostic.from_mlir(d) for d in error.error_diagnostics]
 
 
 def parse_module(text: str, name: str, first_line: int, context: ir.Context) -> ir.Operation:
     """Parse one buffer whose first line is ``first_line`` of file ``name``.
 
-    Locations carry the real file name and line numbers. Like mlir-opt, top-level
-    ops other than a single ``builtin.module`` are wrapped in a module.
-    Raises ``ir.MLIRError`` on a parse error.
+    Locations carry the real file name, line and column numbers. Like mlir-opt,
+    top-level ops other than a single ``builtin.module`` are wrapped in a module.
+    Raises :class:`SourceError`.
     """
-    # Padding keeps line numbers; the wrapper module goes on a padding line when
-    # there is one (otherwise at the start of line 1; see fix_line_one_columns).
-    if first_line > 1:
-        source = _WRAP + "\n" * (first_line - 1) + text + "\n}"
-    else:
-        source = _WRAP + text + "\n}"
+    padding = "\n" * (first_line - 1)  # keeps line numbers
     with context:
-        outer = ir.Operation.parse(source, source_name=name).operation
-    body = outer.regions[0].blocks[0]
-    ops = list(body.operations)
-    if len(ops) == 1 and ops[0].operation.name == "builtin.module":
-        inner = ops[0].operation
-        inner.detach_from_parent()
-        return inner
-    return outer
+        # The usual case, one top-level op, parses as is.
+        try:
+            op = ir.Operation.parse(padding + text, source_name=name).operation
+        except ir.MLIRError as e:
+            if not any(_NOT_ONE_OP in d.message for d in e.error_diagnostics):
+                raise SourceError(_diagnostics(e)) from None
+        else:
+            if op.name == "builtin.module":
+                return op
+            module = ir.Module.create(ir.Location.file(name, first_line, 1)).operation
+            module.regions[0].blocks[0].append(op)
+            try:
+                module.verify()  # symbol uses are checked at the module
+            except ir.MLIRError as e:
+                raise SourceError(_diagnostics(e)) from None
+            return module
+        # Several top-level ops (or none): parse them inside a wrapper module,
+        # written on a padding line when there is one, else before line 1,
+        # whose columns are then shifted.
+        try:
+            module = ir.Operation.parse(_WRAP + padding + text + "\n}", source_name=name).operation
+        except ir.MLIRError as e:
+            diags = _diagnostics(e)
+            raise SourceError(_unshift_diagnostics(diags, name) if not padding else diags) from None
+        if not padding:
+            _unshift_locations(module, name)
+        return module
 
 
-def fix_line_one_columns(diags: list[Diagnostic], name: str, first_line: int) -> list[Diagnostic]:
-    """Undo the column shift of the wrapper on line 1 (only when the buffer starts there)."""
-    if first_line > 1:
-        return diags
+def _shifted(loc: ir.Location, name: str) -> bool:
+    return loc.is_a_file() and loc.filename == name and loc.start_line == 1 \
+        and loc.start_col > len(_WRAP)
+
+
+def _unshift_locations(root: ir.Operation, name: str) -> None:
+    """Undo the wrapper's column shift in the locations of line 1."""
+
+    def visit(op: ir.Operation) -> ir.WalkResult:
+        if _shifted(op.location, name):
+            op.location = ir.Location.file(name, 1, op.location.start_col - len(_WRAP))
+        for region in op.regions:
+            for block in region.blocks:
+                for arg in block.arguments:
+                    if _shifted(arg.location, name):
+                        arg.set_location(
+                            ir.Location.file(name, 1, arg.location.start_col - len(_WRAP)))
+        return ir.WalkResult.ADVANCE
+
+    root.walk(visit, ir.WalkOrder.PRE_ORDER)
+
+
+def _unshift_diagnostics(diags: list[Diagnostic], name: str) -> list[Diagnostic]:
+    """Undo the wrapper's column shift in diagnostics on line 1."""
 
     def fix(d: Diagnostic) -> Diagnostic:
         loc = d.loc

@@ -44,11 +44,12 @@ def parse_expectations(name: str, text: str) -> list[Expectation]:
     for number, line in enumerate(text.split("\n"), start=1):
         m = _DIRECTIVE.search(line)
         if m is None:
-            if line.strip() and not line.strip().startswith("//"):
-                for e in pending_below:
-                    e.line = number
-                pending_below.clear()
-                last_plain_line = number
+            # As in mlir-opt, @above/@below name the nearest line holding no
+            # expected-* directive, even a comment or a blank line.
+            for e in pending_below:
+                e.line = number
+            pending_below.clear()
+            last_plain_line = number
             continue
         kind, regex, _, designator, body = m.groups()
         loc = SourceLoc(name, number, m.start() + 1)

@@ -1,0 +1,140 @@
+"""``polytile.compile``: ONNX model -> a callable running native code.
+
+The model goes through the named stages (``pipelines.py``): import to tg, graph
+passes, lowering to linalg, bufferization and loops, LLVM, then the JIT.
+``emit=<stage>`` stops early and returns the IR text of that stage instead.
+"""
+from __future__ import annotations
+
+import dataclasses
+import time
+from typing import Optional, Sequence
+
+import numpy as np
+from mlir import ir
+
+from polytile import pipelines
+from polytile.context import create_context
+from polytile.diagnostics import PolytileError
+from polytile.importers.onnx import TensorInfo, import_graph
+from polytile.importers.onnx.graph import ModelSource
+from polytile.pipeline import Pipeline
+
+
+class InputError(PolytileError):
+    """Feeds handed to a compiled model do not match its inputs."""
+
+
+@dataclasses.dataclass
+class CompileTimes:
+    """Seconds spent per step of a compilation."""
+
+    import_s: float = 0.0
+    passes_s: float = 0.0
+    jit_s: float = 0.0
+
+    @property
+    def total_s(self) -> float:
+        return self.import_s + self.passes_s + self.jit_s
+
+
+class CompiledModel:
+    """A model compiled for the CPU; ``run(feeds)`` mirrors onnxruntime's
+    ``InferenceSession.run(None, feeds)``."""
+
+    def __init__(self, function, inputs: Sequence[TensorInfo], outputs: Sequence[TensorInfo],
+                 times: CompileTimes, module_text_fn):
+        self._function = function
+        self.inputs = list(inputs)
+        self.outputs = list(outputs)
+        self.compile_times = times
+        self._module_text_fn = module_text_fn
+
+    @property
+    def input_names(self) -> list[str]:
+        return [i.name for i in self.inputs]
+
+    @property
+    def output_names(self) -> list[str]:
+        return [o.name for o in self.outputs]
+
+    def _check_feeds(self, feeds: dict) -> list[np.ndarray]:
+        if not isinstance(feeds, dict):
+            raise InputError(f"feeds must be a dict of input name -> numpy array, got {type(feeds).__name__}")
+        unknown = sorted(set(feeds) - set(self.input_names))
+        if unknown:
+            raise InputError(f"unknown input name(s) {unknown}; the model's inputs are {self.input_names}")
+        arrays = []
+        for info in self.inputs:
+            if info.name not in feeds:
+                raise InputError(f"missing input '{info.name}' (shape {info.shape}, dtype {info.dtype})")
+            value = feeds[info.name]
+            if not isinstance(value, np.ndarray):
+                value = np.asarray(value)
+            if value.dtype != info.dtype:
+                raise InputError(f"input '{info.name}' has dtype {value.dtype}, expected {info.dtype}")
+            if tuple(value.shape) != tuple(info.shape):
+                raise InputError(f"input '{info.name}' has shape {tuple(value.shape)}, expected {info.shape}")
+            arrays.append(np.ascontiguousarray(value))
+        return arrays
+
+    def run(self, feeds: dict, output_names: Optional[Sequence[str]] = None) -> list[np.ndarray]:
+        """Run on ``feeds`` (name -> array); returns the outputs in model order
+        (or those named in ``output_names``)."""
+        arrays = self._check_feeds(feeds)
+        outputs = [np.empty(o.shape, dtype=o.dtype) for o in self.outputs]
+        self._function(arrays + outputs)
+        if output_names is None:
+            return outputs
+        by_name = dict(zip(self.output_names, outputs))
+        missing = [n for n in output_names if n not in by_name]
+        if missing:
+            raise InputError(f"unknown output name(s) {missing}; the model's outputs are {self.output_names}")
+        return [by_name[n] for n in output_names]
+
+    __call__ = run
+
+
+def _run_passes(module: ir.Module, passes: list[str]) -> None:
+    pipeline = Pipeline()
+    for p in passes:
+        pipeline.add(p)
+    pipeline.run(module)
+
+
+def lower(module: ir.Module, start: str, stop: str) -> None:
+    """Run the stage pipelines from ``start`` to ``stop`` in place."""
+    _run_passes(module, pipelines.stage_passes(start, stop))
+
+
+def compile(model: ModelSource, target: str = "cpu", input_shapes: Optional[dict] = None,
+            emit: Optional[str] = None, opt_level: int = 3):
+    """Compile an ONNX model (path, bytes or ModelProto).
+
+    Returns a :class:`CompiledModel`, or with ``emit=`` one of
+    ``tg|linalg|affine|llvm`` the IR text of that stage.
+    """
+    if target != "cpu":
+        raise PolytileError(f"target '{target}' is not supported yet (supported: cpu)")
+    if emit is not None and emit not in pipelines.STAGES:
+        raise PolytileError(f"unknown stage '{emit}' (stages: {', '.join(pipelines.STAGES)})")
+    times = CompileTimes()
+    start = time.perf_counter()
+    context = create_context()
+    module, inputs, outputs = import_graph(model, input_shapes, context)
+    times.import_s = time.perf_counter() - start
+    with context, ir.Location.unknown():
+        start = time.perf_counter()
+        _run_passes(module, pipelines.tg_graph_passes())
+        if emit == "tg":
+            return str(module)
+        stop = emit or "llvm"
+        lower(module, "tg", stop)
+        times.passes_s = time.perf_counter() - start
+        if emit is not None:
+            return str(module)
+        start = time.perf_counter()
+        from polytile.runtime.jit import JitFunction
+        function = JitFunction(module, pipelines.ENTRY_POINT, opt_level=opt_level)
+        times.jit_s = time.perf_counter() - start
+    return CompiledModel(function, inputs, outputs, times, lambda: str(module))

@@ -1,0 +1,75 @@
+"""The compiler's stage pipelines, as plain recipes: one pass per line.
+
+Stages (see DESIGN.md): ``tg`` (imported graph, after graph passes) ->
+``linalg`` (tensors, structured ops, with a memref entry point) -> ``affine``
+(bufferized loops) -> ``llvm`` (LLVM dialect, ready for the JIT or AOT).
+"""
+from __future__ import annotations
+
+STAGES = ("tg", "linalg", "affine", "llvm")
+
+ENTRY_POINT = "polytile_entry"
+
+
+def tg_graph_passes() -> list[str]:
+    """Graph-level cleanups on tg."""
+    return [
+        "tg-canonicalize",
+        "tg-dce",
+    ]
+
+
+def tg_to_linalg() -> list[str]:
+    """Lower tg to linalg on tensors and expose a memref entry point."""
+    return [
+        "convert-tg-to-linalg",
+        f"func-add-memref-entry{{entry-name={ENTRY_POINT}}}",
+        "inline",
+        "symbol-dce",
+        "canonicalize",
+        "cse",
+        "func.func(linalg-fuse-elementwise-ops)",
+    ]
+
+
+def linalg_to_affine() -> list[str]:
+    """Bufferize (writing results into the caller's buffers, freeing temporaries)
+    and turn structured ops into affine loops."""
+    return [
+        "eliminate-empty-tensors",
+        "one-shot-bufferize{bufferize-function-boundaries=false}",
+        "canonicalize",
+        "cse",
+        "buffer-deallocation-pipeline",
+        "func.func(convert-linalg-to-affine-loops)",
+        "convert-bufferization-to-memref",
+        "canonicalize",
+    ]
+
+
+def affine_to_llvm() -> list[str]:
+    """Lower loops, memrefs, math and arith to the LLVM dialect."""
+    return [
+        "lower-affine",
+        "convert-scf-to-cf",
+        "expand-strided-metadata",
+        "lower-affine",
+        "finalize-memref-to-llvm",
+        "convert-math-to-llvm",
+        "convert-math-to-libm",
+        "convert-arith-to-llvm",
+        "convert-index-to-llvm",
+        "convert-func-to-llvm",
+        "convert-cf-to-llvm",
+        "reconcile-unrealized-casts",
+    ]
+
+
+def stage_passes(start: str, stop: str) -> list[str]:
+    """The passes that take IR from stage ``start`` to stage ``stop``."""
+    steps = {"tg": tg_to_linalg, "linalg": linalg_to_affine, "affine": affine_to_llvm}
+    i, j = STAGES.index(start), STAGES.index(stop)
+    passes: list[str] = []
+    for stage in STAGES[i:j]:
+        passes.extend(steps[stage]())
+    return passes

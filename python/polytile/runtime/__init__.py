@@ -1,0 +1,1 @@
+"""Running compiled code: JIT execution and numpy I/O."""
