@@ -7,6 +7,7 @@
 // snake_case of the ONNX input/output names.
 
 irdl.dialect @tg {
+  // ==== section: core (the ResNet/MLP set; see each family below) ====
   // Constant tensor. `value` is a dense or dense_resource elements attribute of the result type.
   irdl.operation @constant {
     %output_t = irdl.base "!builtin.tensor"
@@ -165,4 +166,22 @@ irdl.dialect @tg {
     irdl.results(transposed: %transposed_t)
     irdl.attributes {"perm" = %attr_perm}
   }
+
+  // ==== section: unary ====
+  // ==== end of section: unary ====
+
+  // ==== section: elementwise ====
+  // ==== end of section: elementwise ====
+
+  // ==== section: reduction ====
+  // ==== end of section: reduction ====
+
+  // ==== section: shape ====
+  // ==== end of section: shape ====
+
+  // ==== section: nn ====
+  // ==== end of section: nn ====
+
+  // ==== section: graph ====
+  // ==== end of section: graph ====
 }

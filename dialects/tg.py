@@ -191,7 +191,8 @@ def _op_info(name: str, operand_types: Sequence[Optional[ir.Type]], attributes: 
 
 def _aligned(spec: irdl_spec.OpSpec, types: Sequence[Optional[ir.Type]]) -> list[Optional[ir.Type]]:
     """``types`` padded with None up to the spec's operand count, so that a
-    trailing absent optional operand reads as None (tg has no variadic operands)."""
+    trailing absent optional operand reads as None. Operands of an op with a
+    variadic operand are returned as they are: its type rule sorts them out."""
     types = list(types)
     if any(v.variadicity == "variadic" for v in spec.operands):
         return types
@@ -251,12 +252,13 @@ def build(name: str, operands: Sequence[Optional[ir.Value]], attributes: Optiona
     operands or attributes."""
     spec = SPEC.ops[name]
     operands = list(operands)
-    if len(operands) > len(spec.operands):
-        raise TypeError(f"tg.{name} takes at most {len(spec.operands)} operands, got {len(operands)}")
-    operands = _aligned(spec, operands)
-    for value, value_spec in zip(operands, spec.operands):
-        if value is None and value_spec.variadicity == "single":
-            raise TypeError(f"tg.{name} requires operand '{value_spec.name}'")
+    if not any(v.variadicity == "variadic" for v in spec.operands):
+        if len(operands) > len(spec.operands):
+            raise TypeError(f"tg.{name} takes at most {len(spec.operands)} operands, got {len(operands)}")
+        operands = _aligned(spec, operands)
+        for value, value_spec in zip(operands, spec.operands):
+            if value is None and value_spec.variadicity == "single":
+                raise TypeError(f"tg.{name} requires operand '{value_spec.name}'")
     attributes = dict(attributes or {})
     unknown = set(attributes) - set(spec.attributes)
     if unknown:

@@ -138,4 +138,4 @@ def run(root: ir.Operation, options) -> None:
 
 
 # Importing the op-family modules registers their lowerings.
-from . import elementwise, nn, shape  # noqa: E402,F401
+from . import elementwise, graph, nn, reduction, shape, unary  # noqa: E402,F401

@@ -1,2 +1,2 @@
 """Per-op-type ONNX import rules, one module per op family. Importing registers them."""
-from . import elementwise, nn, shape  # noqa: F401
+from . import elementwise, graph, nn, reduction, shape, unary  # noqa: F401

@@ -1,5 +1,5 @@
 """Import rules for shape and data-movement ops: Reshape, Flatten, Transpose,
-Identity, Dropout (inference: identity), Shape, Constant."""
+Shape."""
 from __future__ import annotations
 
 import numpy as np
@@ -46,21 +46,6 @@ def transpose(node: NodeContext):
     rank = len(node.input_shape(0))
     perm = list(node.attr("perm", list(reversed(range(rank)))))
     return [node.tg("transpose", node.input(0), perm=perm)]
-
-
-@rule("Identity")
-def identity(node: NodeContext):
-    return [node.const(0) if node.const(0) is not None else node.input(0)]
-
-
-@rule("Dropout")
-def dropout(node: NodeContext):
-    if node.const(2) is not None and bool(node.const(2)):
-        node.unsupported("training_mode=true is not supported (inference only)")
-    outputs = [node.input(0)]
-    if len(node.node.output) > 1 and node.node.output[1]:
-        outputs.append(np.ones(node.input_shape(0), dtype=np.bool_))
-    return outputs
 
 
 @rule("Shape")

@@ -1,0 +1,6 @@
+"""Type rules of tg reductions, arg-reductions, softmax and normalization ops."""
+from __future__ import annotations
+
+from mlir import ir  # noqa: F401
+
+from polytile.dialects.tg import OpInfo, tensor, type_rule  # noqa: F401

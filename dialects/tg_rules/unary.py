@@ -1,0 +1,6 @@
+"""Type rules of tg unary element-wise math and activation ops."""
+from __future__ import annotations
+
+from mlir import ir  # noqa: F401
+
+from polytile.dialects.tg import OpInfo, tensor, type_rule  # noqa: F401
