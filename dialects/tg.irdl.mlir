@@ -168,20 +168,1259 @@ irdl.dialect @tg {
   }
 
   // ==== section: unary ====
+  // Element-wise |x| for float and integer tensors (identity on unsigned).
+  irdl.operation @abs {
+    %x = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    irdl.operands(x: %x)
+    irdl.results(y: %y_t)
+  }
+
+  // Element-wise -x for float and signed integer tensors (integers wrap).
+  irdl.operation @neg {
+    %x = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    irdl.operands(x: %x)
+    irdl.results(y: %y_t)
+  }
+
+  // Element-wise e^x (float; f16/bf16 computed in f32).
+  irdl.operation @exp {
+    %input = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    irdl.operands(input: %input)
+    irdl.results(output: %output_t)
+  }
+
+  // Element-wise natural logarithm (float; log(0) = -inf, log(x<0) = nan).
+  irdl.operation @log {
+    %input = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    irdl.operands(input: %input)
+    irdl.results(output: %output_t)
+  }
+
+  // Element-wise square root (float; sqrt(x<0) = nan).
+  irdl.operation @sqrt {
+    %x = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    irdl.operands(x: %x)
+    irdl.results(y: %y_t)
+  }
+
+  // Element-wise 1/x (float).
+  irdl.operation @reciprocal {
+    %x = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    irdl.operands(x: %x)
+    irdl.results(y: %y_t)
+  }
+
+  // Element-wise floor (float).
+  irdl.operation @floor {
+    %x = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    irdl.operands(x: %x)
+    irdl.results(y: %y_t)
+  }
+
+  // Element-wise ceiling (float).
+  irdl.operation @ceil {
+    %x = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    irdl.operands(x: %x)
+    irdl.results(y: %y_t)
+  }
+
+  // Element-wise rounding to the nearest integer, halves to even (float).
+  irdl.operation @round {
+    %x = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    irdl.operands(x: %x)
+    irdl.results(y: %y_t)
+  }
+
+  // Element-wise sign: -1, 0 or 1 (float and integer; nan stays nan).
+  irdl.operation @sign {
+    %input = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    irdl.operands(input: %input)
+    irdl.results(output: %output_t)
+  }
+
+  // Element-wise sine (float).
+  irdl.operation @sin {
+    %input = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    irdl.operands(input: %input)
+    irdl.results(output: %output_t)
+  }
+
+  // Element-wise cosine (float).
+  irdl.operation @cos {
+    %input = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    irdl.operands(input: %input)
+    irdl.results(output: %output_t)
+  }
+
+  // Element-wise tangent (float).
+  irdl.operation @tan {
+    %input = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    irdl.operands(input: %input)
+    irdl.results(output: %output_t)
+  }
+
+  // Element-wise arcsine (float).
+  irdl.operation @asin {
+    %input = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    irdl.operands(input: %input)
+    irdl.results(output: %output_t)
+  }
+
+  // Element-wise arccosine (float).
+  irdl.operation @acos {
+    %input = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    irdl.operands(input: %input)
+    irdl.results(output: %output_t)
+  }
+
+  // Element-wise arctangent (float).
+  irdl.operation @atan {
+    %input = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    irdl.operands(input: %input)
+    irdl.results(output: %output_t)
+  }
+
+  // Element-wise hyperbolic sine (float).
+  irdl.operation @sinh {
+    %input = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    irdl.operands(input: %input)
+    irdl.results(output: %output_t)
+  }
+
+  // Element-wise hyperbolic cosine (float).
+  irdl.operation @cosh {
+    %input = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    irdl.operands(input: %input)
+    irdl.results(output: %output_t)
+  }
+
+  // Element-wise inverse hyperbolic sine (float).
+  irdl.operation @asinh {
+    %input = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    irdl.operands(input: %input)
+    irdl.results(output: %output_t)
+  }
+
+  // Element-wise inverse hyperbolic cosine (float).
+  irdl.operation @acosh {
+    %input = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    irdl.operands(input: %input)
+    irdl.results(output: %output_t)
+  }
+
+  // Element-wise inverse hyperbolic tangent (float).
+  irdl.operation @atanh {
+    %input = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    irdl.operands(input: %input)
+    irdl.results(output: %output_t)
+  }
+
+  // Element-wise Gauss error function (float).
+  irdl.operation @erf {
+    %input = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    irdl.operands(input: %input)
+    irdl.results(output: %output_t)
+  }
+
+  // Element-wise logistic 1 / (1 + e^-x) (float).
+  irdl.operation @sigmoid {
+    %x = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    irdl.operands(x: %x)
+    irdl.results(y: %y_t)
+  }
+
+  // Element-wise hyperbolic tangent (float).
+  irdl.operation @tanh {
+    %input = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    irdl.operands(input: %input)
+    irdl.results(output: %output_t)
+  }
+
+  // Element-wise log(1 + e^x), computed overflow-free (float).
+  irdl.operation @softplus {
+    %x = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    irdl.operands(x: %x)
+    irdl.results(y: %y_t)
+  }
+
+  // Element-wise x / (1 + |x|) (float).
+  irdl.operation @softsign {
+    %input = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    irdl.operands(input: %input)
+    irdl.results(output: %output_t)
+  }
+
+  // Element-wise x != x: an i1 (bool) tensor of the input's shape (float input).
+  irdl.operation @is_nan {
+    %x = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    irdl.operands(x: %x)
+    irdl.results(y: %y_t)
+  }
+
+  // Element-wise test for +inf (when detect_positive = 1) and/or -inf (when detect_negative = 1): an i1 tensor (float input).
+  irdl.operation @is_inf {
+    %x = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    %attr_detect_negative = irdl.base "#builtin.integer"
+    %attr_detect_positive = irdl.base "#builtin.integer"
+    irdl.operands(x: %x)
+    irdl.results(y: %y_t)
+    irdl.attributes {"detect_negative" = %attr_detect_negative, "detect_positive" = %attr_detect_positive}
+  }
+
+  // Element-wise logical not of an i1 (bool) tensor.
+  irdl.operation @not {
+    %x = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    irdl.operands(x: %x)
+    irdl.results(y: %y_t)
+  }
+
+  // Element-wise bitwise complement of an integer tensor.
+  irdl.operation @bitwise_not {
+    %x = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    irdl.operands(x: %x)
+    irdl.results(y: %y_t)
+  }
+
+  // Element-wise x if x >= 0 else alpha * (e^x - 1) (float).
+  irdl.operation @elu {
+    %x = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    %attr_alpha = irdl.base "#builtin.float"
+    irdl.operands(x: %x)
+    irdl.results(y: %y_t)
+    irdl.attributes {"alpha" = %attr_alpha}
+  }
+
+  // Element-wise gamma * x if x > 0 else gamma * alpha * (e^x - 1) (float).
+  irdl.operation @selu {
+    %x = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    %attr_alpha = irdl.base "#builtin.float"
+    %attr_gamma = irdl.base "#builtin.float"
+    irdl.operands(x: %x)
+    irdl.results(y: %y_t)
+    irdl.attributes {"alpha" = %attr_alpha, "gamma" = %attr_gamma}
+  }
+
+  // Element-wise max(0, x) + min(0, alpha * (e^(x/alpha) - 1)) (float).
+  irdl.operation @celu {
+    %x = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    %attr_alpha = irdl.base "#builtin.float"
+    irdl.operands(x: %x)
+    irdl.results(y: %y_t)
+    irdl.attributes {"alpha" = %attr_alpha}
+  }
+
+  // Element-wise x if x >= 0 else alpha * x (float).
+  irdl.operation @leaky_relu {
+    %x = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    %attr_alpha = irdl.base "#builtin.float"
+    irdl.operands(x: %x)
+    irdl.results(y: %y_t)
+    irdl.attributes {"alpha" = %attr_alpha}
+  }
+
+  // Element-wise max(0, min(1, alpha * x + beta)) (float).
+  irdl.operation @hard_sigmoid {
+    %x = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    %attr_alpha = irdl.base "#builtin.float"
+    %attr_beta = irdl.base "#builtin.float"
+    irdl.operands(x: %x)
+    irdl.results(y: %y_t)
+    irdl.attributes {"alpha" = %attr_alpha, "beta" = %attr_beta}
+  }
+
+  // Element-wise x * max(0, min(1, x / 6 + 1/2)) (float).
+  irdl.operation @hard_swish {
+    %x = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    irdl.operands(x: %x)
+    irdl.results(y: %y_t)
+  }
+
+  // Element-wise x if x > alpha else 0 (float).
+  irdl.operation @thresholded_relu {
+    %x = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    %attr_alpha = irdl.base "#builtin.float"
+    irdl.operands(x: %x)
+    irdl.results(y: %y_t)
+    irdl.attributes {"alpha" = %attr_alpha}
+  }
+
+  // Element-wise x - bias if x > lambd, x + bias if x < -lambd, else 0 (float and integer; integer results truncate toward zero).
+  irdl.operation @shrink {
+    %input = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    %attr_bias = irdl.base "#builtin.float"
+    %attr_lambd = irdl.base "#builtin.float"
+    irdl.operands(input: %input)
+    irdl.results(output: %output_t)
+    irdl.attributes {"bias" = %attr_bias, "lambd" = %attr_lambd}
+  }
+
+  // Element-wise GELU; approximate = "none" (erf form) or "tanh" (float).
+  irdl.operation @gelu {
+    %x = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    %attr_approximate = irdl.base "#builtin.string"
+    irdl.operands(x: %x)
+    irdl.results(y: %y_t)
+    irdl.attributes {"approximate" = %attr_approximate}
+  }
+
+  // Element-wise x * tanh(softplus(x)) (float).
+  irdl.operation @mish {
+    %x = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    irdl.operands(x: %x)
+    irdl.results(y: %y_t)
+  }
+
+  // Element-wise x * sigmoid(alpha * x) (float). ONNX has it from opset 24 only.
+  irdl.operation @swish {
+    %x = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    %attr_alpha = irdl.base "#builtin.float"
+    irdl.operands(x: %x)
+    irdl.results(y: %y_t)
+    irdl.attributes {"alpha" = %attr_alpha}
+  }
+
+  // Element-wise min(max(input, min), max); min and max are one-element tensors of the input's element type (the importer materializes absent bounds as the type's lowest/highest value).
+  irdl.operation @clip {
+    %input = irdl.base "!builtin.tensor"
+    %min = irdl.base "!builtin.tensor"
+    %max = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    irdl.operands(input: %input, min: %min, max: %max)
+    irdl.results(output: %output_t)
+  }
+
+  // Element-wise x if x >= 0 else slope * x, the slope broadcast unidirectionally to x (float and integer).
+  irdl.operation @prelu {
+    %x = irdl.base "!builtin.tensor"
+    %slope = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    irdl.operands(x: %x, slope: %slope)
+    irdl.results(y: %y_t)
+  }
   // ==== end of section: unary ====
 
   // ==== section: elementwise ====
+  // Element-wise X ** Y with multidirectional broadcasting; the result has X's type.
+  // X: f16/f32/f64/i32/i64, Y: any numeric type (it need not match X). Integer
+  // bases are computed in f64 and truncated toward zero (as onnxruntime does),
+  // f16 in f32. Not supported yet: bf16 (not importable).
+  irdl.operation @pow {
+    %x = irdl.base "!builtin.tensor"
+    %y = irdl.base "!builtin.tensor"
+    %z_t = irdl.base "!builtin.tensor"
+    irdl.operands(x: %x, y: %y)
+    irdl.results(z: %z_t)
+  }
+
+  // Element-wise remainder A mod B with multidirectional broadcasting. fmod = 0:
+  // integer remainder with the sign of the divisor (Python %); fmod = 1: C fmod
+  // (sign of the dividend). Floats require fmod = 1. A zero integer divisor gives 0
+  // (as numpy) instead of trapping.
+  irdl.operation @mod {
+    %a = irdl.base "!builtin.tensor"
+    %b = irdl.base "!builtin.tensor"
+    %c_t = irdl.base "!builtin.tensor"
+    %attr_fmod = irdl.base "#builtin.integer"
+    irdl.operands(a: %a, b: %b)
+    irdl.results(c: %c_t)
+    irdl.attributes {"fmod" = %attr_fmod}
+  }
+
+  // Element-wise X << Y (direction "LEFT") or X >> Y (direction "RIGHT", logical)
+  // on unsigned integers, with multidirectional broadcasting. A shift amount >=
+  // the bit width gives 0 (as ONNX's reference). Signed integers (ONNX opset 28)
+  // are not supported yet.
+  irdl.operation @bit_shift {
+    %x = irdl.base "!builtin.tensor"
+    %y = irdl.base "!builtin.tensor"
+    %z_t = irdl.base "!builtin.tensor"
+    %attr_direction = irdl.base "#builtin.string"
+    irdl.operands(x: %x, y: %y)
+    irdl.results(z: %z_t)
+    irdl.attributes {"direction" = %attr_direction}
+  }
+
+  // Element-wise bitwise A & B on integers (signed or unsigned), with multidirectional broadcasting.
+  irdl.operation @bitwise_and {
+    %a = irdl.base "!builtin.tensor"
+    %b = irdl.base "!builtin.tensor"
+    %c_t = irdl.base "!builtin.tensor"
+    irdl.operands(a: %a, b: %b)
+    irdl.results(c: %c_t)
+  }
+
+  // Element-wise bitwise A | B on integers (signed or unsigned), with multidirectional broadcasting.
+  irdl.operation @bitwise_or {
+    %a = irdl.base "!builtin.tensor"
+    %b = irdl.base "!builtin.tensor"
+    %c_t = irdl.base "!builtin.tensor"
+    irdl.operands(a: %a, b: %b)
+    irdl.results(c: %c_t)
+  }
+
+  // Element-wise bitwise A ^ B on integers (signed or unsigned), with multidirectional broadcasting.
+  irdl.operation @bitwise_xor {
+    %a = irdl.base "!builtin.tensor"
+    %b = irdl.base "!builtin.tensor"
+    %c_t = irdl.base "!builtin.tensor"
+    irdl.operands(a: %a, b: %b)
+    irdl.results(c: %c_t)
+  }
+
+  // Element-wise logical and of two bool (i1) tensors, with multidirectional broadcasting.
+  irdl.operation @and {
+    %a = irdl.base "!builtin.tensor"
+    %b = irdl.base "!builtin.tensor"
+    %c_t = irdl.base "!builtin.tensor"
+    irdl.operands(a: %a, b: %b)
+    irdl.results(c: %c_t)
+  }
+
+  // Element-wise logical or of two bool (i1) tensors, with multidirectional broadcasting.
+  irdl.operation @or {
+    %a = irdl.base "!builtin.tensor"
+    %b = irdl.base "!builtin.tensor"
+    %c_t = irdl.base "!builtin.tensor"
+    irdl.operands(a: %a, b: %b)
+    irdl.results(c: %c_t)
+  }
+
+  // Element-wise logical xor of two bool (i1) tensors, with multidirectional broadcasting.
+  irdl.operation @xor {
+    %a = irdl.base "!builtin.tensor"
+    %b = irdl.base "!builtin.tensor"
+    %c_t = irdl.base "!builtin.tensor"
+    irdl.operands(a: %a, b: %b)
+    irdl.results(c: %c_t)
+  }
+
+  // Element-wise A == B with multidirectional broadcasting; the result is bool (i1).
+  // Operands: numeric and bool tensors of one element type (floats compare ordered: NaN gives false).
+  // Strings are not supported.
+  irdl.operation @equal {
+    %a = irdl.base "!builtin.tensor"
+    %b = irdl.base "!builtin.tensor"
+    %c_t = irdl.base "!builtin.tensor"
+    irdl.operands(a: %a, b: %b)
+    irdl.results(c: %c_t)
+  }
+
+  // Element-wise A > B with multidirectional broadcasting; the result is bool (i1).
+  // Operands: numeric tensors of one element type (floats compare ordered: NaN gives false).
+  // Strings are not supported.
+  irdl.operation @greater {
+    %a = irdl.base "!builtin.tensor"
+    %b = irdl.base "!builtin.tensor"
+    %c_t = irdl.base "!builtin.tensor"
+    irdl.operands(a: %a, b: %b)
+    irdl.results(c: %c_t)
+  }
+
+  // Element-wise A < B with multidirectional broadcasting; the result is bool (i1).
+  // Operands: numeric tensors of one element type (floats compare ordered: NaN gives false).
+  // Strings are not supported.
+  irdl.operation @less {
+    %a = irdl.base "!builtin.tensor"
+    %b = irdl.base "!builtin.tensor"
+    %c_t = irdl.base "!builtin.tensor"
+    irdl.operands(a: %a, b: %b)
+    irdl.results(c: %c_t)
+  }
+
+  // Element-wise A >= B with multidirectional broadcasting; the result is bool (i1).
+  // Operands: numeric tensors of one element type (floats compare ordered: NaN gives false).
+  // Strings are not supported.
+  irdl.operation @greater_or_equal {
+    %a = irdl.base "!builtin.tensor"
+    %b = irdl.base "!builtin.tensor"
+    %c_t = irdl.base "!builtin.tensor"
+    irdl.operands(a: %a, b: %b)
+    irdl.results(c: %c_t)
+  }
+
+  // Element-wise A <= B with multidirectional broadcasting; the result is bool (i1).
+  // Operands: numeric tensors of one element type (floats compare ordered: NaN gives false).
+  // Strings are not supported.
+  irdl.operation @less_or_equal {
+    %a = irdl.base "!builtin.tensor"
+    %b = irdl.base "!builtin.tensor"
+    %c_t = irdl.base "!builtin.tensor"
+    irdl.operands(a: %a, b: %b)
+    irdl.results(c: %c_t)
+  }
+
+  // Element-wise max(A, B) with multidirectional broadcasting (floats propagate NaN).
+  // ONNX's variadic op (1..N inputs) is imported as a chain of binary ops: IRDL forces all
+  // operands of a variadic group to have the same type, so a variadic tg op could not
+  // broadcast its inputs against each other. Sum and Mean use the same scheme with
+  // tg.add (Mean then divides by N with tg.div); they need no op of their own.
+  irdl.operation @max {
+    %a = irdl.base "!builtin.tensor"
+    %b = irdl.base "!builtin.tensor"
+    %c_t = irdl.base "!builtin.tensor"
+    irdl.operands(a: %a, b: %b)
+    irdl.results(c: %c_t)
+  }
+
+  // Element-wise min(A, B) with multidirectional broadcasting (floats propagate NaN).
+  // Variadic ONNX Min is a chain of binary tg.min (see tg.max).
+  irdl.operation @min {
+    %a = irdl.base "!builtin.tensor"
+    %b = irdl.base "!builtin.tensor"
+    %c_t = irdl.base "!builtin.tensor"
+    irdl.operands(a: %a, b: %b)
+    irdl.results(c: %c_t)
+  }
+
+  // Element-wise select: condition ? X : Y, the three operands broadcast together
+  // (multidirectional). condition is bool (i1); X and Y share any element type.
+  irdl.operation @where {
+    %condition = irdl.base "!builtin.tensor"
+    %x = irdl.base "!builtin.tensor"
+    %y = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    irdl.operands(condition: %condition, x: %x, y: %y)
+    irdl.results(output: %output_t)
+  }
+
+  // Element-wise conversion to the element type `to` (ONNX Cast; CastLike is
+  // imported as this op too) following numpy: float -> int truncates toward
+  // zero, -> bool is != 0 (NaN gives true), bool -> x is 0/1, integer widening
+  // sign- or zero-extends by the source's signedness, narrowing wraps. Between
+  // f16/f32/f64, i8..i64, ui8..ui64 and i1. Not supported: strings, bf16,
+  // float8, int4/uint4, float4; out-of-range float -> int is undefined.
+  irdl.operation @cast {
+    %input = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    %attr_to = irdl.base "#builtin.type"
+    irdl.operands(input: %input)
+    irdl.results(output: %output_t)
+    irdl.attributes {"to" = %attr_to}
+  }
+
   // ==== end of section: elementwise ====
 
   // ==== section: reduction ====
+  // ONNX ReduceSum: sum.
+  // Reduces the dims in `axes` (sorted, non-negative; empty: each element alone, as
+  // ONNX's noop_with_empty_axes); the importer turns ONNX's absent axes into all
+  // dims. `keepdims` keeps reduced dims as 1. Element types: numeric types (f16 in f32).
+  irdl.operation @reduce_sum {
+    %data = irdl.base "!builtin.tensor"
+    %reduced_t = irdl.base "!builtin.tensor"
+    %attr_axes = irdl.base "#builtin.dense_array"
+    %attr_keepdims = irdl.base "#builtin.integer"
+    irdl.operands(data: %data)
+    irdl.results(reduced: %reduced_t)
+    irdl.attributes {"axes" = %attr_axes, "keepdims" = %attr_keepdims}
+  }
+
+  // ONNX ReduceMean: arithmetic mean (integer means truncate toward zero).
+  // Reduces the dims in `axes` (sorted, non-negative; empty: each element alone, as
+  // ONNX's noop_with_empty_axes); the importer turns ONNX's absent axes into all
+  // dims. `keepdims` keeps reduced dims as 1. Element types: numeric types (f16 in f32).
+  irdl.operation @reduce_mean {
+    %data = irdl.base "!builtin.tensor"
+    %reduced_t = irdl.base "!builtin.tensor"
+    %attr_axes = irdl.base "#builtin.dense_array"
+    %attr_keepdims = irdl.base "#builtin.integer"
+    irdl.operands(data: %data)
+    irdl.results(reduced: %reduced_t)
+    irdl.attributes {"axes" = %attr_axes, "keepdims" = %attr_keepdims}
+  }
+
+  // ONNX ReduceMax: maximum (NaN propagates; bool: logical or).
+  // Reduces the dims in `axes` (sorted, non-negative; empty: each element alone, as
+  // ONNX's noop_with_empty_axes); the importer turns ONNX's absent axes into all
+  // dims. `keepdims` keeps reduced dims as 1. Element types: numeric types and i1 (f16 in f32).
+  irdl.operation @reduce_max {
+    %data = irdl.base "!builtin.tensor"
+    %reduced_t = irdl.base "!builtin.tensor"
+    %attr_axes = irdl.base "#builtin.dense_array"
+    %attr_keepdims = irdl.base "#builtin.integer"
+    irdl.operands(data: %data)
+    irdl.results(reduced: %reduced_t)
+    irdl.attributes {"axes" = %attr_axes, "keepdims" = %attr_keepdims}
+  }
+
+  // ONNX ReduceMin: minimum (NaN propagates; bool: logical and).
+  // Reduces the dims in `axes` (sorted, non-negative; empty: each element alone, as
+  // ONNX's noop_with_empty_axes); the importer turns ONNX's absent axes into all
+  // dims. `keepdims` keeps reduced dims as 1. Element types: numeric types and i1 (f16 in f32).
+  irdl.operation @reduce_min {
+    %data = irdl.base "!builtin.tensor"
+    %reduced_t = irdl.base "!builtin.tensor"
+    %attr_axes = irdl.base "#builtin.dense_array"
+    %attr_keepdims = irdl.base "#builtin.integer"
+    irdl.operands(data: %data)
+    irdl.results(reduced: %reduced_t)
+    irdl.attributes {"axes" = %attr_axes, "keepdims" = %attr_keepdims}
+  }
+
+  // ONNX ReduceProd: product.
+  // Reduces the dims in `axes` (sorted, non-negative; empty: each element alone, as
+  // ONNX's noop_with_empty_axes); the importer turns ONNX's absent axes into all
+  // dims. `keepdims` keeps reduced dims as 1. Element types: numeric types (f16 in f32).
+  irdl.operation @reduce_prod {
+    %data = irdl.base "!builtin.tensor"
+    %reduced_t = irdl.base "!builtin.tensor"
+    %attr_axes = irdl.base "#builtin.dense_array"
+    %attr_keepdims = irdl.base "#builtin.integer"
+    irdl.operands(data: %data)
+    irdl.results(reduced: %reduced_t)
+    irdl.attributes {"axes" = %attr_axes, "keepdims" = %attr_keepdims}
+  }
+
+  // ONNX ReduceL1: sum of absolute values.
+  // Reduces the dims in `axes` (sorted, non-negative; empty: each element alone, as
+  // ONNX's noop_with_empty_axes); the importer turns ONNX's absent axes into all
+  // dims. `keepdims` keeps reduced dims as 1. Element types: numeric types (f16 in f32).
+  irdl.operation @reduce_l1 {
+    %data = irdl.base "!builtin.tensor"
+    %reduced_t = irdl.base "!builtin.tensor"
+    %attr_axes = irdl.base "#builtin.dense_array"
+    %attr_keepdims = irdl.base "#builtin.integer"
+    irdl.operands(data: %data)
+    irdl.results(reduced: %reduced_t)
+    irdl.attributes {"axes" = %attr_axes, "keepdims" = %attr_keepdims}
+  }
+
+  // ONNX ReduceL2: sqrt of the sum of squares (integers: computed in f64, truncated).
+  // Reduces the dims in `axes` (sorted, non-negative; empty: each element alone, as
+  // ONNX's noop_with_empty_axes); the importer turns ONNX's absent axes into all
+  // dims. `keepdims` keeps reduced dims as 1. Element types: numeric types (f16 in f32).
+  irdl.operation @reduce_l2 {
+    %data = irdl.base "!builtin.tensor"
+    %reduced_t = irdl.base "!builtin.tensor"
+    %attr_axes = irdl.base "#builtin.dense_array"
+    %attr_keepdims = irdl.base "#builtin.integer"
+    irdl.operands(data: %data)
+    irdl.results(reduced: %reduced_t)
+    irdl.attributes {"axes" = %attr_axes, "keepdims" = %attr_keepdims}
+  }
+
+  // ONNX ReduceLogSum: log of the sum.
+  // Reduces the dims in `axes` (sorted, non-negative; empty: each element alone, as
+  // ONNX's noop_with_empty_axes); the importer turns ONNX's absent axes into all
+  // dims. `keepdims` keeps reduced dims as 1. Element types: float types (f16 in f32).
+  irdl.operation @reduce_log_sum {
+    %data = irdl.base "!builtin.tensor"
+    %reduced_t = irdl.base "!builtin.tensor"
+    %attr_axes = irdl.base "#builtin.dense_array"
+    %attr_keepdims = irdl.base "#builtin.integer"
+    irdl.operands(data: %data)
+    irdl.results(reduced: %reduced_t)
+    irdl.attributes {"axes" = %attr_axes, "keepdims" = %attr_keepdims}
+  }
+
+  // ONNX ReduceLogSumExp: log(sum(exp(x))), shifted by the max for stability.
+  // Reduces the dims in `axes` (sorted, non-negative; empty: each element alone, as
+  // ONNX's noop_with_empty_axes); the importer turns ONNX's absent axes into all
+  // dims. `keepdims` keeps reduced dims as 1. Element types: float types (f16 in f32).
+  irdl.operation @reduce_log_sum_exp {
+    %data = irdl.base "!builtin.tensor"
+    %reduced_t = irdl.base "!builtin.tensor"
+    %attr_axes = irdl.base "#builtin.dense_array"
+    %attr_keepdims = irdl.base "#builtin.integer"
+    irdl.operands(data: %data)
+    irdl.results(reduced: %reduced_t)
+    irdl.attributes {"axes" = %attr_axes, "keepdims" = %attr_keepdims}
+  }
+
+  // ONNX ReduceSumSquare: sum of squares.
+  // Reduces the dims in `axes` (sorted, non-negative; empty: each element alone, as
+  // ONNX's noop_with_empty_axes); the importer turns ONNX's absent axes into all
+  // dims. `keepdims` keeps reduced dims as 1. Element types: numeric types (f16 in f32).
+  irdl.operation @reduce_sum_square {
+    %data = irdl.base "!builtin.tensor"
+    %reduced_t = irdl.base "!builtin.tensor"
+    %attr_axes = irdl.base "#builtin.dense_array"
+    %attr_keepdims = irdl.base "#builtin.integer"
+    irdl.operands(data: %data)
+    irdl.results(reduced: %reduced_t)
+    irdl.attributes {"axes" = %attr_axes, "keepdims" = %attr_keepdims}
+  }
+
+  // ONNX ArgMax: int64 index of the largest element along `axis` (non-negative);
+  // ties go to the first index, or the last with select_last_index = 1.
+  // Numeric element types. Not yet: NaN-aware ordering.
+  irdl.operation @arg_max {
+    %data = irdl.base "!builtin.tensor"
+    %reduced_t = irdl.base "!builtin.tensor"
+    %attr_axis = irdl.base "#builtin.integer"
+    %attr_keepdims = irdl.base "#builtin.integer"
+    %attr_select_last_index = irdl.base "#builtin.integer"
+    irdl.operands(data: %data)
+    irdl.results(reduced: %reduced_t)
+    irdl.attributes {"axis" = %attr_axis, "keepdims" = %attr_keepdims, "select_last_index" = %attr_select_last_index}
+  }
+
+  // ONNX ArgMin: int64 index of the smallest element along `axis` (non-negative);
+  // ties go to the first index, or the last with select_last_index = 1.
+  // Numeric element types. Not yet: NaN-aware ordering.
+  irdl.operation @arg_min {
+    %data = irdl.base "!builtin.tensor"
+    %reduced_t = irdl.base "!builtin.tensor"
+    %attr_axis = irdl.base "#builtin.integer"
+    %attr_keepdims = irdl.base "#builtin.integer"
+    %attr_select_last_index = irdl.base "#builtin.integer"
+    irdl.operands(data: %data)
+    irdl.results(reduced: %reduced_t)
+    irdl.attributes {"axis" = %attr_axis, "keepdims" = %attr_keepdims, "select_last_index" = %attr_select_last_index}
+  }
+
+  // ONNX Softmax: exp(x - max) / sum(exp(x - max)), normalized jointly over the dims in `axes`
+  // (opset >= 13: the one `axis`; opset < 13: every dim from `axis` on, the
+  // coerce-to-2-D semantics). Float types (f16 computed in f32).
+  irdl.operation @softmax {
+    %input = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    %attr_axes = irdl.base "#builtin.dense_array"
+    irdl.operands(input: %input)
+    irdl.results(output: %output_t)
+    irdl.attributes {"axes" = %attr_axes}
+  }
+
+  // ONNX LogSoftmax: x - max - log(sum(exp(x - max))), normalized jointly over the dims in `axes`
+  // (opset >= 13: the one `axis`; opset < 13: every dim from `axis` on, the
+  // coerce-to-2-D semantics). Float types (f16 computed in f32).
+  irdl.operation @log_softmax {
+    %input = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    %attr_axes = irdl.base "#builtin.dense_array"
+    irdl.operands(input: %input)
+    irdl.results(output: %output_t)
+    irdl.attributes {"axes" = %attr_axes}
+  }
+
+  // ONNX Hardmax: 1 at the first maximum, 0 elsewhere, normalized jointly over the dims in `axes`
+  // (opset >= 13: the one `axis`; opset < 13: every dim from `axis` on, the
+  // coerce-to-2-D semantics). Float types; ties go to the first index (row-major).
+  irdl.operation @hardmax {
+    %input = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    %attr_axes = irdl.base "#builtin.dense_array"
+    irdl.operands(input: %input)
+    irdl.results(output: %output_t)
+    irdl.attributes {"axes" = %attr_axes}
+  }
+
+  // ONNX LayerNormalization: normalize over the dims from `axis` (non-negative) on,
+  // then scale (and add b), both broadcast to those dims. Mean and InvStdDev keep
+  // the leading dims and have ones after; they have the element type of stash_type
+  // (1: f32, 10: f16, 11: f64); the statistics are computed in that type. Float types.
+  irdl.operation @layer_normalization {
+    %x = irdl.base "!builtin.tensor"
+    %scale = irdl.base "!builtin.tensor"
+    %b = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    %mean_t = irdl.base "!builtin.tensor"
+    %inv_std_dev_t = irdl.base "!builtin.tensor"
+    %attr_axis = irdl.base "#builtin.integer"
+    %attr_epsilon = irdl.base "#builtin.float"
+    %attr_stash_type = irdl.base "#builtin.integer"
+    irdl.operands(x: %x, scale: %scale, b: optional %b)
+    irdl.results(y: %y_t, mean: %mean_t, inv_std_dev: %inv_std_dev_t)
+    irdl.attributes {"axis" = %attr_axis, "epsilon" = %attr_epsilon, "stash_type" = %attr_stash_type}
+  }
+
+  // ONNX RMSNormalization (opset 23): x / sqrt(mean(x^2) + epsilon) * scale over the
+  // dims from `axis` (non-negative) on; computed in the stash_type (1: f32, 10: f16,
+  // 11: f64). Float types.
+  irdl.operation @rms_normalization {
+    %x = irdl.base "!builtin.tensor"
+    %scale = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    %attr_axis = irdl.base "#builtin.integer"
+    %attr_epsilon = irdl.base "#builtin.float"
+    %attr_stash_type = irdl.base "#builtin.integer"
+    irdl.operands(x: %x, scale: %scale)
+    irdl.results(y: %y_t)
+    irdl.attributes {"axis" = %attr_axis, "epsilon" = %attr_epsilon, "stash_type" = %attr_stash_type}
+  }
+
+  // ONNX InstanceNormalization: per (n, c) normalization over the spatial dims, then
+  // per-channel scale and b. Float types (f16 computed in f32); rank >= 3.
+  irdl.operation @instance_normalization {
+    %input = irdl.base "!builtin.tensor"
+    %scale = irdl.base "!builtin.tensor"
+    %b = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    %attr_epsilon = irdl.base "#builtin.float"
+    irdl.operands(input: %input, scale: %scale, b: %b)
+    irdl.results(output: %output_t)
+    irdl.attributes {"epsilon" = %attr_epsilon}
+  }
+
+  // ONNX GroupNormalization: per (n, group) normalization over the group's channels
+  // and the spatial dims; scale and bias have C entries (opset 21) or num_groups
+  // entries (opset 18, one per group). Statistics in stash_type (1: f32, 10: f16,
+  // 11: f64). Float types; rank >= 3.
+  irdl.operation @group_normalization {
+    %x = irdl.base "!builtin.tensor"
+    %scale = irdl.base "!builtin.tensor"
+    %bias = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    %attr_epsilon = irdl.base "#builtin.float"
+    %attr_num_groups = irdl.base "#builtin.integer"
+    %attr_stash_type = irdl.base "#builtin.integer"
+    irdl.operands(x: %x, scale: %scale, bias: %bias)
+    irdl.results(y: %y_t)
+    irdl.attributes {"epsilon" = %attr_epsilon, "num_groups" = %attr_num_groups, "stash_type" = %attr_stash_type}
+  }
+
+  // ONNX LpNormalization: x / (sum |x|^p)^(1/p) along `axis` (non-negative), p = 1 or 2;
+  // a zero norm gives 0. Float types (f16 computed in f32).
+  irdl.operation @lp_normalization {
+    %input = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    %attr_axis = irdl.base "#builtin.integer"
+    %attr_p = irdl.base "#builtin.integer"
+    irdl.operands(input: %input)
+    irdl.results(output: %output_t)
+    irdl.attributes {"axis" = %attr_axis, "p" = %attr_p}
+  }
+
+  // ONNX MeanVarianceNormalization: (x - mean) / (sqrt(var) + 1e-9) over the dims in
+  // `axes` (sorted, non-negative). Float types (f16 computed in f32).
+  irdl.operation @mean_variance_normalization {
+    %x = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    %attr_axes = irdl.base "#builtin.dense_array"
+    irdl.operands(x: %x)
+    irdl.results(y: %y_t)
+    irdl.attributes {"axes" = %attr_axes}
+  }
+
+  // ONNX LRN: x / (bias + alpha / size * sum of squares over a window of `size`
+  // channels)^beta, on N x C x ... inputs. Float types (f16 computed in f32).
+  irdl.operation @lrn {
+    %x = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    %attr_alpha = irdl.base "#builtin.float"
+    %attr_beta = irdl.base "#builtin.float"
+    %attr_bias = irdl.base "#builtin.float"
+    %attr_size = irdl.base "#builtin.integer"
+    irdl.operands(x: %x)
+    irdl.results(y: %y_t)
+    irdl.attributes {"alpha" = %attr_alpha, "beta" = %attr_beta, "bias" = %attr_bias, "size" = %attr_size}
+  }
+
+  // ONNX CumSum: running sums along `axis` (non-negative; ONNX's axis input,
+  // a compile-time constant), optionally exclusive and/or reversed. Numeric types.
+  // Lowered as an O(n^2) masked reduction along the axis (no scan op yet).
+  irdl.operation @cum_sum {
+    %x = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    %attr_axis = irdl.base "#builtin.integer"
+    %attr_exclusive = irdl.base "#builtin.integer"
+    %attr_reverse = irdl.base "#builtin.integer"
+    irdl.operands(x: %x)
+    irdl.results(y: %y_t)
+    irdl.attributes {"axis" = %attr_axis, "exclusive" = %attr_exclusive, "reverse" = %attr_reverse}
+  }
+
+  // ONNX CumProd: running products along `axis` (non-negative; ONNX's axis input,
+  // a compile-time constant), optionally exclusive and/or reversed. Numeric types.
+  // Lowered as an O(n^2) masked reduction along the axis (no scan op yet).
+  irdl.operation @cum_prod {
+    %x = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    %attr_axis = irdl.base "#builtin.integer"
+    %attr_exclusive = irdl.base "#builtin.integer"
+    %attr_reverse = irdl.base "#builtin.integer"
+    irdl.operands(x: %x)
+    irdl.results(y: %y_t)
+    irdl.attributes {"axis" = %attr_axis, "exclusive" = %attr_exclusive, "reverse" = %attr_reverse}
+  }
+
+  // ONNX TopK: the k largest (or smallest) elements along `axis` (non-negative) and
+  // their int64 indices, sorted, ties to the lower index (`sorted` = 0 also returns
+  // them sorted, which ONNX allows). k is ONNX's compile-time-constant K input.
+  // Numeric types. Lowered by ranking (O(n^2) along the axis); not yet NaN-aware.
+  irdl.operation @top_k {
+    %x = irdl.base "!builtin.tensor"
+    %values_t = irdl.base "!builtin.tensor"
+    %indices_t = irdl.base "!builtin.tensor"
+    %attr_axis = irdl.base "#builtin.integer"
+    %attr_k = irdl.base "#builtin.integer"
+    %attr_largest = irdl.base "#builtin.integer"
+    %attr_sorted = irdl.base "#builtin.integer"
+    irdl.operands(x: %x)
+    irdl.results(values: %values_t, indices: %indices_t)
+    irdl.attributes {"axis" = %attr_axis, "k" = %attr_k, "largest" = %attr_largest, "sorted" = %attr_sorted}
+  }
   // ==== end of section: reduction ====
 
   // ==== section: shape ====
+  // Concatenate `a` and `b` along `axis` (negative counts from the end); they
+  // share the element type and every dim but `axis`. ONNX Concat of N inputs
+  // is imported as a chain of binary concats: IRDL forces all operands of a
+  // variadic group to have the same type. (ONNX Split is imported as tg.slice
+  // ops for the same reason.)
+  irdl.operation @concat {
+    %a = irdl.base "!builtin.tensor"
+    %b = irdl.base "!builtin.tensor"
+    %concat_result_t = irdl.base "!builtin.tensor"
+    %attr_axis = irdl.base "#builtin.integer"
+    irdl.operands(a: %a, b: %b)
+    irdl.results(concat_result: %concat_result_t)
+    irdl.attributes {"axis" = %attr_axis}
+  }
+
+  // ONNX Slice with static `starts`/`ends`/`axes`/`steps` (one entry per sliced
+  // axis): negative indices count from the end, out-of-range values clamp,
+  // negative steps walk backwards. Empty results are not supported yet.
+  irdl.operation @slice {
+    %data = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    %attr_axes = irdl.base "#builtin.dense_array"
+    %attr_ends = irdl.base "#builtin.dense_array"
+    %attr_starts = irdl.base "#builtin.dense_array"
+    %attr_steps = irdl.base "#builtin.dense_array"
+    irdl.operands(data: %data)
+    irdl.results(output: %output_t)
+    irdl.attributes {"axes" = %attr_axes, "ends" = %attr_ends, "starts" = %attr_starts, "steps" = %attr_steps}
+  }
+
+  // ONNX Gather: pick slices of `data` along `axis` at the runtime (i32/i64)
+  // `indices`; negative indices count from the end. Out-of-range indices are
+  // undefined behaviour (not checked at runtime).
+  irdl.operation @gather {
+    %data = irdl.base "!builtin.tensor"
+    %indices = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    %attr_axis = irdl.base "#builtin.integer"
+    irdl.operands(data: %data, indices: %indices)
+    irdl.results(output: %output_t)
+    irdl.attributes {"axis" = %attr_axis}
+  }
+
+  // ONNX GatherElements: output[i..] = data[i.. with dim `axis` replaced by
+  // indices[i..]]; negative indices count from the end. No runtime bounds check.
+  irdl.operation @gather_elements {
+    %data = irdl.base "!builtin.tensor"
+    %indices = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    %attr_axis = irdl.base "#builtin.integer"
+    irdl.operands(data: %data, indices: %indices)
+    irdl.results(output: %output_t)
+    irdl.attributes {"axis" = %attr_axis}
+  }
+
+  // ONNX GatherND with `batch_dims`: the last dim of `indices` indexes the
+  // leading (non-batch) dims of `data`; negative indices count from the end.
+  // No runtime bounds check.
+  irdl.operation @gather_nd {
+    %data = irdl.base "!builtin.tensor"
+    %indices = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    %attr_batch_dims = irdl.base "#builtin.integer"
+    irdl.operands(data: %data, indices: %indices)
+    irdl.results(output: %output_t)
+    irdl.attributes {"batch_dims" = %attr_batch_dims}
+  }
+
+  // ONNX ScatterElements (and the deprecated Scatter): a copy of `data` where
+  // the element at `indices[i..]` along `axis` receives `updates[i..]`,
+  // combined by `reduction` (none, add, mul, max, min). Updates apply in
+  // row-major order, so with `none` the last duplicate wins. No bounds check.
+  irdl.operation @scatter_elements {
+    %data = irdl.base "!builtin.tensor"
+    %indices = irdl.base "!builtin.tensor"
+    %updates = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    %attr_axis = irdl.base "#builtin.integer"
+    %attr_reduction = irdl.base "#builtin.string"
+    irdl.operands(data: %data, indices: %indices, updates: %updates)
+    irdl.results(output: %output_t)
+    irdl.attributes {"axis" = %attr_axis, "reduction" = %attr_reduction}
+  }
+
+  // ONNX ScatterND: a copy of `data` where the slice addressed by each row of
+  // `indices` receives the matching slice of `updates`, combined by `reduction`
+  // (none, add, mul, max, min), in row-major order. No bounds check.
+  irdl.operation @scatter_nd {
+    %data = irdl.base "!builtin.tensor"
+    %indices = irdl.base "!builtin.tensor"
+    %updates = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    %attr_reduction = irdl.base "#builtin.string"
+    irdl.operands(data: %data, indices: %indices, updates: %updates)
+    irdl.results(output: %output_t)
+    irdl.attributes {"reduction" = %attr_reduction}
+  }
+
+  // ONNX Expand: broadcast `input` and the static `shape` against each other
+  // (numpy rules, in both directions).
+  irdl.operation @expand {
+    %input = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    %attr_shape = irdl.base "#builtin.dense_array"
+    irdl.operands(input: %input)
+    irdl.results(output: %output_t)
+    irdl.attributes {"shape" = %attr_shape}
+  }
+
+  // ONNX Tile: repeat `input` `repeats[i]` times along dim i (static, >= 1).
+  irdl.operation @tile {
+    %input = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    %attr_repeats = irdl.base "#builtin.dense_array"
+    irdl.operands(input: %input)
+    irdl.results(output: %output_t)
+    irdl.attributes {"repeats" = %attr_repeats}
+  }
+
+  // ONNX Pad with static `pads` (begin values of every dim, then end values;
+  // negative values crop) and `mode` constant, reflect, edge or wrap. The
+  // optional `constant_value` (one element, may be a runtime value) is the fill
+  // of constant mode, zero when absent.
+  irdl.operation @pad {
+    %data = irdl.base "!builtin.tensor"
+    %constant_value = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    %attr_mode = irdl.base "#builtin.string"
+    %attr_pads = irdl.base "#builtin.dense_array"
+    irdl.operands(data: %data, constant_value: optional %constant_value)
+    irdl.results(output: %output_t)
+    irdl.attributes {"mode" = %attr_mode, "pads" = %attr_pads}
+  }
+
+  // ONNX Trilu: keep the upper (`upper` = 1) or lower triangle of the last two
+  // dims relative to diagonal `k`, zero elsewhere.
+  irdl.operation @trilu {
+    %input = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    %attr_k = irdl.base "#builtin.integer"
+    %attr_upper = irdl.base "#builtin.integer"
+    irdl.operands(input: %input)
+    irdl.results(output: %output_t)
+    irdl.attributes {"k" = %attr_k, "upper" = %attr_upper}
+  }
+
+  // ONNX OneHot with a static `depth`: a new dim at `axis` holding values[1]
+  // where it equals the (runtime) index and values[0] elsewhere. Negative
+  // indices count from `depth`; out-of-range indices give an all-off row.
+  irdl.operation @one_hot {
+    %indices = irdl.base "!builtin.tensor"
+    %values = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    %attr_axis = irdl.base "#builtin.integer"
+    %attr_depth = irdl.base "#builtin.integer"
+    irdl.operands(indices: %indices, values: %values)
+    irdl.results(output: %output_t)
+    irdl.attributes {"axis" = %attr_axis, "depth" = %attr_depth}
+  }
   // ==== end of section: shape ====
 
   // ==== section: nn ====
+  // ONNX AveragePool (N-d): mean over each window. auto_pad is resolved into `pads` by the importer;
+  // count_include_pad=0 divides by the number of input elements in the window, 1 by the window
+  // clipped to the explicitly padded input. Float element types only.
+  irdl.operation @average_pool {
+    %x = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    %attr_ceil_mode = irdl.base "#builtin.integer"
+    %attr_count_include_pad = irdl.base "#builtin.integer"
+    %attr_dilations = irdl.base "#builtin.dense_array"
+    %attr_kernel_shape = irdl.base "#builtin.dense_array"
+    %attr_pads = irdl.base "#builtin.dense_array"
+    %attr_strides = irdl.base "#builtin.dense_array"
+    irdl.operands(x: %x)
+    irdl.results(y: %y_t)
+    irdl.attributes {"ceil_mode" = %attr_ceil_mode, "count_include_pad" = %attr_count_include_pad, "dilations" = %attr_dilations, "kernel_shape" = %attr_kernel_shape, "pads" = %attr_pads, "strides" = %attr_strides}
+  }
+
+  // ONNX LpPool (N-d): (sum over the window of |x|^p)^(1/p), padding counting as zeros.
+  // auto_pad is resolved into `pads` by the importer. Float element types only.
+  irdl.operation @lp_pool {
+    %x = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    %attr_ceil_mode = irdl.base "#builtin.integer"
+    %attr_dilations = irdl.base "#builtin.dense_array"
+    %attr_kernel_shape = irdl.base "#builtin.dense_array"
+    %attr_p = irdl.base "#builtin.integer"
+    %attr_pads = irdl.base "#builtin.dense_array"
+    %attr_strides = irdl.base "#builtin.dense_array"
+    irdl.operands(x: %x)
+    irdl.results(y: %y_t)
+    irdl.attributes {"ceil_mode" = %attr_ceil_mode, "dilations" = %attr_dilations, "kernel_shape" = %attr_kernel_shape, "p" = %attr_p, "pads" = %attr_pads, "strides" = %attr_strides}
+  }
+
+  // ONNX GlobalMaxPool: max over all spatial dims, keeping them as size 1. Float element types.
+  irdl.operation @global_max_pool {
+    %x = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    irdl.operands(x: %x)
+    irdl.results(y: %y_t)
+  }
+
+  // ONNX GlobalLpPool: (sum over all spatial dims of |x|^p)^(1/p), keeping them as size 1. Float only.
+  irdl.operation @global_lp_pool {
+    %x = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    %attr_p = irdl.base "#builtin.integer"
+    irdl.operands(x: %x)
+    irdl.results(y: %y_t)
+    irdl.attributes {"p" = %attr_p}
+  }
+
+  // ONNX MaxPool with its Indices output (i64): the flat index, over the whole input, of the first
+  // maximum of each window (row-major spatial order for storage_order 0, column-major for 1).
+  // Attributes as tg.max_pool. Without Indices the importer uses tg.max_pool.
+  irdl.operation @max_pool_with_indices {
+    %x = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    %indices_t = irdl.base "!builtin.tensor"
+    %attr_ceil_mode = irdl.base "#builtin.integer"
+    %attr_dilations = irdl.base "#builtin.dense_array"
+    %attr_kernel_shape = irdl.base "#builtin.dense_array"
+    %attr_pads = irdl.base "#builtin.dense_array"
+    %attr_storage_order = irdl.base "#builtin.integer"
+    %attr_strides = irdl.base "#builtin.dense_array"
+    irdl.operands(x: %x)
+    irdl.results(y: %y_t, indices: %indices_t)
+    irdl.attributes {"ceil_mode" = %attr_ceil_mode, "dilations" = %attr_dilations, "kernel_shape" = %attr_kernel_shape, "pads" = %attr_pads, "storage_order" = %attr_storage_order, "strides" = %attr_strides}
+  }
+
+  // ONNX ConvTranspose (N-d, grouped, dilated). W is (C_in, C_out/group, k...). The importer resolves
+  // auto_pad and output_shape into explicit `pads` and `output_padding`. Float element types only.
+  irdl.operation @conv_transpose {
+    %x = irdl.base "!builtin.tensor"
+    %w = irdl.base "!builtin.tensor"
+    %b = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    %attr_dilations = irdl.base "#builtin.dense_array"
+    %attr_group = irdl.base "#builtin.integer"
+    %attr_kernel_shape = irdl.base "#builtin.dense_array"
+    %attr_output_padding = irdl.base "#builtin.dense_array"
+    %attr_pads = irdl.base "#builtin.dense_array"
+    %attr_strides = irdl.base "#builtin.dense_array"
+    irdl.operands(x: %x, w: %w, b: optional %b)
+    irdl.results(y: %y_t)
+    irdl.attributes {"dilations" = %attr_dilations, "group" = %attr_group, "kernel_shape" = %attr_kernel_shape, "output_padding" = %attr_output_padding, "pads" = %attr_pads, "strides" = %attr_strides}
+  }
+
+  // ONNX Einsum: sum of products over the letters absent from the output. `equation` is in the
+  // explicit form without ellipsis ("ij,jk->ik"); the importer expands "..." and the implicit form.
+  irdl.operation @einsum {
+    %inputs = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    %attr_equation = irdl.base "#builtin.string"
+    irdl.operands(inputs: variadic %inputs)
+    irdl.results(output: %output_t)
+    irdl.attributes {"equation" = %attr_equation}
+  }
+
+  // ONNX Resize (and Upsample): `sizes` is the output shape, `scales` (array<f64>) the per-dim scale
+  // used by the coordinate transformation, `roi` (array<f64>, starts then ends) is used by
+  // tf_crop_and_resize. The importer resolves axes and keep_aspect_ratio_policy. Modes nearest (all
+  // numeric types), linear and cubic (float types), with antialias for linear and cubic.
+  irdl.operation @resize {
+    %x = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    %attr_antialias = irdl.base "#builtin.integer"
+    %attr_coordinate_transformation_mode = irdl.base "#builtin.string"
+    %attr_cubic_coeff_a = irdl.base "#builtin.float"
+    %attr_exclude_outside = irdl.base "#builtin.integer"
+    %attr_extrapolation_value = irdl.base "#builtin.float"
+    %attr_mode = irdl.base "#builtin.string"
+    %attr_nearest_mode = irdl.base "#builtin.string"
+    %attr_roi = irdl.base "#builtin.dense_array"
+    %attr_scales = irdl.base "#builtin.dense_array"
+    %attr_sizes = irdl.base "#builtin.dense_array"
+    irdl.operands(x: %x)
+    irdl.results(y: %y_t)
+    irdl.attributes {"antialias" = %attr_antialias, "coordinate_transformation_mode" = %attr_coordinate_transformation_mode, "cubic_coeff_a" = %attr_cubic_coeff_a, "exclude_outside" = %attr_exclude_outside, "extrapolation_value" = %attr_extrapolation_value, "mode" = %attr_mode, "nearest_mode" = %attr_nearest_mode, "roi" = %attr_roi, "scales" = %attr_scales, "sizes" = %attr_sizes}
+  }
+
+  // ONNX Attention (opset 23) on 3-d (B, S, heads*size) or 4-d (B, heads, S, size) inputs, with
+  // grouped KV heads. `extra` holds, in order, the optional attn_mask (bool or float, broadcast to
+  // (B, q_heads, S_q, S_total) and padded along the last dim) and the optional past_key, past_value
+  // pair: 0 operands (none), 1 (mask), 2 (past) or 3 (mask and past). All four results are always
+  // defined. Not supported yet: nonpad_kv_seqlen (opset 24) and window attributes (opset 25).
+  irdl.operation @attention {
+    %q = irdl.base "!builtin.tensor"
+    %k = irdl.base "!builtin.tensor"
+    %v = irdl.base "!builtin.tensor"
+    %extra = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    %present_key_t = irdl.base "!builtin.tensor"
+    %present_value_t = irdl.base "!builtin.tensor"
+    %qk_matmul_output_t = irdl.base "!builtin.tensor"
+    %attr_is_causal = irdl.base "#builtin.integer"
+    %attr_kv_num_heads = irdl.base "#builtin.integer"
+    %attr_q_num_heads = irdl.base "#builtin.integer"
+    %attr_qk_matmul_output_mode = irdl.base "#builtin.integer"
+    %attr_scale = irdl.base "#builtin.float"
+    %attr_softcap = irdl.base "#builtin.float"
+    %attr_softmax_precision = irdl.base "#builtin.integer"
+    irdl.operands(q: %q, k: %k, v: %v, extra: variadic %extra)
+    irdl.results(y: %y_t, present_key: %present_key_t, present_value: %present_value_t, qk_matmul_output: %qk_matmul_output_t)
+    irdl.attributes {"is_causal" = %attr_is_causal, "kv_num_heads" = %attr_kv_num_heads, "q_num_heads" = %attr_q_num_heads, "qk_matmul_output_mode" = %attr_qk_matmul_output_mode, "scale" = %attr_scale, "softcap" = %attr_softcap, "softmax_precision" = %attr_softmax_precision}
+  }
   // ==== end of section: nn ====
 
   // ==== section: graph ====
+  // ONNX Identity on a tensor: the output is the input. Sequences and optionals
+  // are not supported yet.
+  irdl.operation @identity {
+    %input = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    irdl.operands(input: %input)
+    irdl.results(output: %output_t)
+  }
+
+  // ONNX Dropout in inference mode: the output is the input. The optional mask
+  // output (all true) is a compile-time constant made by the importer; training
+  // mode with a non-zero ratio is not supported.
+  irdl.operation @dropout {
+    %data = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    irdl.operands(data: %data)
+    irdl.results(output: %output_t)
+  }
   // ==== end of section: graph ====
 }

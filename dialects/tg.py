@@ -293,10 +293,23 @@ ops = _Builders()
 
 
 def constant(value, *, loc=None, ip=None) -> ir.Value:
-    """``tg.constant`` holding a numpy array; its dtype decides the element type."""
+    """``tg.constant`` holding a numpy array; its dtype decides the element type.
+    Arrays whose elements are all equal become splat attributes, whatever their size."""
     import numpy as np
 
-    attr = ir.DenseElementsAttr.get(np.ascontiguousarray(value))
+    array = np.asarray(value)
+    signless = array.dtype.kind != "u"  # numpy uint8 -> ui8, int8 -> i8
+    if array.size > 1 and (0 in array.strides or (array == array.flat[0]).all()):
+        one = ir.DenseElementsAttr.get(np.ascontiguousarray(array.reshape(-1)[:1]), signless=signless)
+        element_type = one.type.element_type
+        scalar = array.flat[0]
+        if _isa(element_type, ir.FloatType) or str(element_type) in FLOAT_TYPES:
+            element = ir.FloatAttr.get(element_type, float(scalar))
+        else:
+            element = ir.IntegerAttr.get(element_type, int(scalar))
+        attr = ir.DenseElementsAttr.get_splat(ir.RankedTensorType.get(list(array.shape), element_type), element)
+    else:
+        attr = ir.DenseElementsAttr.get(np.ascontiguousarray(array), signless=signless)
     return build("constant", [], {"value": attr}, [attr.type], loc=loc, ip=ip).results[0]
 
 

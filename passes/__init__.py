@@ -5,3 +5,8 @@ from . import tg_canonicalize  # noqa: F401  tg-canonicalize
 from . import tg_dce  # noqa: F401  tg-dce
 from . import func_add_memref_entry  # noqa: F401  func-add-memref-entry
 from .conversion import tg_to_linalg  # noqa: F401  convert-tg-to-linalg
+from . import tg_remove_identity  # noqa: F401  tg-remove-identity
+from . import tg_fold_constants  # noqa: F401  tg-fold-constants
+from . import tg_fold_batchnorm_into_conv  # noqa: F401  tg-fold-batchnorm-into-conv
+from . import tg_cse  # noqa: F401  tg-cse
+from . import linalg_interchange_for_locality  # noqa: F401  linalg-interchange-for-locality

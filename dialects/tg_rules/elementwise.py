@@ -1,20 +1,99 @@
-"""Type rules of tg element-wise ops (numpy broadcasting for binary ops)."""
+"""Type rules of tg element-wise ops: arithmetic, pow/mod/shifts, bitwise and
+logical ops, comparisons, max/min, where and cast. Binary ops broadcast their
+operands multidirectionally (numpy)."""
 from __future__ import annotations
 
 from mlir import ir
 
-from polytile.dialects.tg import FLOAT_TYPES, NUMERIC_TYPES, SIGNED_INT_TYPES, OpInfo, tensor, type_rule
+from polytile.dialects.tg import (ALL_TYPES, FLOAT_TYPES, INT_TYPES, NUMERIC_TYPES, SIGNED_INT_TYPES,
+                                  UNSIGNED_INT_TYPES, OpInfo, tensor, type_rule)
 from polytile.dialects.tg_rules.common import broadcast_shapes
 
+BOOL_TYPES = ("i1",)
+# Element types tg.cast converts between (bf16 has no lowering tested yet).
+CAST_TYPES = tuple(t for t in ALL_TYPES if t != "bf16")
 
-def _binary_elementwise(info: OpInfo) -> list[ir.Type]:
+
+def _broadcast(info: OpInfo, *indices: int) -> list[int]:
+    shape = list(info.operand(indices[0]).shape)
+    for i in indices[1:]:
+        shape = broadcast_shapes(info, shape, info.operand(i).shape)
+    return shape
+
+
+def _same_type_binary(allowed, result_element_type=None):
+    """Rule of a broadcasting binary op whose operands share one element type
+    from ``allowed``; the result has that type, or ``result_element_type``."""
+
+    def rule(info: OpInfo) -> list[ir.Type]:
+        etype = info.element_type(0, allowed)
+        info.same_element_types(0, 1)
+        out = ir.Type.parse(result_element_type) if result_element_type else etype
+        return [tensor(_broadcast(info, 0, 1), out)]
+
+    return rule
+
+
+for _name in ("add", "sub", "mul", "div", "max", "min"):
+    type_rule(_name)(_same_type_binary(NUMERIC_TYPES))
+for _name in ("bitwise_and", "bitwise_or", "bitwise_xor"):
+    type_rule(_name)(_same_type_binary(INT_TYPES))
+for _name in ("and", "or", "xor"):
+    type_rule(_name)(_same_type_binary(BOOL_TYPES))
+type_rule("equal")(_same_type_binary(NUMERIC_TYPES + BOOL_TYPES, "i1"))
+for _name in ("greater", "less", "greater_or_equal", "less_or_equal"):
+    type_rule(_name)(_same_type_binary(NUMERIC_TYPES, "i1"))
+
+
+@type_rule("pow")
+def _pow(info: OpInfo) -> list[ir.Type]:
+    etype = info.element_type(0, FLOAT_TYPES + ("i32", "i64"))
+    info.element_type(1, NUMERIC_TYPES)
+    return [tensor(_broadcast(info, 0, 1), etype)]
+
+
+@type_rule("mod")
+def _mod(info: OpInfo) -> list[ir.Type]:
     etype = info.element_type(0, NUMERIC_TYPES)
     info.same_element_types(0, 1)
-    return [tensor(broadcast_shapes(info, info.operand(0).shape, info.operand(1).shape), etype)]
+    fmod = info.int("fmod")
+    if fmod not in (0, 1):
+        info.fail(f"attribute 'fmod' must be 0 or 1, got {fmod}")
+    if str(etype) in FLOAT_TYPES and fmod != 1:
+        info.fail(f"floating-point operands ({etype}) require fmod = 1")
+    return [tensor(_broadcast(info, 0, 1), etype)]
 
 
-for _name in ("add", "sub", "mul", "div"):
-    type_rule(_name)(_binary_elementwise)
+@type_rule("bit_shift")
+def _bit_shift(info: OpInfo) -> list[ir.Type]:
+    etype = info.element_type(0, UNSIGNED_INT_TYPES)
+    info.same_element_types(0, 1)
+    direction = info.attr("direction")
+    if direction not in ("LEFT", "RIGHT"):
+        info.fail(f"attribute 'direction' must be \"LEFT\" or \"RIGHT\", got {direction!r}")
+    return [tensor(_broadcast(info, 0, 1), etype)]
+
+
+@type_rule("where")
+def _where(info: OpInfo) -> list[ir.Type]:
+    info.element_type(0, BOOL_TYPES)
+    etype = info.element_type(1, ALL_TYPES)
+    info.same_element_types(1, 2)
+    return [tensor(_broadcast(info, 0, 1, 2), etype)]
+
+
+@type_rule("cast")
+def _cast(info: OpInfo) -> list[ir.Type]:
+    info.element_type(0, CAST_TYPES)
+    to = info.attr("to")
+    if not isinstance(to, ir.TypeAttr):
+        try:
+            to = ir.TypeAttr(to)
+        except (TypeError, ValueError):
+            info.fail("attribute 'to' must be a type attribute")
+    if str(to.value) not in CAST_TYPES:
+        info.fail(f"cannot cast to {to.value}, expected one of {', '.join(CAST_TYPES)}")
+    return [tensor(info.operand(0).shape, to.value)]
 
 
 @type_rule("relu")

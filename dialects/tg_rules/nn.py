@@ -1,5 +1,8 @@
-"""Type rules of tg neural-network ops: convolution, matrix products, pooling, normalization."""
+"""Type rules of tg neural-network ops: convolution (plain and transposed), matrix products
+(MatMul, Gemm, Einsum), pooling, normalization, Resize and Attention."""
 from __future__ import annotations
+
+from typing import Sequence
 
 from mlir import ir
 
@@ -131,3 +134,305 @@ def _batch_normalization(info: OpInfo) -> list[ir.Type]:
             info.fail(f"{name} must be 1-d of size {fmt_dim(channels)} (the channel dim), "
                       f"got {fmt_shape(p.shape)}")
     return [x]
+
+
+# ---------------------------------------------------------------------------
+# nn family: pooling, transposed convolution, einsum, resize, attention
+# ---------------------------------------------------------------------------
+
+def _pool_output_shape(info: OpInfo, ceil_mode: bool) -> list[int]:
+    """N x C x windows: the output shape of an N-d pooling op (ONNX rules, ceil_mode included)."""
+    rank = info.rank(0)
+    if rank < 3:
+        info.fail(f"input must have rank >= 3 (N x C x spatial...), got {rank}")
+    spatial = rank - 2
+    kernel, strides, dilations, pads = check_window_attrs(info, spatial)
+    x = info.operand(0).shape
+    out = [x[0], x[1]]
+    for i in range(spatial):
+        effective = dilations[i] * (kernel[i] - 1) + 1
+        if pads[i] >= effective or pads[spatial + i] >= effective:
+            info.fail(f"pads must be smaller than the dilated kernel (dim {i})")
+        size = window_output(x[2 + i], kernel[i], strides[i], dilations[i], pads[i],
+                              pads[spatial + i], ceil_mode)
+        if size != DYNAMIC and size < 1:
+            info.fail(f"spatial dim {i} of size {x[2 + i]} is smaller than the dilated kernel")
+        out.append(size)
+    return out
+
+
+def _bool_attr(info: OpInfo, name: str) -> bool:
+    value = info.int(name)
+    if value not in (0, 1):
+        info.fail(f"{name} must be 0 or 1")
+    return bool(value)
+
+
+@type_rule("average_pool")
+def _average_pool(info: OpInfo) -> list[ir.Type]:
+    etype = info.element_type(0, FLOAT_TYPES)
+    _bool_attr(info, "count_include_pad")
+    return [tensor(_pool_output_shape(info, _bool_attr(info, "ceil_mode")), etype)]
+
+
+@type_rule("lp_pool")
+def _lp_pool(info: OpInfo) -> list[ir.Type]:
+    etype = info.element_type(0, FLOAT_TYPES)
+    if info.int("p") < 1:
+        info.fail("p must be positive")
+    return [tensor(_pool_output_shape(info, _bool_attr(info, "ceil_mode")), etype)]
+
+
+def _global_pool_shape(info: OpInfo) -> list[int]:
+    x = info.operand(0).shape
+    if len(x) < 3:
+        info.fail(f"input must have rank >= 3 (N x C x spatial...), got {len(x)}")
+    return list(x[:2]) + [1] * (len(x) - 2)
+
+
+@type_rule("global_max_pool")
+def _global_max_pool(info: OpInfo) -> list[ir.Type]:
+    etype = info.element_type(0, FLOAT_TYPES)
+    return [tensor(_global_pool_shape(info), etype)]
+
+
+@type_rule("global_lp_pool")
+def _global_lp_pool(info: OpInfo) -> list[ir.Type]:
+    etype = info.element_type(0, FLOAT_TYPES)
+    if info.int("p") < 1:
+        info.fail("p must be positive")
+    return [tensor(_global_pool_shape(info), etype)]
+
+
+@type_rule("max_pool_with_indices")
+def _max_pool_with_indices(info: OpInfo) -> list[ir.Type]:
+    etype = info.element_type(0, FLOAT_TYPES + ("i8", "ui8"))
+    if info.int("storage_order") not in (0, 1):
+        info.fail("storage_order must be 0 or 1")
+    out = _pool_output_shape(info, _bool_attr(info, "ceil_mode"))
+    return [tensor(out, etype), tensor(out, ir.IntegerType.get_signless(64))]
+
+
+@type_rule("conv_transpose")
+def _conv_transpose(info: OpInfo) -> list[ir.Type]:
+    etype = info.element_type(0, FLOAT_TYPES)
+    info.same_element_types(0, 1, 2)
+    rank = info.rank(0)
+    if rank < 3:
+        info.fail(f"input must have rank >= 3 (N x C x spatial...), got {rank}")
+    x, w = info.operand(0).shape, info.operand(1).shape
+    if len(w) != rank:
+        info.fail(f"weight rank {len(w)} must equal input rank {rank}")
+    spatial = rank - 2
+    group = info.int("group")
+    if group < 1:
+        info.fail("group must be positive")
+    kernel, strides, dilations, pads = check_window_attrs(info, spatial)
+    output_padding = info.ints("output_padding", spatial)
+    if not all(dims_compatible(k, d) for k, d in zip(kernel, w[2:])):
+        info.fail(f"kernel_shape {kernel} does not match the weight's spatial dims {fmt_shape(w[2:])}")
+    if not dims_compatible(x[1], w[0]):
+        info.fail(f"input channels ({fmt_dim(x[1])}) must equal the weight's first dim ({fmt_dim(w[0])})")
+    if w[0] != DYNAMIC and w[0] % group != 0:
+        info.fail(f"input channels ({w[0]}) must be divisible by group ({group})")
+    for i, op in enumerate(output_padding):
+        if op < 0 or op >= max(strides[i], dilations[i]):
+            info.fail(f"output_padding must be in [0, max(stride, dilation)) (dim {i})")
+    cout = w[1] * group if w[1] != DYNAMIC else DYNAMIC
+    b = info.operands[2] if len(info.operands) > 2 else None
+    if b is not None and (b.rank != 1 or not dims_compatible(b.shape[0], cout)):
+        info.fail(f"bias must be 1-d of size {fmt_dim(cout)}, got {fmt_shape(b.shape)}")
+    out = [x[0], cout]
+    for i in range(spatial):
+        if x[2 + i] == DYNAMIC:
+            out.append(DYNAMIC)
+            continue
+        size = (strides[i] * (x[2 + i] - 1) + output_padding[i] + dilations[i] * (kernel[i] - 1) + 1
+                - pads[i] - pads[spatial + i])
+        if size < 1:
+            info.fail(f"spatial dim {i}: the pads leave no output")
+        out.append(size)
+    return [tensor(out, etype)]
+
+
+def parse_einsum(equation: str) -> tuple[list[str], str]:
+    """Split an explicit einsum equation without ellipsis ("ij,jk->ik") into input terms and output."""
+    lhs, arrow, out = equation.replace(" ", "").partition("->")
+    if not arrow:
+        raise ValueError("equation must be in explicit form ('...->...')")
+    terms = lhs.split(",")
+    for term in terms + [out]:
+        if not all(ch.isalpha() for ch in term):
+            raise ValueError(f"term '{term}' must consist of letters only")
+    return terms, out
+
+
+@type_rule("einsum")
+def _einsum(info: OpInfo) -> list[ir.Type]:
+    if not info.operands:
+        info.fail("requires at least one operand")
+    etype = info.element_type(0, NUMERIC_TYPES)
+    info.same_element_types(*range(len(info.operands)))
+    equation = info.attr("equation")
+    if not isinstance(equation, str):
+        info.fail("attribute 'equation' must be a string")
+    try:
+        terms, out = parse_einsum(equation)
+    except ValueError as e:
+        info.fail(str(e))
+    if len(terms) != len(info.operands):
+        info.fail(f"equation has {len(terms)} input terms for {len(info.operands)} operands")
+    sizes: dict[str, int] = {}
+    for i, term in enumerate(terms):
+        shape = info.operand(i).shape
+        if len(term) != len(shape):
+            info.fail(f"term '{term}' has {len(term)} letters for operand #{i} of rank {len(shape)}")
+        for letter, dim in zip(term, shape):
+            known = sizes.get(letter, 1)
+            if dim != 1 and known != 1 and not dims_compatible(dim, known):
+                info.fail(f"letter '{letter}' has sizes {known} and {dim}")
+            if dim != 1:
+                sizes[letter] = dim
+            sizes.setdefault(letter, 1)
+    if len(set(out)) != len(out):
+        info.fail(f"output term '{out}' repeats a letter")
+    missing = [ch for ch in out if ch not in sizes]
+    if missing:
+        info.fail(f"output letter(s) {''.join(missing)} appear in no input term")
+    return [tensor([sizes[ch] for ch in out], etype)]
+
+
+RESIZE_MODES = ("nearest", "linear", "cubic")
+RESIZE_COORDINATE_MODES = ("half_pixel", "half_pixel_symmetric", "pytorch_half_pixel", "align_corners",
+                           "asymmetric", "tf_crop_and_resize")
+RESIZE_NEAREST_MODES = ("round_prefer_floor", "round_prefer_ceil", "floor", "ceil")
+
+
+def float_array(info: OpInfo, name: str, length: int) -> list[float]:
+    """An ``array<f64: ...>`` attribute as a list of floats."""
+    value = info.attr(name)
+    if isinstance(value, ir.Attribute) and isinstance(value.maybe_downcast(), ir.DenseF64ArrayAttr):
+        values = list(ir.DenseF64ArrayAttr(value))
+    else:
+        info.fail(f"attribute '{name}' must be an array<f64>")
+    if len(values) != length:
+        info.fail(f"attribute '{name}' must have {length} entries, got {len(values)}")
+    return values
+
+
+def _choice(info: OpInfo, name: str, allowed: Sequence[str]) -> str:
+    value = info.attr(name)
+    if value not in allowed:
+        info.fail(f"{name} must be one of {', '.join(allowed)}, got '{value}'")
+    return value
+
+
+@type_rule("resize")
+def _resize(info: OpInfo) -> list[ir.Type]:
+    etype = info.element_type(0, NUMERIC_TYPES)
+    rank = info.rank(0)
+    mode = _choice(info, "mode", RESIZE_MODES)
+    _choice(info, "coordinate_transformation_mode", RESIZE_COORDINATE_MODES)
+    _choice(info, "nearest_mode", RESIZE_NEAREST_MODES)
+    info.float("cubic_coeff_a")
+    info.float("extrapolation_value")
+    _bool_attr(info, "exclude_outside")
+    antialias = _bool_attr(info, "antialias")
+    if mode != "nearest" and str(etype) not in FLOAT_TYPES:
+        info.fail(f"mode '{mode}' needs a float element type, got {etype}")
+    if antialias and mode == "nearest":
+        info.fail("antialias is not defined for mode 'nearest'")
+    sizes = info.ints("sizes", rank)
+    scales = float_array(info, "scales", rank)
+    float_array(info, "roi", 2 * rank)
+    if any(s < 1 for s in sizes):
+        info.fail("sizes must be positive")
+    if any(s <= 0 for s in scales):
+        info.fail("scales must be positive")
+    return [tensor(sizes, etype)]
+
+
+# ONNX TensorProto element types allowed as softmax_precision.
+SOFTMAX_PRECISIONS = {1: "f32", 10: "f16", 11: "f64", 16: "bf16"}
+
+
+def _attention_heads(info: OpInfo, rank: int) -> tuple[list[int], list[int], list[int]]:
+    """Q, K, V shapes in the 4-d (B, heads, S, size) form."""
+    q, k, v = (list(info.operand(i).shape) for i in range(3))
+    if rank == 4:
+        return q, k, v
+    hq, hkv = info.int("q_num_heads"), info.int("kv_num_heads")
+    if hq < 1 or hkv < 1:
+        info.fail("3-d inputs need positive q_num_heads and kv_num_heads")
+    for name, shape, heads in (("Q", q, hq), ("K", k, hkv), ("V", v, hkv)):
+        if shape[2] != DYNAMIC and shape[2] % heads != 0:
+            info.fail(f"{name} hidden size {shape[2]} is not divisible by {heads} heads")
+
+    def split(shape, heads):
+        return [shape[0], heads, shape[1], shape[2] // heads if shape[2] != DYNAMIC else DYNAMIC]
+
+    return split(q, hq), split(k, hkv), split(v, hkv)
+
+
+@type_rule("attention")
+def _attention(info: OpInfo) -> list[ir.Type]:
+    etype = info.element_type(0, FLOAT_TYPES)
+    info.same_element_types(0, 1, 2)
+    rank = info.rank(0, 3, 4)
+    info.rank(1, rank)
+    info.rank(2, rank)
+    extra = info.operands[3:]
+    if len(extra) > 3:
+        info.fail(f"takes at most 3 extra operands (attn_mask, past_key, past_value), got {len(extra)}")
+    mask = extra[0] if len(extra) in (1, 3) else None
+    past = extra[-2:] if len(extra) >= 2 else []
+    q, k, v = _attention_heads(info, rank)
+    batch, hq, sq, size = q
+    hkv, skv = k[1], k[2]
+    if not (dims_compatible(k[0], batch) and dims_compatible(v[0], batch)):
+        info.fail("Q, K and V must have the same batch size")
+    if not dims_compatible(k[3], size):
+        info.fail(f"Q and K head sizes differ ({fmt_dim(size)} vs {fmt_dim(k[3])})")
+    if not (dims_compatible(v[1], hkv) and dims_compatible(v[2], skv)):
+        info.fail("K and V must have the same number of heads and sequence length")
+    if hq != DYNAMIC and hkv != DYNAMIC and hq % hkv != 0:
+        info.fail(f"q heads ({hq}) must be a multiple of kv heads ({hkv})")
+    total = skv
+    if past:
+        pk, pv = past
+        if pk.rank != 4 or pv.rank != 4:
+            info.fail("past_key and past_value must have rank 4")
+        if pk.element_type != etype or pv.element_type != etype:
+            info.fail("past_key and past_value must have the element type of Q")
+        want_k, want_v = [batch, hkv, pk.shape[2], size], [batch, hkv, pv.shape[2], v[3]]
+        if not all(dims_compatible(a, b) for a, b in zip(pk.shape, want_k)) or \
+                not all(dims_compatible(a, b) for a, b in zip(pv.shape, want_v)) or \
+                not dims_compatible(pk.shape[2], pv.shape[2]):
+            info.fail(f"past_key/past_value of shapes {fmt_shape(pk.shape)}/{fmt_shape(pv.shape)} do not "
+                      f"match K/V (batch {fmt_dim(batch)}, {fmt_dim(hkv)} heads)")
+        total = DYNAMIC if DYNAMIC in (skv, pk.shape[2]) else skv + pk.shape[2]
+    if mask is not None:
+        if str(mask.element_type) not in FLOAT_TYPES + ("i1",):
+            info.fail(f"attn_mask must be bool or float, got {mask.element_type}")
+        if mask.rank < 1 or mask.rank > 4:
+            info.fail(f"attn_mask must have rank 1 to 4, got {mask.rank}")
+        last = mask.shape[-1]
+        if last != DYNAMIC and total != DYNAMIC and last > total:
+            info.fail(f"attn_mask's last dim ({last}) exceeds the total sequence length ({total})")
+        target = [batch, hq, sq, 1]
+        if broadcast_shapes(info, target, list(mask.shape[:-1]) + [1])[-mask.rank:] != target[-mask.rank:]:
+            info.fail(f"attn_mask of shape {fmt_shape(mask.shape)} does not broadcast to "
+                      f"{fmt_shape([batch, hq, sq, total])}")
+    if info.int("is_causal") not in (0, 1):
+        info.fail("is_causal must be 0 or 1")
+    if info.int("qk_matmul_output_mode") not in (0, 1, 2, 3):
+        info.fail("qk_matmul_output_mode must be 0, 1, 2 or 3")
+    if info.int("softmax_precision") not in SOFTMAX_PRECISIONS:
+        info.fail("softmax_precision must be an ONNX float type (1, 10, 11 or 16)")
+    info.float("scale")
+    info.float("softcap")
+    dv = v[3]
+    y = [batch, hq, sq, dv] if rank == 4 else \
+        [batch, sq, hq * dv if DYNAMIC not in (hq, dv) else DYNAMIC]
+    return [tensor(y, etype), tensor([batch, hkv, total, size], etype),
+            tensor([batch, hkv, total, dv], etype), tensor([batch, hq, sq, total], etype)]

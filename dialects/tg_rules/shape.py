@@ -1,10 +1,12 @@
-"""Type rules of tg constants and data-movement ops (reshape, flatten, transpose)."""
+"""Type rules of tg constants and data-movement ops: reshape, flatten,
+transpose (core) and the shape family (concat, slice, gathers,
+scatters, expand, tile, pad, trilu, one_hot)."""
 from __future__ import annotations
 
 from mlir import ir
 
-from polytile.dialects.tg import DYNAMIC, OpInfo, tensor, type_rule
-from polytile.dialects.tg_rules.common import fmt_shape
+from polytile.dialects.tg import DYNAMIC, NUMERIC_TYPES, OpInfo, tensor, type_rule
+from polytile.dialects.tg_rules.common import broadcast_shapes, dims_compatible, fmt_dim, fmt_shape
 
 
 @type_rule("constant")
@@ -55,3 +57,244 @@ def _transpose(info: OpInfo) -> list[ir.Type]:
     if sorted(perm) != list(range(data.rank)):
         info.fail(f"perm {perm} is not a permutation of 0..{data.rank - 1}")
     return [tensor([data.shape[p] for p in perm], data.element_type)]
+
+
+# ----------------------------------------------------------------------------
+# The shape family: concat, slice, gathers, scatters, expand, tile, pad,
+# trilu, one_hot.
+# ----------------------------------------------------------------------------
+
+INDEX_TYPES = ("i32", "i64")
+REDUCTIONS = ("none", "add", "mul", "max", "min")
+PAD_MODES = ("constant", "reflect", "edge", "wrap")
+
+
+def normalize_axis(info: OpInfo, axis: int, rank: int, what: str = "axis") -> int:
+    """``axis`` in [-rank, rank) made non-negative; fails when out of range."""
+    if not -rank <= axis < rank:
+        info.fail(f"{what} {axis} is out of range for rank {rank}")
+    return axis + rank if axis < 0 else axis
+
+
+def _sum_dims(dims) -> int:
+    return DYNAMIC if DYNAMIC in dims else sum(dims)
+
+
+def _check_index_type(info: OpInfo, index: int) -> None:
+    info.element_type(index, INDEX_TYPES)
+
+
+@type_rule("concat")
+def _concat(info: OpInfo) -> list[ir.Type]:
+    etype = info.same_element_types(*range(len(info.operands)))
+    first = info.operand(0)
+    axis = normalize_axis(info, info.int("axis"), first.rank)
+    out = list(first.shape)
+    for i, x in enumerate(info.operands[1:], start=1):
+        if x.rank != first.rank:
+            info.fail(f"operand #{i} has rank {x.rank}, expected {first.rank}")
+        for dim, (a, b) in enumerate(zip(out, x.shape)):
+            if dim != axis and not dims_compatible(a, b):
+                info.fail(f"operand #{i} has shape {fmt_shape(x.shape)}, incompatible with "
+                          f"{fmt_shape(first.shape)} outside axis {axis}")
+            if dim != axis and a == DYNAMIC:
+                out[dim] = b
+    out[axis] = _sum_dims([x.shape[axis] for x in info.operands])
+    return [tensor(out, etype)]
+
+
+def slice_bounds(dim: int, start: int, end: int, step: int) -> tuple[int, int]:
+    """ONNX Slice on one dim: the effective first index and the element count."""
+    if start < 0:
+        start += dim
+    if end < 0:
+        end += dim
+    if step > 0:
+        start = min(max(start, 0), dim)
+        end = min(max(end, 0), dim)
+        count = max(0, -(-(end - start) // step))
+    else:
+        start = min(max(start, 0), dim - 1)
+        end = min(max(end, -1), dim - 1)
+        count = max(0, -(-(start - end) // -step))
+    return start, count
+
+
+@type_rule("slice")
+def _slice(info: OpInfo) -> list[ir.Type]:
+    x = info.operand(0)
+    starts, ends = info.ints("starts"), info.ints("ends")
+    axes, steps = info.ints("axes"), info.ints("steps")
+    if not len(starts) == len(ends) == len(axes) == len(steps):
+        info.fail("starts, ends, axes and steps must have the same length")
+    norm = [normalize_axis(info, a, x.rank, "axes entry") for a in axes]
+    if len(set(norm)) != len(norm):
+        info.fail(f"axes {axes} repeat an axis")
+    if 0 in steps:
+        info.fail("steps must be non-zero")
+    out = list(x.shape)
+    for axis, start, end, step in zip(norm, starts, ends, steps):
+        if x.shape[axis] != DYNAMIC:
+            out[axis] = slice_bounds(x.shape[axis], start, end, step)[1]
+    return [tensor(out, x.element_type)]
+
+
+@type_rule("gather")
+def _gather(info: OpInfo) -> list[ir.Type]:
+    data, indices = info.operand(0), info.operand(1)
+    _check_index_type(info, 1)
+    if data.rank < 1:
+        info.fail("data must have rank >= 1")
+    axis = normalize_axis(info, info.int("axis"), data.rank)
+    out = list(data.shape[:axis]) + list(indices.shape) + list(data.shape[axis + 1:])
+    return [tensor(out, data.element_type)]
+
+
+@type_rule("gather_elements")
+def _gather_elements(info: OpInfo) -> list[ir.Type]:
+    data, indices = info.operand(0), info.operand(1)
+    _check_index_type(info, 1)
+    if data.rank < 1 or indices.rank != data.rank:
+        info.fail(f"data and indices must have the same rank >= 1, got {data.rank} and {indices.rank}")
+    axis = normalize_axis(info, info.int("axis"), data.rank)
+    for dim, (a, b) in enumerate(zip(data.shape, indices.shape)):
+        if dim != axis and DYNAMIC not in (a, b) and b > a:
+            info.fail(f"indices dim {dim} ({b}) exceeds the data dim ({a})")
+    return [tensor(indices.shape, data.element_type)]
+
+
+@type_rule("gather_nd")
+def _gather_nd(info: OpInfo) -> list[ir.Type]:
+    data, indices = info.operand(0), info.operand(1)
+    info.element_type(1, ("i64",))
+    batch = info.int("batch_dims")
+    r, q = data.rank, indices.rank
+    if r < 1 or q < 1:
+        info.fail("data and indices must have rank >= 1")
+    if not 0 <= batch < min(r, q):
+        info.fail(f"batch_dims {batch} must be in [0, {min(r, q)})")
+    k = indices.shape[-1]
+    if k == DYNAMIC or not 1 <= k <= r - batch:
+        info.fail(f"the last dim of indices ({fmt_dim(k)}) must be static and in [1, {r - batch}]")
+    for dim in range(batch):
+        if not dims_compatible(data.shape[dim], indices.shape[dim]):
+            info.fail(f"batch dim {dim} differs: {data.shape[dim]} vs {indices.shape[dim]}")
+    out = list(indices.shape[:-1]) + list(data.shape[batch + k:])
+    return [tensor(out, data.element_type)]
+
+
+def _check_reduction(info: OpInfo, etype: ir.Type) -> None:
+    reduction = info.attr("reduction")
+    if reduction not in REDUCTIONS:
+        info.fail(f"reduction must be one of {', '.join(REDUCTIONS)}, got '{reduction}'")
+    if reduction != "none" and str(etype) == "i1":
+        info.fail(f"reduction '{reduction}' is not defined on i1")
+
+
+@type_rule("scatter_elements")
+def _scatter_elements(info: OpInfo) -> list[ir.Type]:
+    data, indices, updates = info.operand(0), info.operand(1), info.operand(2)
+    _check_index_type(info, 1)
+    etype = info.same_element_types(0, 2)
+    _check_reduction(info, etype)
+    if not data.rank == indices.rank == updates.rank or data.rank < 1:
+        info.fail("data, indices and updates must have the same rank >= 1")
+    normalize_axis(info, info.int("axis"), data.rank)
+    if not all(dims_compatible(a, b) for a, b in zip(indices.shape, updates.shape)):
+        info.fail(f"indices ({fmt_shape(indices.shape)}) and updates ({fmt_shape(updates.shape)}) "
+                  f"must have the same shape")
+    return [data]
+
+
+@type_rule("scatter_nd")
+def _scatter_nd(info: OpInfo) -> list[ir.Type]:
+    data, indices, updates = info.operand(0), info.operand(1), info.operand(2)
+    info.element_type(1, ("i64",))
+    etype = info.same_element_types(0, 2)
+    _check_reduction(info, etype)
+    if data.rank < 1 or indices.rank < 1:
+        info.fail("data and indices must have rank >= 1")
+    k = indices.shape[-1]
+    if k == DYNAMIC or not 1 <= k <= data.rank:
+        info.fail(f"the last dim of indices ({fmt_dim(k)}) must be static and in [1, {data.rank}]")
+    expected = list(indices.shape[:-1]) + list(data.shape[k:])
+    if updates.rank != len(expected) or not all(
+            dims_compatible(a, b) for a, b in zip(updates.shape, expected)):
+        info.fail(f"updates must have shape {fmt_shape(expected)}, got {fmt_shape(updates.shape)}")
+    return [data]
+
+
+@type_rule("expand")
+def _expand(info: OpInfo) -> list[ir.Type]:
+    x = info.operand(0)
+    shape = info.ints("shape")
+    if any(d < 1 for d in shape):
+        info.fail(f"shape entries must be positive, got {shape}")
+    return [tensor(broadcast_shapes(info, x.shape, shape), x.element_type)]
+
+
+@type_rule("tile")
+def _tile(info: OpInfo) -> list[ir.Type]:
+    x = info.operand(0)
+    repeats = info.ints("repeats", x.rank)
+    if any(r < 0 for r in repeats):
+        info.fail(f"repeats must be non-negative, got {repeats}")
+    out = [DYNAMIC if d == DYNAMIC else d * r for d, r in zip(x.shape, repeats)]
+    return [tensor(out, x.element_type)]
+
+
+@type_rule("pad")
+def _pad(info: OpInfo) -> list[ir.Type]:
+    x = info.operand(0)
+    pads = info.ints("pads", 2 * x.rank)
+    mode = info.attr("mode")
+    if mode not in PAD_MODES:
+        info.fail(f"mode must be one of {', '.join(PAD_MODES)}, got '{mode}'")
+    value = info.operands[1] if len(info.operands) > 1 else None
+    if value is not None:
+        info.same_element_types(0, 1)
+        if not value.has_static_shape or _count(value.shape) != 1:
+            info.fail(f"constant_value must hold one element, got shape {fmt_shape(value.shape)}")
+    out = []
+    for i, d in enumerate(x.shape):
+        size = d + pads[i] + pads[x.rank + i] if d != DYNAMIC else DYNAMIC
+        if size != DYNAMIC and size < 0:
+            info.fail(f"pads {pads} crop dim {i} of size {d} below zero")
+        if mode != "constant" and d != DYNAMIC and size > 0 and \
+                d + min(pads[i], 0) + min(pads[x.rank + i], 0) < 1:
+            info.fail(f"mode '{mode}' cannot pad dim {i}: nothing is left after cropping")
+        out.append(size)
+    return [tensor(out, x.element_type)]
+
+
+def _count(shape) -> int:
+    count = 1
+    for d in shape:
+        count *= d
+    return count
+
+
+@type_rule("trilu")
+def _trilu(info: OpInfo) -> list[ir.Type]:
+    x = info.operand(0)
+    if x.rank < 2:
+        info.fail(f"input must have rank >= 2, got {x.rank}")
+    if info.int("upper") not in (0, 1):
+        info.fail("upper must be 0 or 1")
+    info.int("k")
+    return [x]
+
+
+@type_rule("one_hot")
+def _one_hot(info: OpInfo) -> list[ir.Type]:
+    indices, values = info.operand(0), info.operand(1)
+    info.element_type(0, NUMERIC_TYPES)
+    if values.rank != 1 or not dims_compatible(values.shape[0], 2):
+        info.fail(f"values must be 1-d of size 2 (off, on), got {fmt_shape(values.shape)}")
+    depth = info.int("depth")
+    if depth < 1:
+        info.fail(f"depth must be positive, got {depth}")
+    axis = normalize_axis(info, info.int("axis"), indices.rank + 1)
+    out = list(indices.shape)
+    out.insert(axis, depth)
+    return [tensor(out, values.element_type)]

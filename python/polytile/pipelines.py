@@ -12,9 +12,15 @@ ENTRY_POINT = "polytile_entry"
 
 
 def tg_graph_passes() -> list[str]:
-    """Graph-level cleanups on tg."""
+    """Graph-level cleanups on tg: forwarding ops go first so that folding sees
+    through them; folding exposes conv+batchnorm pairs and simplifications; CSE
+    merges what is left identical; DCE removes everything made dead."""
     return [
+        "tg-remove-identity",
+        "tg-fold-constants",
+        "tg-fold-batchnorm-into-conv",
         "tg-canonicalize",
+        "tg-cse",
         "tg-dce",
     ]
 
@@ -29,6 +35,7 @@ def tg_to_linalg() -> list[str]:
         "canonicalize",
         "cse",
         "func.func(linalg-fuse-elementwise-ops)",
+        "linalg-interchange-for-locality",
     ]
 
 

@@ -3,6 +3,7 @@ locations carry the real file name and line numbers."""
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from mlir import ir
 
@@ -61,7 +62,7 @@ def parse_module(text: str, name: str, first_line: int, context: ir.Context) -> 
         else:
             if op.name == "builtin.module":
                 return op
-            module = ir.Module.create(ir.Location.file(name, first_line, 1)).operation
+            module = ir.Module.create(_implicit_module_loc(name)).operation
             module.regions[0].blocks[0].append(op)
             try:
                 module.verify()  # symbol uses are checked at the module
@@ -72,13 +73,33 @@ def parse_module(text: str, name: str, first_line: int, context: ir.Context) -> 
         # written on a padding line when there is one, else before line 1,
         # whose columns are then shifted.
         try:
-            module = ir.Operation.parse(_WRAP + padding + text + "\n}", source_name=name).operation
+            # A trailing `{-# dialect_resources #-}` section belongs to the file,
+            # not to the wrapper: close the wrapper before it.
+            body, trailer = _split_resources(text)
+            module = ir.Operation.parse(_WRAP + padding + body + "\n}" + trailer,
+                                        source_name=name).operation
         except ir.MLIRError as e:
             diags = _diagnostics(e)
             raise SourceError(_unshift_diagnostics(diags, name) if not padding else diags) from None
+        module.location = _implicit_module_loc(name)
         if not padding:
             _unshift_locations(module, name)
         return module
+
+
+def _implicit_module_loc(name: str) -> ir.Location:
+    """Where the module wrapping top-level ops is: nowhere in the text, which
+    mlir-opt writes as line 0, column 0."""
+    return ir.Location.file(name, 0, 0)
+
+
+_RESOURCES = re.compile(r"^\{-#", re.MULTILINE)
+
+
+def _split_resources(text: str) -> tuple[str, str]:
+    """(ops, resource section) of a buffer; line breaks are kept in place."""
+    m = _RESOURCES.search(text)
+    return (text, "") if m is None else (text[:m.start()], "\n" + text[m.start():])
 
 
 def _shifted(loc: ir.Location, name: str) -> bool:

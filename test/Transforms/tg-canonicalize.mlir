@@ -40,16 +40,29 @@ func.func @transposes_compose(%x: tensor<2x3x4xf32>) -> tensor<4x2x3xf32> {
 
 // -----
 
-// A chain of three transposes collapses in one run.
+// A chain of three transposes collapses in one run: into one transpose ...
 // CHECK-LABEL: func.func @transpose_chain
-// CHECK-SAME: (%[[X:[^:]*]]: tensor<2x3xf32>)
-// CHECK: %[[T:.*]] = "tg.transpose"(%[[X]]) {perm = array<i64: 1, 0>} : (tensor<2x3xf32>) -> tensor<3x2xf32>
+// CHECK-SAME: (%[[X:[^:]*]]: tensor<2x3x4xf32>)
+// CHECK: %[[T:.*]] = "tg.transpose"(%[[X]]) {perm = array<i64: 2, 1, 0>} : (tensor<2x3x4xf32>) -> tensor<4x3x2xf32>
 // CHECK: return %[[T]]
-func.func @transpose_chain(%x: tensor<2x3xf32>) -> tensor<3x2xf32> {
-  %0 = "tg.transpose"(%x) {perm = array<i64: 1, 0>} : (tensor<2x3xf32>) -> tensor<3x2xf32>
-  %1 = "tg.transpose"(%0) {perm = array<i64: 1, 0>} : (tensor<3x2xf32>) -> tensor<2x3xf32>
-  %2 = "tg.transpose"(%1) {perm = array<i64: 1, 0>} : (tensor<2x3xf32>) -> tensor<3x2xf32>
-  return %2 : tensor<3x2xf32>
+func.func @transpose_chain(%x: tensor<2x3x4xf32>) -> tensor<4x3x2xf32> {
+  %0 = "tg.transpose"(%x) {perm = array<i64: 1, 0, 2>} : (tensor<2x3x4xf32>) -> tensor<3x2x4xf32>
+  %1 = "tg.transpose"(%0) {perm = array<i64: 0, 2, 1>} : (tensor<3x2x4xf32>) -> tensor<3x4x2xf32>
+  %2 = "tg.transpose"(%1) {perm = array<i64: 1, 0, 2>} : (tensor<3x4x2xf32>) -> tensor<4x3x2xf32>
+  return %2 : tensor<4x3x2xf32>
+}
+
+// -----
+
+// ... or into nothing when the composition is the identity.
+// CHECK-LABEL: func.func @transpose_chain_cancels
+// CHECK-SAME: (%[[X:[^:]*]]: tensor<2x3x4xf32>)
+// CHECK: return %[[X]] : tensor<2x3x4xf32>
+func.func @transpose_chain_cancels(%x: tensor<2x3x4xf32>) -> tensor<2x3x4xf32> {
+  %0 = "tg.transpose"(%x) {perm = array<i64: 1, 2, 0>} : (tensor<2x3x4xf32>) -> tensor<3x4x2xf32>
+  %1 = "tg.transpose"(%0) {perm = array<i64: 1, 2, 0>} : (tensor<3x4x2xf32>) -> tensor<4x2x3xf32>
+  %2 = "tg.transpose"(%1) {perm = array<i64: 1, 2, 0>} : (tensor<4x2x3xf32>) -> tensor<2x3x4xf32>
+  return %2 : tensor<2x3x4xf32>
 }
 
 // -----

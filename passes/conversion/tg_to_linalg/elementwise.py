@@ -1,29 +1,229 @@
-"""Lowerings of tg element-wise ops: one broadcasting ``linalg.generic`` each."""
+"""Lowerings of tg element-wise ops: one broadcasting ``linalg.generic`` each,
+whose body is built from ``arith`` (and ``math.powf`` for pow).
+
+Integer tensors are signless here; the tg operand's signedness (``ctx.unsigned``)
+picks divui/remui/cmpi u*/maxui/uitofp/extui/shrui. Integer division and
+remainder by zero give 0 (as numpy) instead of trapping, and INT_MIN / -1 wraps.
+
+Helpers defined here for other element-wise lowerings: :func:`convert` (numpy
+``astype`` semantics for one scalar, also used by ``tg.cast``), :func:`cmpf` and
+:func:`cmpi`.
+"""
 from __future__ import annotations
 
-from mlir.dialects import arith
+from typing import Callable, Optional
+
+from mlir import ir
+from mlir.dialects import arith, math
 
 from . import LoweringContext, lowering
-from .builders import elementwise, is_float, scalar_constant
+from .builders import elementwise, etype_of, int_width, is_float, scalar_constant
+
+Scalar = ir.Value
 
 
-def _binary(float_op, signed_op, unsigned_op=None):
+# ---------------------------------------------------------------------------
+# Scalar helpers
+# ---------------------------------------------------------------------------
+
+def cmpf(predicate: str, a: Scalar, b: Scalar) -> Scalar:
+    return arith.cmpf(getattr(arith.CmpFPredicate, predicate), a, b)
+
+
+def cmpi(predicate: str, a: Scalar, b: Scalar) -> Scalar:
+    return arith.cmpi(getattr(arith.CmpIPredicate, predicate), a, b)
+
+
+def _float_width(t: ir.Type) -> int:
+    return {"f16": 16, "bf16": 16, "f32": 32, "f64": 64}[str(t)]
+
+
+def convert(value: Scalar, src: ir.Type, src_unsigned: bool, dst: ir.Type, dst_unsigned: bool) -> Scalar:
+    """``value`` of (signless) type ``src`` converted to ``dst`` as numpy's
+    ``astype`` does: float -> int truncates toward zero, -> i1 is ``!= 0``
+    (NaN is true), i1 -> x is 0/1, integers extend by the source's signedness
+    and narrow by wrapping. Out-of-range float -> int is undefined."""
+    if src == dst:
+        return value
+    if str(dst) == "i1":
+        if is_float(src):
+            return cmpf("UNE", value, scalar_constant(src, 0.0))
+        return cmpi("ne", value, scalar_constant(src, 0))
+    if is_float(src) and is_float(dst):
+        if _float_width(src) < _float_width(dst):
+            return arith.extf(dst, value)
+        return arith.truncf(dst, value)
+    if is_float(src):
+        return arith.fptoui(dst, value) if dst_unsigned else arith.fptosi(dst, value)
+    unsigned = src_unsigned or str(src) == "i1"
+    if is_float(dst):
+        return arith.uitofp(dst, value) if unsigned else arith.sitofp(dst, value)
+    if int_width(src) < int_width(dst):
+        return arith.extui(dst, value) if unsigned else arith.extsi(dst, value)
+    if int_width(src) > int_width(dst):
+        return arith.trunci(dst, value)
+    return value
+
+
+def _safe_divisor(a: Scalar, b: Scalar, signed: bool) -> tuple[Scalar, Scalar]:
+    """(b, or 1 where dividing by b would trap; whether b is 0). Trapping cases:
+    b == 0, and INT_MIN / -1 for signed integers (a / 1 = INT_MIN is then the
+    wrapped quotient and a % 1 = 0 the remainder, as numpy gives)."""
+    t = b.type
+    zero = scalar_constant(t, 0)
+    is_zero = cmpi("eq", b, zero)
+    trap = is_zero
+    if signed:
+        width = int_width(t)
+        int_min = scalar_constant(t, -(1 << (width - 1)))
+        overflow = arith.andi(cmpi("eq", a, int_min), cmpi("eq", b, scalar_constant(t, -1)))
+        trap = arith.ori(is_zero, overflow)
+    return arith.select(trap, scalar_constant(t, 1), b), is_zero
+
+
+# ---------------------------------------------------------------------------
+# Lowering builders
+# ---------------------------------------------------------------------------
+
+BinaryFn = Callable[[Scalar, Scalar], Scalar]
+
+
+def _pick(ctx: LoweringContext, float_op: Optional[BinaryFn], signed_op: BinaryFn,
+          unsigned_op: Optional[BinaryFn] = None) -> BinaryFn:
+    et = etype_of(ctx.operand(0))
+    if is_float(et):
+        if float_op is None:
+            ctx.fail(f"no lowering for element type {et}")
+        return float_op
+    return unsigned_op if unsigned_op is not None and ctx.unsigned(0) else signed_op
+
+
+def _binary(float_op: Optional[BinaryFn], signed_op: BinaryFn, unsigned_op: Optional[BinaryFn] = None):
+    """Lowering of a broadcasting binary op, the scalar op chosen by the
+    operands' element type (float, signed or unsigned integer)."""
+
     def lower(ctx: LoweringContext):
-        a, b = ctx.operands
-        et = ctx.result_element_type
-        if is_float(et):
-            op = float_op
-        else:
-            op = unsigned_op if unsigned_op is not None and ctx.unsigned(0) else signed_op
-        return [elementwise([a, b], et, lambda s: op(s[0], s[1]))]
+        op = _pick(ctx, float_op, signed_op, unsigned_op)
+        return [elementwise(ctx.operands, ctx.result_element_type, lambda s: op(s[0], s[1]),
+                            out_shape=ctx.result_shape)]
 
     return lower
+
+
+def _compare(float_predicate: str, signed_predicate: str, unsigned_predicate: str):
+    return _binary(lambda a, b: cmpf(float_predicate, a, b),
+                   lambda a, b: cmpi(signed_predicate, a, b),
+                   lambda a, b: cmpi(unsigned_predicate, a, b))
 
 
 lowering("add")(_binary(arith.addf, arith.addi))
 lowering("sub")(_binary(arith.subf, arith.subi))
 lowering("mul")(_binary(arith.mulf, arith.muli))
-lowering("div")(_binary(arith.divf, arith.divsi, arith.divui))
+lowering("max")(_binary(arith.maximumf, arith.maxsi, arith.maxui))
+lowering("min")(_binary(arith.minimumf, arith.minsi, arith.minui))
+for _name, _op in (("and", arith.andi), ("or", arith.ori), ("xor", arith.xori)):
+    lowering(_name)(_binary(None, _op))
+    lowering("bitwise_" + _name)(_binary(None, _op))
+lowering("equal")(_compare("OEQ", "eq", "eq"))
+lowering("greater")(_compare("OGT", "sgt", "ugt"))
+lowering("less")(_compare("OLT", "slt", "ult"))
+lowering("greater_or_equal")(_compare("OGE", "sge", "uge"))
+lowering("less_or_equal")(_compare("OLE", "sle", "ule"))
+
+
+def _int_div(signed: bool) -> BinaryFn:
+    def div(a: Scalar, b: Scalar) -> Scalar:
+        divisor, is_zero = _safe_divisor(a, b, signed)
+        quotient = arith.divsi(a, divisor) if signed else arith.divui(a, divisor)
+        return arith.select(is_zero, scalar_constant(a.type, 0), quotient)
+
+    return div
+
+
+lowering("div")(_binary(arith.divf, _int_div(True), _int_div(False)))
+
+
+def _int_rem(signed: bool, floor: bool) -> BinaryFn:
+    """Integer remainder; ``floor`` gives it the divisor's sign (Python %)."""
+
+    def rem(a: Scalar, b: Scalar) -> Scalar:
+        divisor, _ = _safe_divisor(a, b, signed)
+        if not signed:
+            return arith.remui(a, divisor)
+        r = arith.remsi(a, divisor)
+        if not floor:
+            return r
+        zero = scalar_constant(a.type, 0)
+        signs_differ = cmpi("slt", arith.xori(r, b), zero)
+        fix = arith.andi(cmpi("ne", r, zero), signs_differ)
+        return arith.select(fix, arith.addi(r, b), r)
+
+    return rem
+
+
+@lowering("mod")
+def _mod(ctx: LoweringContext):
+    floor = ctx.attr("fmod") == 0
+    if is_float(etype_of(ctx.operand(0))) and floor:
+        ctx.fail("fmod = 0 on floating-point operands is not supported")
+    return _binary(arith.remf, _int_rem(True, floor), _int_rem(False, floor))(ctx)
+
+
+@lowering("bit_shift")
+def _bit_shift(ctx: LoweringContext):
+    """Logical shifts; amounts >= the bit width give 0 (LLVM would give poison)."""
+    left = ctx.attr("direction") == "LEFT"
+    et = ctx.result_element_type
+
+    def body(s):
+        x, y = s
+        zero = scalar_constant(et, 0)
+        in_range = cmpi("ult", y, scalar_constant(et, int_width(et)))
+        amount = arith.select(in_range, y, zero)
+        shifted = arith.shli(x, amount) if left else arith.shrui(x, amount)
+        return arith.select(in_range, shifted, zero)
+
+    return [elementwise(ctx.operands, et, body, out_shape=ctx.result_shape)]
+
+
+def _pow_compute_type(et: ir.Type) -> ir.Type:
+    """f32 for f16/bf16 bases, f64 for integer bases (as onnxruntime's
+    std::pow), else the base's own type."""
+    if str(et) in ("f16", "bf16"):
+        return ir.F32Type.get()
+    if not is_float(et):
+        return ir.F64Type.get()
+    return et
+
+
+@lowering("pow")
+def _pow(ctx: LoweringContext):
+    x_type, y_type = etype_of(ctx.operand(0)), etype_of(ctx.operand(1))
+    ct = _pow_compute_type(x_type)
+
+    def body(s):
+        x = convert(s[0], x_type, False, ct, False)
+        y = convert(s[1], y_type, ctx.unsigned(1), ct, False)
+        return convert(math.powf(x, y), ct, False, x_type, False)
+
+    return [elementwise(ctx.operands, x_type, body, out_shape=ctx.result_shape)]
+
+
+@lowering("where")
+def _where(ctx: LoweringContext):
+    return [elementwise(ctx.operands, ctx.result_element_type,
+                        lambda s: arith.select(s[0], s[1], s[2]), out_shape=ctx.result_shape)]
+
+
+@lowering("cast")
+def _cast(ctx: LoweringContext):
+    src, dst = etype_of(ctx.operand(0)), ctx.result_element_type
+    if src == dst:  # same bits, e.g. i8 <-> ui8 (numpy wraps)
+        return [ctx.operand(0)]
+    src_unsigned, dst_unsigned = ctx.unsigned(0), ctx.result_unsigned()
+    return [elementwise([ctx.operand(0)], dst,
+                        lambda s: convert(s[0], src, src_unsigned, dst, dst_unsigned),
+                        out_shape=ctx.result_shape)]
 
 
 @lowering("relu")

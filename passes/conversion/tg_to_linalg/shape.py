@@ -1,24 +1,63 @@
-"""Lowerings of tg constants and data-movement ops."""
+"""Lowerings of tg constants and data-movement ops.
+
+* concat/slice (positive steps) -> ``tensor.insert_slice`` /
+  ``tensor.extract_slice``; slices with negative steps, expand, tile, trilu,
+  one_hot and the non-constant pad modes -> ``linalg.generic``; constant pad
+  -> ``tensor.pad`` (after an ``extract_slice`` for negative pads);
+* gathers -> ``linalg.generic`` over the result whose body reads the data with
+  ``tensor.extract`` at indices loaded from the runtime index tensor
+  (``arith.index_cast``, negative indices wrapped);
+* scatters -> an ``scf.for`` nest over the updates carrying the result tensor
+  (``tensor.extract``/``tensor.insert``), so updates apply in row-major order.
+
+Indices are not bounds-checked at runtime.
+"""
 from __future__ import annotations
+
+from typing import Callable, Optional, Sequence
 
 import numpy as np
 from mlir import ir
-from mlir.dialects import arith
+from mlir.dialects import arith, linalg, scf, tensor
 
 from . import LoweringContext, lowering
-from .builders import PARALLEL, amap, d, empty, generic, reshape
+from .builders import (PARALLEL, amap, c, d, elementwise, empty, etype_of, fill, generic, is_float,
+                       pad, reshape, scalar_constant, shape_of)
 
 
 @lowering("constant")
 def _constant(ctx: LoweringContext):
     value = ctx.op.attributes["value"]
     result_type = ctx.result_type
+    if _is_large_splat(value):
+        # A big splat (e.g. ConstantOfShape weights) is filled at run time:
+        # materializing it as a global would put every element in the binary.
+        splat = ir.DenseElementsAttr(value).get_splat_value()
+        scalar = arith.ConstantOp(result_type.element_type, _signless_scalar(splat, result_type.element_type))
+        return [fill(scalar.result, ctx.result_shape, result_type.element_type)]
     if value.type != result_type:  # unsigned -> signless: same bits, new type
         array = np.array(ir.DenseElementsAttr(value))
         signless_dtype = np.dtype(f"int{array.dtype.itemsize * 8}")
         value = ir.DenseElementsAttr.get(np.ascontiguousarray(array.view(signless_dtype)),
                                          type=result_type.element_type)
     return [arith.ConstantOp(result_type, value).result]
+
+
+SPLAT_FILL_THRESHOLD = 4096
+
+
+def _is_large_splat(value: ir.Attribute) -> bool:
+    try:
+        dense = ir.DenseElementsAttr(value)
+    except (TypeError, ValueError):
+        return False
+    return dense.is_splat and len(dense) > SPLAT_FILL_THRESHOLD
+
+
+def _signless_scalar(attr: ir.Attribute, element_type: ir.Type) -> ir.Attribute:
+    if isinstance(attr, ir.IntegerAttr) and attr.type != element_type:
+        return ir.IntegerAttr.get(element_type, ir.IntegerAttr(attr).value)
+    return attr
 
 
 @lowering("reshape")
@@ -38,3 +77,369 @@ def _transpose(ctx: LoweringContext):
     init = empty(ctx.result_shape, ctx.result_element_type)
     return generic([ctx.operand(0)], [init], [in_map, ir.AffineMap.get_identity(rank)],
                    [PARALLEL] * rank, lambda x, _: x)
+
+
+# ----------------------------------------------------------------------------
+# Index helpers (generally useful for lowerings that compute addresses)
+# ----------------------------------------------------------------------------
+
+def index_constant(value: int) -> ir.Value:
+    return arith.ConstantOp(ir.IndexType.get(), ir.IntegerAttr.get(ir.IndexType.get(), int(value))).result
+
+
+def to_index(value: ir.Value, unsigned: bool = False) -> ir.Value:
+    """An integer scalar as an ``index`` (zero-extended when ``unsigned``)."""
+    cast = arith.index_castui if unsigned else arith.index_cast
+    return cast(ir.IndexType.get(), value)
+
+
+def wrap_negative(index: ir.Value, size: int) -> ir.Value:
+    """``index + size`` where ``index < 0`` (ONNX negative indices), on ``index`` values."""
+    zero = index_constant(0)
+    negative = arith.cmpi(arith.CmpIPredicate.slt, index, zero)
+    return arith.select(negative, arith.addi(index, index_constant(size)), index)
+
+
+def loop_indices(rank: int) -> list[ir.Value]:
+    """``linalg.index`` of the first ``rank`` loops of the enclosing linalg.generic."""
+    return [linalg.IndexOp(i).result for i in range(rank)]
+
+
+def extract_slice(value: ir.Value, offsets: Sequence[int], sizes: Sequence[int],
+                  strides: Optional[Sequence[int]] = None) -> ir.Value:
+    """A static ``tensor.extract_slice``; returns ``value`` for the whole tensor."""
+    strides = list(strides) if strides is not None else [1] * len(sizes)
+    if list(sizes) == shape_of(value) and not any(offsets) and all(s == 1 for s in strides):
+        return value
+    result = ir.RankedTensorType.get(list(sizes), etype_of(value))
+    return tensor.extract_slice(result, value, [], [], [], list(offsets), list(sizes), strides)
+
+
+def insert_slice(source: ir.Value, dest: ir.Value, offsets: Sequence[int]) -> ir.Value:
+    """A static unit-stride ``tensor.insert_slice`` of all of ``source``."""
+    sizes = shape_of(source)
+    return tensor.insert_slice(source, dest, [], [], [], list(offsets), sizes, [1] * len(sizes))
+
+
+def loop_nest(shape: Sequence[int], init: ir.Value,
+              body: Callable[[list[ir.Value], ir.Value], ir.Value]) -> ir.Value:
+    """``scf.for`` loops over ``shape`` carrying the tensor ``init``;
+    ``body(ivs, tensor)`` returns the tensor for the next iteration."""
+    if not shape:
+        return body([], init)
+    zero, one = index_constant(0), index_constant(1)
+    loop = scf.ForOp(zero, index_constant(shape[0]), one, [init])
+    with ir.InsertionPoint(loop.body):
+        iv = loop.induction_variable
+        inner = loop_nest(shape[1:], loop.inner_iter_args[0], lambda ivs, t: body([iv] + ivs, t))
+        scf.YieldOp([inner])
+    return loop.results[0]
+
+
+def _normalized_axis(ctx: LoweringContext, rank: int) -> int:
+    axis = ctx.attr("axis")
+    return axis + rank if axis < 0 else axis
+
+
+def _zero(et: ir.Type) -> ir.Value:
+    return scalar_constant(et, 0)
+
+
+# ----------------------------------------------------------------------------
+# Joining, splitting, slicing
+# ----------------------------------------------------------------------------
+
+@lowering("concat")
+def _concat(ctx: LoweringContext):
+    out_shape = ctx.result_shape
+    axis = _normalized_axis(ctx, len(out_shape))
+    result = empty(out_shape, ctx.result_element_type)
+    offset = 0
+    for x in ctx.operands:
+        size = shape_of(x)[axis]
+        if size:
+            offsets = [0] * len(out_shape)
+            offsets[axis] = offset
+            result = insert_slice(x, result, offsets)
+        offset += size
+    return [result]
+
+
+@lowering("slice")
+def _slice(ctx: LoweringContext):
+    from polytile.dialects.tg_rules.shape import slice_bounds
+
+    x = ctx.operand(0)
+    shape = shape_of(x)
+    rank = len(shape)
+    offsets, sizes, strides = [0] * rank, list(shape), [1] * rank
+    for axis, start, end, step in zip(ctx.attr("axes"), ctx.attr("starts"), ctx.attr("ends"),
+                                      ctx.attr("steps")):
+        axis = axis + rank if axis < 0 else axis
+        offsets[axis], sizes[axis] = slice_bounds(shape[axis], start, end, step)
+        strides[axis] = step
+    if 0 in sizes:
+        return [empty(sizes, etype_of(x))]
+    if all(s > 0 for s in strides):
+        return [extract_slice(x, offsets, sizes, strides)]
+    # Negative steps: read input[offset + step * i] with a (non-permutation) affine map.
+    in_map = amap(rank, [d(i) * strides[i] + c(offsets[i]) for i in range(rank)])
+    init = empty(sizes, etype_of(x))
+    return generic([x], [init], [in_map, ir.AffineMap.get_identity(rank)], [PARALLEL] * rank,
+                   lambda v, _: v)
+
+
+# ----------------------------------------------------------------------------
+# Gathers
+# ----------------------------------------------------------------------------
+
+@lowering("gather")
+def _gather(ctx: LoweringContext):
+    data, indices = ctx.operands
+    data_shape, q = shape_of(data), len(shape_of(indices))
+    axis = _normalized_axis(ctx, len(data_shape))
+    out_shape = ctx.result_shape
+    rank = len(out_shape)
+    idx_map = amap(rank, [d(axis + i) for i in range(q)])
+
+    def body(idx, _):
+        ivs = loop_indices(rank)
+        position = wrap_negative(to_index(idx, ctx.unsigned(1)), data_shape[axis])
+        coords = ivs[:axis] + [position] + ivs[axis + q:]
+        return tensor.extract(data, coords)
+
+    init = empty(out_shape, ctx.result_element_type)
+    return generic([indices], [init], [idx_map, ir.AffineMap.get_identity(rank)],
+                   [PARALLEL] * rank, body)
+
+
+@lowering("gather_elements")
+def _gather_elements(ctx: LoweringContext):
+    data, indices = ctx.operands
+    data_shape = shape_of(data)
+    rank = len(data_shape)
+    axis = _normalized_axis(ctx, rank)
+    identity = ir.AffineMap.get_identity(rank)
+
+    def body(idx, _):
+        coords = loop_indices(rank)
+        coords[axis] = wrap_negative(to_index(idx, ctx.unsigned(1)), data_shape[axis])
+        return tensor.extract(data, coords)
+
+    init = empty(ctx.result_shape, ctx.result_element_type)
+    return generic([indices], [init], [identity, identity], [PARALLEL] * rank, body)
+
+
+@lowering("gather_nd")
+def _gather_nd(ctx: LoweringContext):
+    data, indices = ctx.operands
+    data_shape, idx_shape = shape_of(data), shape_of(indices)
+    batch, k, q = ctx.attr("batch_dims"), idx_shape[-1], len(idx_shape)
+    out_shape = ctx.result_shape
+    rank = len(out_shape)
+
+    def body(_):
+        ivs = loop_indices(rank)
+        lead = ivs[:q - 1]
+        coords = list(ivs[:batch])
+        for j in range(k):
+            raw = tensor.extract(indices, lead + [index_constant(j)])
+            coords.append(wrap_negative(to_index(raw), data_shape[batch + j]))
+        return tensor.extract(data, coords + ivs[q - 1:])
+
+    init = empty(out_shape, ctx.result_element_type)
+    return generic([], [init], [ir.AffineMap.get_identity(rank)], [PARALLEL] * rank, body)
+
+
+# ----------------------------------------------------------------------------
+# Scatters
+# ----------------------------------------------------------------------------
+
+def _combiner(reduction: str, et: ir.Type, unsigned: bool):
+    """``(old, new) -> value`` for a scatter reduction; None for ``none``."""
+    if reduction == "none":
+        return None
+    if is_float(et):
+        ops = {"add": arith.addf, "mul": arith.mulf, "max": arith.maximumf, "min": arith.minimumf}
+    else:
+        ops = {"add": arith.addi, "mul": arith.muli,
+               "max": arith.maxui if unsigned else arith.maxsi,
+               "min": arith.minui if unsigned else arith.minsi}
+    return ops[reduction]
+
+
+def _scatter_update(result: ir.Value, coords: list[ir.Value], update: ir.Value, combine) -> ir.Value:
+    if combine is not None:
+        update = combine(tensor.extract(result, coords), update)
+    return tensor.insert(update, result, coords)
+
+
+@lowering("scatter_elements")
+def _scatter_elements(ctx: LoweringContext):
+    data, indices, updates = ctx.operands
+    data_shape = shape_of(data)
+    axis = _normalized_axis(ctx, len(data_shape))
+    combine = _combiner(ctx.attr("reduction"), ctx.result_element_type, ctx.unsigned(0))
+
+    def body(ivs, result):
+        raw = tensor.extract(indices, ivs)
+        coords = list(ivs)
+        coords[axis] = wrap_negative(to_index(raw, ctx.unsigned(1)), data_shape[axis])
+        return _scatter_update(result, coords, tensor.extract(updates, ivs), combine)
+
+    return [loop_nest(shape_of(indices), data, body)]
+
+
+@lowering("scatter_nd")
+def _scatter_nd(ctx: LoweringContext):
+    data, indices, updates = ctx.operands
+    data_shape, idx_shape = shape_of(data), shape_of(indices)
+    q, k = len(idx_shape), idx_shape[-1]
+    combine = _combiner(ctx.attr("reduction"), ctx.result_element_type, ctx.unsigned(0))
+
+    def body(ivs, result):
+        lead = ivs[:q - 1]
+        coords = []
+        for j in range(k):
+            raw = tensor.extract(indices, lead + [index_constant(j)])
+            coords.append(wrap_negative(to_index(raw), data_shape[j]))
+        coords += ivs[q - 1:]
+        return _scatter_update(result, coords, tensor.extract(updates, ivs), combine)
+
+    return [loop_nest(shape_of(updates), data, body)]
+
+
+# ----------------------------------------------------------------------------
+# Broadcasting, tiling, padding, triangles, one-hot
+# ----------------------------------------------------------------------------
+
+@lowering("expand")
+def _expand(ctx: LoweringContext):
+    return [elementwise([ctx.operand(0)], ctx.result_element_type, lambda s: s[0],
+                        out_shape=ctx.result_shape)]
+
+
+@lowering("tile")
+def _tile(ctx: LoweringContext):
+    x = ctx.operand(0)
+    shape = shape_of(x)
+    rank = len(shape)
+    if 0 in ctx.result_shape:
+        return [empty(ctx.result_shape, ctx.result_element_type)]
+    exprs = [d(i) % shape[i] if r > 1 and shape[i] > 1 else (c(0) if shape[i] == 1 else d(i))
+             for i, r in enumerate(ctx.attr("repeats"))]
+    init = empty(ctx.result_shape, ctx.result_element_type)
+    return generic([x], [init], [amap(rank, exprs), ir.AffineMap.get_identity(rank)],
+                   [PARALLEL] * rank, lambda v, _: v)
+
+
+def _crop(x: ir.Value, pads: Sequence[int]) -> tuple[ir.Value, list[int], list[int]]:
+    """Apply the negative pads as a slice; returns the cropped value and the
+    remaining (non-negative) begin and end pads."""
+    shape = shape_of(x)
+    rank = len(shape)
+    begin, end = list(pads[:rank]), list(pads[rank:])
+    offsets = [max(-b, 0) for b in begin]
+    sizes = [s - max(-b, 0) - max(-e, 0) for s, b, e in zip(shape, begin, end)]
+    cropped = extract_slice(x, offsets, sizes)
+    return cropped, [max(b, 0) for b in begin], [max(e, 0) for e in end]
+
+
+def _source_index(mode: str, j: ir.Value, size: int) -> ir.Value:
+    """The input index that output position ``j`` (relative to the input start,
+    may be out of [0, size)) reads in pad mode edge, reflect or wrap."""
+    if size == 1:
+        return index_constant(0)
+    zero, last = index_constant(0), index_constant(size - 1)
+    if mode == "edge":
+        return arith.maxsi(arith.minsi(j, last), zero)
+    period = size if mode == "wrap" else 2 * (size - 1)
+    p = index_constant(period)
+    m = arith.remsi(arith.addi(arith.remsi(j, p), p), p)  # j mod period, in [0, period)
+    if mode == "wrap":
+        return m
+    beyond = arith.cmpi(arith.CmpIPredicate.sge, m, index_constant(size))
+    return arith.select(beyond, arith.subi(p, m), m)
+
+
+@lowering("pad")
+def _pad(ctx: LoweringContext):
+    x, mode = ctx.operand(0), ctx.attr("mode")
+    et = ctx.result_element_type
+    if 0 in ctx.result_shape:
+        return [empty(ctx.result_shape, et)]
+    cropped, begin, end = _crop(x, ctx.attr("pads"))
+    if mode == "constant":
+        if ctx.has_operand(1):
+            value = ctx.operand(1)
+            fill = tensor.extract(value, [index_constant(0)] * len(shape_of(value)))
+        else:
+            fill = _zero(et)
+        return [pad(cropped, begin, end, fill)]
+    shape = shape_of(cropped)
+    rank = len(shape)
+
+    def body(_):
+        coords = []
+        for i, iv in enumerate(loop_indices(rank)):
+            if begin[i] == 0 and end[i] == 0:
+                coords.append(iv)
+            else:
+                j = arith.subi(iv, index_constant(begin[i]))
+                coords.append(_source_index(mode, j, shape[i]))
+        return tensor.extract(cropped, coords)
+
+    init = empty(ctx.result_shape, et)
+    return generic([], [init], [ir.AffineMap.get_identity(rank)], [PARALLEL] * rank, body)
+
+
+@lowering("trilu")
+def _trilu(ctx: LoweringContext):
+    x = ctx.operand(0)
+    rank = len(shape_of(x))
+    et = ctx.result_element_type
+    k, upper = ctx.attr("k"), ctx.attr("upper")
+
+    def body(s):
+        row, col = loop_indices(rank)[-2:]
+        diag = arith.subi(col, row)  # keep col - row >= k (upper) or <= k (lower)
+        pred = arith.CmpIPredicate.sge if upper else arith.CmpIPredicate.sle
+        keep = arith.cmpi(pred, diag, index_constant(k))
+        return arith.select(keep, s[0], _zero(et))
+
+    return [elementwise([x], et, body)]
+
+
+@lowering("one_hot")
+def _one_hot(ctx: LoweringContext):
+    indices, values = ctx.operands
+    out_shape = ctx.result_shape
+    rank = len(out_shape)
+    axis = _normalized_axis(ctx, rank)
+    depth = ctx.attr("depth")
+    i64 = ir.IntegerType.get_signless(64)
+    off = tensor.extract(values, [index_constant(0)])
+    on = tensor.extract(values, [index_constant(1)])
+    idx_map = amap(rank, [d(i) for i in range(rank) if i != axis])
+    idx_et = etype_of(indices)
+
+    def as_i64(v: ir.Value) -> ir.Value:
+        if is_float(idx_et):
+            return arith.fptosi(i64, v)
+        width = ir.IntegerType(idx_et).width
+        if width == 64:
+            return v
+        return (arith.extui if ctx.unsigned(0) else arith.extsi)(i64, v)
+
+    def body(idx, _):
+        value = as_i64(idx)
+        depth_c = scalar_constant(i64, depth)
+        negative = arith.cmpi(arith.CmpIPredicate.slt, value, scalar_constant(i64, 0))
+        value = arith.select(negative, arith.addi(value, depth_c), value)
+        position = arith.index_cast(i64, linalg.IndexOp(axis).result)
+        hot = arith.cmpi(arith.CmpIPredicate.eq, value, position)
+        return arith.select(hot, on, off)
+
+    init = empty(out_shape, ctx.result_element_type)
+    return generic([indices], [init], [idx_map, ir.AffineMap.get_identity(rank)],
+                   [PARALLEL] * rank, body)

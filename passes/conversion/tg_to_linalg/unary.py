@@ -1,4 +1,364 @@
-"""Lowerings of tg unary element-wise math and activation ops."""
+"""Lowerings of tg unary element-wise math and activation ops.
+
+Each op becomes one parallel ``linalg.generic`` whose body is built from
+``arith`` and ``math`` ops (transcendental functions lower later through
+``convert-math-to-llvm``/``convert-math-to-libm``). f16 and bf16 inputs are
+computed in f32 and rounded back once, as onnxruntime does, except for ops that
+are exact in the input type (abs, neg, sign, clip, predicates). Integer
+``shrink`` computes in f64 and truncates toward zero like ONNX's reference.
+
+Helpers defined here for unary-style lowerings: :func:`compute_type`,
+:func:`float_map` (promote, compute, round back) and :func:`cmpf`/:func:`cmpi`.
+"""
 from __future__ import annotations
 
-from . import LoweringContext, lowering  # noqa: F401
+import math as _pymath
+from typing import Callable
+
+from mlir import ir
+from mlir.dialects import arith, math
+
+from . import LoweringContext, lowering
+from .builders import elementwise, int_width, is_float, reshape, scalar_constant
+
+Scalar = ir.Value
+
+
+# ---------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------
+
+def compute_type(et: ir.Type) -> ir.Type:
+    """The type a float element is computed in: f32 for f16/bf16, else itself."""
+    return ir.F32Type.get() if str(et) in ("f16", "bf16") else et
+
+
+def cmpf(predicate: str, a: Scalar, b: Scalar) -> Scalar:
+    return arith.cmpf(getattr(arith.CmpFPredicate, predicate), a, b)
+
+
+def cmpi(predicate: str, a: Scalar, b: Scalar) -> Scalar:
+    return arith.cmpi(getattr(arith.CmpIPredicate, predicate), a, b)
+
+
+def float_map(ctx: LoweringContext, fn: Callable[[Scalar, ir.Type], Scalar]) -> list[ir.Value]:
+    """Lower a float op as ``fn(x, compute_type)`` per element, promoting
+    f16/bf16 to f32 around ``fn``."""
+    et = ctx.result_element_type
+    ct = compute_type(et)
+
+    def body(s):
+        x = s[0] if ct == et else arith.extf(ct, s[0])
+        y = fn(x, ct)
+        return y if ct == et else arith.truncf(et, y)
+
+    return [elementwise([ctx.operand(0)], et, body, out_shape=ctx.result_shape)]
+
+
+def _native_map(ctx: LoweringContext, fn: Callable[[Scalar, ir.Type], Scalar],
+                result_type: ir.Type = None) -> list[ir.Value]:
+    """Lower an op that is exact in the input type as ``fn(x, input_type)``."""
+    et = ir.RankedTensorType(ctx.operand(0).type).element_type
+    out = result_type or ctx.result_element_type
+    return [elementwise([ctx.operand(0)], out, lambda s: fn(s[0], et), out_shape=ctx.result_shape)]
+
+
+def _k(t: ir.Type, value) -> Scalar:
+    return scalar_constant(t, value)
+
+
+def _sigmoid(x: Scalar, t: ir.Type) -> Scalar:
+    one = _k(t, 1.0)
+    return arith.divf(one, arith.addf(one, math.exp(arith.negf(x))))
+
+
+def _softplus(x: Scalar, t: ir.Type) -> Scalar:
+    """log(1 + e^x) as max(x, 0) + log1p(e^-|x|): no overflow for large x."""
+    tail = math.log1p(math.exp(arith.negf(math.absf(x))))
+    return arith.addf(arith.maximumf(x, _k(t, 0.0)), tail)
+
+
+def _clamp01(y: Scalar, t: ir.Type) -> Scalar:
+    return arith.maximumf(_k(t, 0.0), arith.minimumf(_k(t, 1.0), y))
+
+
+# ---------------------------------------------------------------------------
+# Float math without attributes
+# ---------------------------------------------------------------------------
+
+_MATH = {
+    "exp": math.exp, "log": math.log, "sqrt": math.sqrt, "floor": math.floor, "ceil": math.ceil,
+    "round": math.roundeven, "sin": math.sin, "cos": math.cos, "tan": math.tan, "asin": math.asin,
+    "acos": math.acos, "atan": math.atan, "sinh": math.sinh, "cosh": math.cosh, "asinh": math.asinh,
+    "acosh": math.acosh, "atanh": math.atanh, "erf": math.erf, "tanh": math.tanh,
+}
+
+
+def _math_lowering(fn):
+    return lambda ctx: float_map(ctx, lambda x, t: fn(x))
+
+
+for _name, _fn in _MATH.items():
+    lowering(_name)(_math_lowering(_fn))
+
+
+@lowering("reciprocal")
+def _reciprocal(ctx: LoweringContext):
+    return float_map(ctx, lambda x, t: arith.divf(_k(t, 1.0), x))
+
+
+@lowering("sigmoid")
+def _sigmoid_lowering(ctx: LoweringContext):
+    return float_map(ctx, _sigmoid)
+
+
+@lowering("softplus")
+def _softplus_lowering(ctx: LoweringContext):
+    return float_map(ctx, _softplus)
+
+
+@lowering("softsign")
+def _softsign(ctx: LoweringContext):
+    return float_map(ctx, lambda x, t: arith.divf(x, arith.addf(_k(t, 1.0), math.absf(x))))
+
+
+@lowering("hard_swish")
+def _hard_swish(ctx: LoweringContext):
+    def fn(x, t):
+        return arith.mulf(x, _clamp01(arith.addf(arith.mulf(_k(t, 1.0 / 6.0), x), _k(t, 0.5)), t))
+
+    return float_map(ctx, fn)
+
+
+@lowering("mish")
+def _mish(ctx: LoweringContext):
+    return float_map(ctx, lambda x, t: arith.mulf(x, math.tanh(_softplus(x, t))))
+
+
+# ---------------------------------------------------------------------------
+# Activations with attributes
+# ---------------------------------------------------------------------------
+
+def _expm1(x: Scalar, t: ir.Type) -> Scalar:
+    return arith.subf(math.exp(x), _k(t, 1.0))
+
+
+@lowering("elu")
+def _elu(ctx: LoweringContext):
+    alpha = ctx.attr("alpha")
+
+    def fn(x, t):
+        negative = arith.mulf(_k(t, alpha), _expm1(x, t))
+        return arith.select(cmpf("OGE", x, _k(t, 0.0)), x, negative)
+
+    return float_map(ctx, fn)
+
+
+@lowering("selu")
+def _selu(ctx: LoweringContext):
+    alpha, gamma = ctx.attr("alpha"), ctx.attr("gamma")
+
+    def fn(x, t):
+        negative = arith.subf(arith.mulf(_k(t, alpha), math.exp(x)), _k(t, alpha))
+        y = arith.select(cmpf("OGT", x, _k(t, 0.0)), x, negative)
+        return arith.mulf(_k(t, gamma), y)
+
+    return float_map(ctx, fn)
+
+
+@lowering("celu")
+def _celu(ctx: LoweringContext):
+    alpha = ctx.attr("alpha")
+
+    def fn(x, t):
+        zero = _k(t, 0.0)
+        negative = arith.mulf(_k(t, alpha), _expm1(arith.divf(x, _k(t, alpha)), t))
+        return arith.addf(arith.maximumf(zero, x), arith.minimumf(zero, negative))
+
+    return float_map(ctx, fn)
+
+
+@lowering("leaky_relu")
+def _leaky_relu(ctx: LoweringContext):
+    alpha = ctx.attr("alpha")
+
+    def fn(x, t):
+        return arith.select(cmpf("OGE", x, _k(t, 0.0)), x, arith.mulf(_k(t, alpha), x))
+
+    return float_map(ctx, fn)
+
+
+@lowering("hard_sigmoid")
+def _hard_sigmoid(ctx: LoweringContext):
+    alpha, beta = ctx.attr("alpha"), ctx.attr("beta")
+    return float_map(ctx, lambda x, t: _clamp01(arith.addf(arith.mulf(_k(t, alpha), x), _k(t, beta)), t))
+
+
+@lowering("thresholded_relu")
+def _thresholded_relu(ctx: LoweringContext):
+    alpha = ctx.attr("alpha")
+    return float_map(ctx, lambda x, t: arith.select(cmpf("OGT", x, _k(t, alpha)), x, _k(t, 0.0)))
+
+
+@lowering("swish")
+def _swish(ctx: LoweringContext):
+    alpha = ctx.attr("alpha")
+    return float_map(ctx, lambda x, t: arith.mulf(x, _sigmoid(arith.mulf(_k(t, alpha), x), t)))
+
+
+@lowering("gelu")
+def _gelu(ctx: LoweringContext):
+    tanh_form = ctx.attr("approximate") == "tanh"
+
+    def fn(x, t):
+        half_x = arith.mulf(_k(t, 0.5), x)
+        if tanh_form:
+            cube = arith.mulf(x, arith.mulf(x, x))
+            inner = arith.mulf(_k(t, _pymath.sqrt(2.0 / _pymath.pi)),
+                               arith.addf(x, arith.mulf(_k(t, 0.044715), cube)))
+            core = math.tanh(inner)
+        else:
+            core = math.erf(arith.mulf(x, _k(t, 1.0 / _pymath.sqrt(2.0))))
+        return arith.mulf(half_x, arith.addf(_k(t, 1.0), core))
+
+    return float_map(ctx, fn)
+
+
+@lowering("shrink")
+def _shrink(ctx: LoweringContext):
+    bias, lambd = ctx.attr("bias"), ctx.attr("lambd")
+
+    def shrink(x, t):
+        below = cmpf("OLT", x, _k(t, -lambd))
+        above = cmpf("OGT", x, _k(t, lambd))
+        inner = arith.select(above, arith.subf(x, _k(t, bias)), _k(t, 0.0))
+        return arith.select(below, arith.addf(x, _k(t, bias)), inner)
+
+    et = ctx.result_element_type
+    if is_float(et):
+        return float_map(ctx, shrink)
+    unsigned = ctx.unsigned(0)
+    f64 = ir.F64Type.get()
+
+    def body(s):
+        x = (arith.uitofp if unsigned else arith.sitofp)(f64, s[0])
+        return _float_to_int(shrink(x, f64), et, unsigned)
+
+    return [elementwise([ctx.operand(0)], et, body, out_shape=ctx.result_shape)]
+
+
+def _float_to_int(value: Scalar, et: ir.Type, unsigned: bool) -> Scalar:
+    """Truncate toward zero; narrow results wrap like a C cast through int64."""
+    width = int_width(et)
+    if width == 64:
+        return (arith.fptoui if unsigned else arith.fptosi)(et, value)
+    wide = arith.fptosi(ir.IntegerType.get_signless(64), value)
+    return arith.trunci(et, wide)
+
+
+# ---------------------------------------------------------------------------
+# Ops exact in the input type: abs, neg, sign, predicates, bitwise
+# ---------------------------------------------------------------------------
+
+@lowering("abs")
+def _abs(ctx: LoweringContext):
+    if is_float(ctx.result_element_type):
+        return _native_map(ctx, lambda x, t: math.absf(x))
+    if ctx.unsigned(0):
+        return [ctx.operand(0)]
+    return _native_map(ctx, lambda x, t: math.absi(x))
+
+
+@lowering("neg")
+def _neg(ctx: LoweringContext):
+    if is_float(ctx.result_element_type):
+        return _native_map(ctx, lambda x, t: arith.negf(x))
+    return _native_map(ctx, lambda x, t: arith.subi(_k(t, 0), x))
+
+
+@lowering("sign")
+def _sign(ctx: LoweringContext):
+    if is_float(ctx.result_element_type):
+        def fn(x, t):
+            zero = _k(t, 0.0)
+            negative_or_x = arith.select(cmpf("OLT", x, zero), _k(t, -1.0), x)  # keeps 0 and nan
+            return arith.select(cmpf("OGT", x, zero), _k(t, 1.0), negative_or_x)
+    elif ctx.unsigned(0):
+        def fn(x, t):
+            return arith.extui(t, cmpi("ne", x, _k(t, 0)))
+    else:
+        def fn(x, t):
+            zero = _k(t, 0)
+            negative_or_zero = arith.select(cmpi("slt", x, zero), _k(t, -1), zero)
+            return arith.select(cmpi("sgt", x, zero), _k(t, 1), negative_or_zero)
+    return _native_map(ctx, fn)
+
+
+@lowering("is_nan")
+def _is_nan(ctx: LoweringContext):
+    return _native_map(ctx, lambda x, t: cmpf("UNO", x, x))
+
+
+@lowering("is_inf")
+def _is_inf(ctx: LoweringContext):
+    negative, positive = ctx.attr("detect_negative"), ctx.attr("detect_positive")
+
+    def fn(x, t):
+        if negative and positive:
+            return cmpf("OEQ", math.absf(x), _k(t, float("inf")))
+        if positive:
+            return cmpf("OEQ", x, _k(t, float("inf")))
+        if negative:
+            return cmpf("OEQ", x, _k(t, float("-inf")))
+        return _k(ir.IntegerType.get_signless(1), 0)
+
+    return _native_map(ctx, fn)
+
+
+@lowering("not")
+def _not(ctx: LoweringContext):
+    return _native_map(ctx, lambda x, t: arith.xori(x, _k(t, 1)))
+
+
+@lowering("bitwise_not")
+def _bitwise_not(ctx: LoweringContext):
+    return _native_map(ctx, lambda x, t: arith.xori(x, _k(t, -1)))
+
+
+# ---------------------------------------------------------------------------
+# Ops with tensor operands: clip, prelu
+# ---------------------------------------------------------------------------
+
+@lowering("clip")
+def _clip(ctx: LoweringContext):
+    x, low, high = ctx.operands
+    et = ctx.result_element_type
+    low, high = reshape(low, []), reshape(high, [])
+    if is_float(et):
+        lower, upper = arith.maximumf, arith.minimumf
+    elif ctx.unsigned(0):
+        lower, upper = arith.maxui, arith.minui
+    else:
+        lower, upper = arith.maxsi, arith.minsi
+    return [elementwise([x, low, high], et, lambda s: upper(lower(s[0], s[1]), s[2]),
+                        out_shape=ctx.result_shape)]
+
+
+@lowering("prelu")
+def _prelu(ctx: LoweringContext):
+    x, slope = ctx.operands
+    et = ctx.result_element_type
+    if not is_float(et) and ctx.unsigned(0):
+        return [x]  # never negative
+    ct = compute_type(et) if is_float(et) else et
+
+    def body(s):
+        v, a = s
+        if is_float(et):
+            if ct != et:
+                v, a = arith.extf(ct, v), arith.extf(ct, a)
+            y = arith.select(cmpf("OLT", v, _k(ct, 0.0)), arith.mulf(a, v), v)
+            return y if ct == et else arith.truncf(et, y)
+        return arith.select(cmpi("slt", v, _k(et, 0)), arith.muli(a, v), v)
+
+    return [elementwise([x, slope], et, body, out_shape=ctx.result_shape)]

@@ -4,6 +4,10 @@
 // Round trip of every tg op. Result types are the ones the type rules infer
 // (polytile-opt rejects any other), so each case also pins a shape rule.
 
+// dense_resource constants are checked in test/python/test_tg_dialect.py:
+// polytile-opt wraps several top-level ops in a module, which cannot hold the
+// file-level `{-# dialect_resources ... #-}` section.
+
 // CHECK-LABEL: func.func @constant_dense
 // CHECK: %[[C:.*]] = "tg.constant"() {value = dense<[1, 2, 3]> : tensor<3xi32>} : () -> tensor<3xi32>
 // CHECK: return %[[C]]
@@ -187,3 +191,4 @@ func.func @transpose(%x: tensor<2x3x4xf32>) -> tensor<4x2x3xf32> {
   %0 = "tg.transpose"(%x) {perm = array<i64: 2, 0, 1>} : (tensor<2x3x4xf32>) -> tensor<4x2x3xf32>
   return %0 : tensor<4x2x3xf32>
 }
+

@@ -1,10 +1,35 @@
-"""Import rules for neural-network ops: Conv, MatMul, Gemm, pooling, BatchNormalization."""
+"""Import rules for neural-network ops: Conv, ConvTranspose, MatMul, Gemm, Einsum, pooling
+(Max/Average/Lp, their Global forms), BatchNormalization, Resize/Upsample and Attention.
+
+Every op maps to one tg op; what ONNX leaves implicit (auto_pad, output_shape, implicit einsum
+outputs and ellipses, Resize axes and aspect-ratio policies, Attention defaults) is resolved here
+into explicit attributes.
+"""
 from __future__ import annotations
 
+import math
+
+import numpy as np
+import onnx
+from mlir import ir
+
+from polytile.dialects import tg
 from polytile.importers.onnx.graph import NodeContext
 from polytile.importers.onnx.registry import rule
 from polytile.importers.onnx.rules.common import window_attributes
 
+
+def _build(node: NodeContext, op: str, *operands, **attributes) -> list[ir.Value]:
+    """Build ``tg.<op>`` and return all its results (node.tg returns only the first)."""
+    try:
+        return list(tg.build(op, operands, attributes).results)
+    except tg.TypeRuleError as e:
+        node.unsupported(f"cannot build tg.{op}: {e}")
+
+
+# ---------------------------------------------------------------------------
+# Convolution and matrix products
+# ---------------------------------------------------------------------------
 
 @rule("Conv")
 def conv(node: NodeContext):
@@ -15,6 +40,54 @@ def conv(node: NodeContext):
     window = window_attributes(node, spatial, kernel, node.input_shape(0)[2:])
     return [node.tg("conv", x, w, node.input(2), group=node.attr("group", 1),
                     kernel_shape=kernel, **window)]
+
+
+def _conv_transpose_pads(node: NodeContext, x_spatial, kernel, strides, dilations, output_padding):
+    """Explicit (possibly negative) begin/end pads and output_padding of a ConvTranspose,
+    resolving auto_pad and output_shape as the ONNX spec defines them."""
+    spatial = len(kernel)
+    auto_pad = node.attr("auto_pad", "NOTSET")
+    if auto_pad not in ("NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID"):
+        node.unsupported(f"auto_pad '{auto_pad}' is not supported")
+    output_shape = node.attr("output_shape", None)
+    pads = list(node.attr("pads", [0] * (2 * spatial)))
+    if auto_pad == "VALID":
+        pads = [0] * (2 * spatial)
+    if output_shape is None and auto_pad in ("SAME_UPPER", "SAME_LOWER") and "pads" not in node.attrs:
+        output_shape = [x_spatial[i] * strides[i] for i in range(spatial)]
+    if output_shape is None:
+        return pads, output_padding
+    output_shape = list(output_shape)[-spatial:]
+    pads = [0] * (2 * spatial)
+    for i in range(spatial):
+        natural = strides[i] * (x_spatial[i] - 1) + output_padding[i] + dilations[i] * (kernel[i] - 1) + 1
+        total = natural - output_shape[i]
+        if total < 0 and auto_pad == "NOTSET":
+            # A larger output than the natural one extends at the end (ORT and the reference agree).
+            pads[i], pads[spatial + i] = 0, total
+        elif auto_pad == "SAME_UPPER":
+            pads[i], pads[spatial + i] = total // 2, total - total // 2
+        else:
+            pads[i], pads[spatial + i] = total - total // 2, total // 2
+    return pads, output_padding
+
+
+@rule("ConvTranspose")
+def conv_transpose(node: NodeContext):
+    x, w = node.input(0), node.input(1)
+    w_shape = node.input_shape(1)
+    spatial = len(w_shape) - 2
+    kernel = list(node.attr("kernel_shape", w_shape[2:]))
+    if kernel != list(w_shape[2:]):
+        node.unsupported(f"kernel_shape {kernel} differs from the weight's spatial dims {w_shape[2:]}")
+    strides = list(node.attr("strides", [1] * spatial))
+    dilations = list(node.attr("dilations", [1] * spatial))
+    output_padding = list(node.attr("output_padding", [0] * spatial))
+    pads, output_padding = _conv_transpose_pads(node, node.input_shape(0)[2:], kernel, strides,
+                                                dilations, output_padding)
+    return [node.tg("conv_transpose", x, w, node.input(2), group=node.attr("group", 1),
+                    kernel_shape=kernel, strides=strides, dilations=dilations, pads=pads,
+                    output_padding=output_padding)]
 
 
 @rule("MatMul")
@@ -29,23 +102,106 @@ def gemm(node: NodeContext):
                     transA=node.attr("transA", 0), transB=node.attr("transB", 0))]
 
 
-@rule("MaxPool")
-def max_pool(node: NodeContext):
-    if len(node.node.output) > 1 and node.node.output[1]:
-        node.unsupported("the Indices output of MaxPool is not supported yet")
+def normalize_einsum(node: NodeContext, equation: str, ranks: list[int]) -> str:
+    """The explicit, ellipsis-free form of an ONNX einsum equation: "..." becomes fresh letters
+    (right-aligned across inputs, broadcasting as numpy does) and an implicit output becomes the
+    ellipsis dims followed by the letters used once, in alphabetical order."""
+    equation = equation.replace(" ", "")
+    lhs, arrow, rhs = equation.partition("->")
+    terms = lhs.split(",")
+    if len(terms) != len(ranks):
+        node.unsupported(f"equation '{equation}' has {len(terms)} inputs, the node {len(ranks)}")
+    used = set(ch for ch in equation if ch.isalpha())
+    fresh = [ch for ch in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" if ch not in used]
+    ellipsis_ranks = []
+    for term, rank in zip(terms, ranks):
+        letters = len(term.replace("...", ""))
+        if "..." in term:
+            ellipsis_ranks.append(rank - letters)
+        elif letters != rank:
+            node.unsupported(f"term '{term}' has {letters} letters for an input of rank {rank}")
+        else:
+            ellipsis_ranks.append(0)
+    width = max(ellipsis_ranks, default=0)
+    if any(r < 0 for r in ellipsis_ranks) or width > len(fresh):
+        node.unsupported(f"equation '{equation}' does not match the input ranks {ranks}")
+    ell = "".join(fresh[:width])
+    expanded = [t.replace("...", ell[width - r:]) for t, r in zip(terms, ellipsis_ranks)]
+    if arrow:
+        out = rhs.replace("...", ell)
+    else:
+        counts = {}
+        for t in expanded:
+            for ch in t:
+                counts[ch] = counts.get(ch, 0) + 1
+        out = ell + "".join(sorted(ch for ch, n in counts.items() if n == 1 and ch not in ell))
+    return ",".join(expanded) + "->" + out
+
+
+@rule("Einsum", since=12)
+def einsum(node: NodeContext):
+    inputs = node.inputs()
+    ranks = [len(node.input_shape(i)) for i in range(len(inputs))]
+    equation = normalize_einsum(node, node.attr("equation"), ranks)
+    return [node.tg("einsum", *inputs, equation=equation)]
+
+
+# ---------------------------------------------------------------------------
+# Pooling
+# ---------------------------------------------------------------------------
+
+def _pool_window(node: NodeContext) -> tuple[list[int], dict]:
     kernel = list(node.attr("kernel_shape"))
-    spatial = len(kernel)
-    window = window_attributes(node, spatial, kernel, node.input_shape(0)[2:])
+    window = window_attributes(node, len(kernel), kernel, node.input_shape(0)[2:])
     if node.attr("auto_pad", "NOTSET") in ("SAME_UPPER", "SAME_LOWER") and node.attr("ceil_mode", 0):
         node.unsupported("ceil_mode with auto_pad SAME is not supported")
-    return [node.tg("max_pool", node.input(0), kernel_shape=kernel,
+    return kernel, window
+
+
+@rule("MaxPool")
+def max_pool(node: NodeContext):
+    kernel, window = _pool_window(node)
+    attrs = dict(kernel_shape=kernel, ceil_mode=node.attr("ceil_mode", 0),
+                 storage_order=node.attr("storage_order", 0), **window)
+    if len(node.node.output) > 1 and node.node.output[1]:
+        return _build(node, "max_pool_with_indices", node.input(0), **attrs)
+    return [node.tg("max_pool", node.input(0), **attrs)]
+
+
+@rule("AveragePool")
+def average_pool(node: NodeContext):
+    kernel, window = _pool_window(node)
+    return [node.tg("average_pool", node.input(0), kernel_shape=kernel,
                     ceil_mode=node.attr("ceil_mode", 0),
-                    storage_order=node.attr("storage_order", 0), **window)]
+                    count_include_pad=node.attr("count_include_pad", 0), **window)]
+
+
+@rule("LpPool")
+def lp_pool(node: NodeContext):
+    kernel, window = _pool_window(node)
+    p = node.attr("p", 2)
+    if not isinstance(p, int):
+        node.unsupported(f"a non-integer p ({p}) is not supported")
+    return [node.tg("lp_pool", node.input(0), kernel_shape=kernel, p=p,
+                    ceil_mode=node.attr("ceil_mode", 0), **window)]
 
 
 @rule("GlobalAveragePool")
 def global_average_pool(node: NodeContext):
     return [node.tg("global_average_pool", node.input(0))]
+
+
+@rule("GlobalMaxPool")
+def global_max_pool(node: NodeContext):
+    return [node.tg("global_max_pool", node.input(0))]
+
+
+@rule("GlobalLpPool")
+def global_lp_pool(node: NodeContext):
+    p = node.attr("p", 2)
+    if not isinstance(p, int):
+        node.unsupported(f"a non-integer p ({p}) is not supported")
+    return [node.tg("global_lp_pool", node.input(0), p=p)]
 
 
 @rule("BatchNormalization")
@@ -55,3 +211,149 @@ def batch_normalization(node: NodeContext):
     if len([o for o in node.node.output if o]) > 1:
         node.unsupported("running mean/var outputs (training) are not supported")
     return [node.tg("batch_normalization", *node.inputs()[:5], epsilon=node.attr("epsilon", 1e-5))]
+
+
+# ---------------------------------------------------------------------------
+# Resize and Upsample
+# ---------------------------------------------------------------------------
+
+def _resize_op(node: NodeContext, x: ir.Value, sizes, scales, roi, **attrs):
+    rank = len(sizes)
+    defaults = dict(mode="nearest", coordinate_transformation_mode="half_pixel",
+                    nearest_mode="round_prefer_floor", cubic_coeff_a=-0.75, exclude_outside=0,
+                    extrapolation_value=0.0, antialias=0)
+    defaults.update(attrs)
+    if defaults["mode"] not in ("nearest", "linear", "cubic"):
+        node.unsupported(f"mode '{defaults['mode']}' is not supported")
+    roi = list(roi) if roi is not None else [0.0] * rank + [1.0] * rank
+    return node.tg("resize", x, sizes=[int(s) for s in sizes],
+                   scales=ir.DenseF64ArrayAttr.get([float(s) for s in scales]),
+                   roi=ir.DenseF64ArrayAttr.get([float(r) for r in roi]), **defaults)
+
+
+def _legacy_nearest_mode(node: NodeContext, scales) -> str:
+    """Upsample and Resize-10 pick floor when upsampling and ceil when downsampling."""
+    resized = [s for s in scales if s != 1.0]
+    if all(s > 1.0 for s in resized):
+        return "floor"
+    if all(s < 1.0 for s in resized):
+        return "ceil"
+    node.unsupported("nearest resizing that both up- and downsamples is not supported before opset 11")
+
+
+def _legacy_resize(node: NodeContext, scales) -> list[ir.Value]:
+    """Upsample-7/9 and Resize-10: asymmetric coordinates, output = floor(input * scale)."""
+    scales = [float(np.float32(s)) for s in np.asarray(scales).reshape(-1)]
+    shape = node.input_shape(0)
+    if len(scales) != len(shape):
+        node.unsupported(f"{len(scales)} scales for an input of rank {len(shape)}")
+    mode = node.attr("mode", "nearest")
+    if mode == "bilinear":
+        mode = "linear"
+    sizes = [int(np.floor(np.float32(d) * np.float32(s))) for d, s in zip(shape, scales)]
+    nearest = _legacy_nearest_mode(node, scales) if mode == "nearest" else "round_prefer_floor"
+    return [_resize_op(node, node.input(0), sizes, scales, None, mode=mode,
+                       coordinate_transformation_mode="asymmetric", nearest_mode=nearest)]
+
+
+@rule("Upsample", since=7)
+def upsample_7(node: NodeContext):
+    return _legacy_resize(node, node.attr("scales"))
+
+
+@rule("Upsample", since=9)
+def upsample_9(node: NodeContext):
+    return _legacy_resize(node, node.require_const(1, "the scales"))
+
+
+@rule("Resize", since=10)
+def resize_10(node: NodeContext):
+    return _legacy_resize(node, node.require_const(1, "the scales"))
+
+
+def _optional_const(node: NodeContext, i: int, what: str):
+    """A constant input that may be absent or empty (None then)."""
+    if not node.has_input(i):
+        return None
+    value = node.require_const(i, what)
+    return None if value.size == 0 else np.asarray(value)
+
+
+def _full_rank(values, axes, rank: int, fill) -> list:
+    out = list(fill)
+    for i, axis in enumerate(axes):
+        out[axis] = values[i]
+    return out
+
+
+@rule("Resize", since=11)
+def resize(node: NodeContext):
+    shape = node.input_shape(0)
+    rank = len(shape)
+    axes = [a + rank if a < 0 else a for a in node.attr("axes", list(range(rank)))]
+    roi = _optional_const(node, 1, "the roi")
+    scales = _optional_const(node, 2, "the scales")
+    sizes = _optional_const(node, 3, "the sizes")
+    if (scales is None) == (sizes is None):
+        node.unsupported("exactly one of scales and sizes must be given")
+    policy = node.attr("keep_aspect_ratio_policy", "stretch")
+    if scales is not None:
+        scales = _full_rank([float(np.float32(s)) for s in scales], axes, rank, [1.0] * rank)
+        out_sizes = [int(np.floor(np.float32(d) * np.float32(s))) for d, s in zip(shape, scales)]
+    else:
+        sizes = _full_rank([int(s) for s in sizes], axes, rank, shape)
+        scales = [s / d for s, d in zip(sizes, shape)]
+        out_sizes = sizes
+        if policy in ("not_larger", "not_smaller"):
+            pick = min if policy == "not_larger" else max
+            scale = pick(scales[a] for a in axes)
+            scales = [scale if i in axes else 1.0 for i in range(rank)]
+            out_sizes = [int(scale * shape[i] + 0.5) if i in axes else shape[i] for i in range(rank)]
+        elif policy != "stretch":
+            node.unsupported(f"keep_aspect_ratio_policy '{policy}' is not supported")
+    ctm = node.attr("coordinate_transformation_mode", "half_pixel")
+    if roi is not None and ctm == "tf_crop_and_resize":
+        n = len(axes)
+        roi = (_full_rank(list(roi[:n]), axes, rank, [0.0] * rank) +
+               _full_rank(list(roi[n:]), axes, rank, [1.0] * rank))
+    else:
+        roi = None
+    attrs = {name: node.attrs[name] for name in
+             ("mode", "nearest_mode", "cubic_coeff_a", "exclude_outside", "extrapolation_value",
+              "antialias") if name in node.attrs}
+    return [_resize_op(node, node.input(0), out_sizes, scales, roi,
+                       coordinate_transformation_mode=ctm, **attrs)]
+
+
+# ---------------------------------------------------------------------------
+# Attention
+# ---------------------------------------------------------------------------
+
+@rule("Attention", since=23)
+def attention(node: NodeContext):
+    if node.has_input(6):
+        node.unsupported("nonpad_kv_seqlen is not supported yet")
+    if node.has_input(4) != node.has_input(5):
+        node.unsupported("past_key and past_value must be given together")
+    q_shape = node.input_shape(0)
+    rank = len(q_shape)
+    if rank == 4:
+        q_heads, kv_heads = q_shape[1], node.input_shape(1)[1]
+        head_size = q_shape[3]
+    elif rank == 3:
+        q_heads, kv_heads = node.attr("q_num_heads"), node.attr("kv_num_heads")
+        if q_heads < 1 or q_shape[2] % q_heads:
+            node.unsupported(f"Q's hidden size {q_shape[2]} is not divisible by q_num_heads {q_heads}")
+        head_size = q_shape[2] // q_heads
+    else:
+        node.unsupported(f"Q must have rank 3 or 4, got {rank}")
+    scale = node.attr("scale", 1.0 / math.sqrt(head_size))
+    elem = onnx.helper.np_dtype_to_tensor_dtype(
+        np.dtype({"f16": np.float16, "f32": np.float32, "f64": np.float64}.get(
+            str(ir.RankedTensorType(node.input(0).type).element_type), np.float32)))
+    extra = [node.input(i) for i in (3, 4, 5) if node.has_input(i)]
+    return _build(node, "attention", node.input(0), node.input(1), node.input(2), *extra,
+                  is_causal=node.attr("is_causal", 0), q_num_heads=q_heads, kv_num_heads=kv_heads,
+                  qk_matmul_output_mode=node.attr("qk_matmul_output_mode", 0), scale=scale,
+                  softcap=node.attr("softcap", 0.0),
+                  softmax_precision=node.attr("softmax_precision", elem))

@@ -1,0 +1,420 @@
+"""tg-fold-constants: evaluate tg ops whose operands are all ``tg.constant`` at
+compile time and replace them by ``tg.constant`` ops.
+
+Each foldable op is mapped back to the ONNX op it came from and evaluated with
+ONNX's reference implementation (``onnx.reference.ReferenceEvaluator`` on a
+one-node model at the importer's newest opset):
+
+* the op type is the CamelCase of the tg name, or an entry of
+  ``_ONNX_OP_TYPES`` for names that do not CamelCase cleanly (matmul -> MatMul);
+* a tg attribute named like an ONNX attribute becomes that attribute; one
+  named like an ONNX input (tg.reshape's ``shape``, the Reduce* ``axes``,
+  Slice's ``starts`` ...) becomes a constant input; a few ONNX attributes that
+  pin tg's reading of those inputs are added (``_ONNX_EXTRA_ATTRIBUTES``);
+* operands go to the ONNX inputs of the same name, the others in order.
+
+The result must have exactly the tg result's shape and element type (float
+results of another float width are cast), else the op is left alone. A result
+whose elements are all equal (bitwise) becomes a splat attribute. Chains fold
+in one run, producers first. The constants that fed a folded op are not erased
+(`tg-dce` does that).
+
+Left alone: ops that cannot be mapped (unknown ONNX name, an attribute with no
+ONNX counterpart such as the softmax family's ``axes``), random ops, operands
+held in ``dense_resource`` or bf16 attributes, dynamic shapes, and any op whose
+result or operand has more than ``size-limit`` elements. Does not yet: fold
+partially-constant expressions (``x * 1``), or ops of other dialects.
+"""
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from typing import Optional, Sequence
+
+import numpy as np
+import onnx
+from mlir import ir
+from onnx import helper
+from onnx.defs import OpSchema
+
+from polytile.dialects import tg
+from polytile.pass_registry import PassError, option, register_pass
+
+from .walk import ops_in, replace_op
+
+# tg ops follow the semantics of the newest ONNX opset the importer reads.
+from polytile.importers.onnx.graph import MAX_OPSET as ONNX_OPSET  # noqa: E402
+
+
+class _Unmappable(Exception):
+    """The tg op has no faithful ONNX counterpart."""
+
+
+# tg names whose CamelCase is not their ONNX op type.
+_ONNX_OP_TYPES = {
+    "matmul": "MatMul",
+    "matmul_integer": "MatMulInteger",
+    "prelu": "PRelu",
+    "lrn": "LRN",
+    "is_nan": "IsNaN",
+    "is_inf": "IsInf",
+    "gather_nd": "GatherND",
+    "scatter_nd": "ScatterND",
+    "rms_normalization": "RMSNormalization",
+    "qlinear_conv": "QLinearConv",
+    "qlinear_matmul": "QLinearMatMul",
+    "argmax": "ArgMax",
+    "argmin": "ArgMin",
+    "topk": "TopK",
+    "cumsum": "CumSum",
+    "nonzero": "NonZero",
+    "bitshift": "BitShift",
+    "col2im": "Col2Im",
+    "dft": "DFT",
+    "stft": "STFT",
+    "gru": "GRU",
+    "lstm": "LSTM",
+    "rnn": "RNN",
+    "max_pool_with_indices": "MaxPool",
+}
+
+# ONNX attributes that make the reference read the tg attributes as tg does.
+_ONNX_EXTRA_ATTRIBUTES = {
+    # tg shapes are resolved: a 0 is an empty dim, not "copy the input dim".
+    "Reshape": {"allowzero": 1},
+    # tg's empty `axes` reduce nothing (ONNX's noop_with_empty_axes).
+    **{op: {"noop_with_empty_axes": 1} for op in (
+        "ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1",
+        "ReduceL2", "ReduceLogSum", "ReduceLogSumExp", "ReduceSumSquare")},
+}
+
+
+def _single_axis(axes: list) -> dict:
+    if len(axes) != 1:  # the opset < 13 joint normalization: no ONNX 13+ counterpart
+        raise _Unmappable("several softmax axes")
+    return {"axis": axes[0]}
+
+
+# tg attributes that become ONNX attributes of another name or form.
+_ATTRIBUTE_TRANSLATIONS = {
+    (op_type, "axes"): _single_axis for op_type in ("Softmax", "LogSoftmax", "Hardmax")
+}
+
+# ONNX inputs given as 1-d one-element tensors where tg has a scalar attribute.
+_ONE_ELEMENT_INPUTS = {("TopK", "K")}
+
+# Never folded: not functions of their operands, or tg semantics that differ
+# from the newest ONNX opset (group_normalization also takes per-group scales).
+_NOT_FOLDED_MARKERS = ("random", "bernoulli", "multinomial")
+_NOT_FOLDED = {"tg.constant", "tg.group_normalization"}
+
+_NUMPY_DTYPES = {
+    "f16": np.float16, "f32": np.float32, "f64": np.float64, "i1": np.bool_,
+    "i8": np.int8, "i16": np.int16, "i32": np.int32, "i64": np.int64,
+    "ui8": np.uint8, "ui16": np.uint16, "ui32": np.uint32, "ui64": np.uint64,
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Options:
+    size_limit: int = option(1 << 22, "Fold only ops whose result and operands each have at most "
+                                      "this many elements")
+
+
+@register_pass("tg-fold-constants", options=Options)
+def run(root: ir.Operation, options: Options) -> None:
+    """Evaluate tg ops on constant operands with ONNX's reference implementation."""
+    if options.size_limit < 0:
+        raise PassError("size-limit must be non-negative", root)
+    for op in ops_in(root, "tg."):
+        if _foldable_kind(op.name):
+            _try_fold(op, options.size_limit)
+
+
+def _foldable_kind(name: str) -> bool:
+    return name not in _NOT_FOLDED and not any(m in name for m in _NOT_FOLDED_MARKERS)
+
+
+def _try_fold(op: ir.Operation, size_limit: int) -> bool:
+    result_types = [r.type for r in op.results]
+    if any(_num_elements(t) is None or _num_elements(t) > size_limit for t in result_types):
+        return False
+    values = [_constant_value(v, size_limit) for v in op.operands]
+    if any(v is None for v in values):
+        return False
+    try:
+        node, feeds = _onnx_node(op, values)
+    except _Unmappable:
+        return False
+    results = _evaluate(node, feeds)
+    if results is None or len(results) != len(result_types):
+        return False
+    attrs = [_elements_attr(r, t) for r, t in zip(results, result_types)]
+    if any(a is None for a in attrs):
+        return False
+    with ir.InsertionPoint(op), op.location:
+        constants = [tg.build("constant", [], {"value": a}, [a.type]).results[0] for a in attrs]
+    replace_op(op, constants)
+    return True
+
+
+# ----------------------------------------------------------------------------
+# Reading and writing constants
+# ----------------------------------------------------------------------------
+
+def _num_elements(t: ir.Type) -> Optional[int]:
+    rt = ir.RankedTensorType(t)
+    if not rt.has_static_shape:
+        return None
+    return int(np.prod(rt.shape, dtype=np.int64))
+
+
+def _numpy_dtype(element_type: ir.Type) -> Optional[np.dtype]:
+    dtype = _NUMPY_DTYPES.get(str(element_type))
+    return np.dtype(dtype) if dtype is not None else None
+
+
+def _dense(attr: ir.Attribute) -> Optional[ir.DenseElementsAttr]:
+    if isinstance(attr, ir.DenseElementsAttr):
+        return attr
+    try:
+        attr = attr.maybe_downcast()
+    except Exception:
+        return None
+    return attr if isinstance(attr, ir.DenseElementsAttr) else None
+
+
+def _constant_value(value: ir.Value, size_limit: int) -> Optional[np.ndarray]:
+    """The value of a ``tg.constant`` result as numpy (splats expanded), else None."""
+    owner = value.owner
+    if not isinstance(owner, (ir.OpView, ir.Operation)) or owner.operation.name != "tg.constant":
+        return None
+    dense = _dense(owner.operation.attributes["value"])
+    count = _num_elements(value.type)
+    if dense is None or count is None or count > size_limit:
+        return None
+    if _numpy_dtype(ir.RankedTensorType(value.type).element_type) is None:
+        return None
+    return np.array(dense)
+
+
+def _elements_attr(array: np.ndarray, result_type: ir.Type) -> Optional[ir.Attribute]:
+    """A dense attribute of exactly ``result_type`` holding ``array`` (a splat when
+    all elements are bitwise equal), or None when the array does not fit."""
+    rt = ir.RankedTensorType(result_type)
+    want = _numpy_dtype(rt.element_type)
+    array = np.asarray(array)
+    if want is None or tuple(array.shape) != tuple(rt.shape):
+        return None
+    if array.dtype != want:
+        if array.dtype.kind != "f" or want.kind != "f":
+            return None
+        array = array.astype(want)
+    attr = _splat_attr(array, rt) if array.size > 1 and _all_equal(array) else None
+    if attr is None:
+        attr = ir.DenseElementsAttr.get(np.ascontiguousarray(array), signless=array.dtype.kind != "u")
+    return attr if attr.type == result_type else None
+
+
+def _all_equal(array: np.ndarray) -> bool:
+    bits = np.ascontiguousarray(array).reshape(-1).view(np.dtype(f"u{array.dtype.itemsize}"))
+    return bool((bits == bits[0]).all())
+
+
+def _splat_attr(array: np.ndarray, rt: ir.RankedTensorType) -> Optional[ir.Attribute]:
+    scalar = array.reshape(-1)[0]
+    try:
+        if array.dtype.kind == "f":
+            element = ir.FloatAttr.get(rt.element_type, float(scalar))
+        else:
+            element = ir.IntegerAttr.get(rt.element_type, int(scalar))
+    except (OverflowError, TypeError, ValueError):  # e.g. ui64 above 2^63
+        return None
+    return ir.DenseElementsAttr.get_splat(rt, element)
+
+
+# ----------------------------------------------------------------------------
+# tg op -> one-node ONNX model
+# ----------------------------------------------------------------------------
+
+def onnx_op_type(tg_name: str) -> Optional[str]:
+    """The ONNX op type of ``tg.<tg_name>`` (``"matmul"`` -> ``"MatMul"``), or None."""
+    op_type = _ONNX_OP_TYPES.get(tg_name) or "".join(p.capitalize() for p in tg_name.split("_"))
+    return op_type if onnx.defs.has(op_type) else None
+
+
+def _key(name: str) -> str:
+    return name.replace("_", "").lower()
+
+
+def _onnx_node(op: ir.Operation, values: Sequence[np.ndarray]):
+    """The ONNX node equivalent to ``op`` on ``values`` and its feeds; raises _Unmappable."""
+    name = op.name.split(".", 1)[1]
+    op_type = onnx_op_type(name)
+    spec = tg.SPEC.ops.get(name)
+    if op_type is None or spec is None:
+        raise _Unmappable(name)
+    try:
+        schema = onnx.defs.get_schema(op_type, ONNX_OPSET)
+    except onnx.defs.SchemaError:
+        raise _Unmappable(op_type) from None
+    slots: list[list[np.ndarray]] = [[] for _ in schema.inputs]
+    attributes = dict(_ONNX_EXTRA_ATTRIBUTES.get(op_type, {}))
+    for attr_name in op.attributes:
+        attr = op.attributes[attr_name]
+        translate = _ATTRIBUTE_TRANSLATIONS.get((op_type, attr_name))
+        if translate is not None:
+            attributes.update(translate(tg.attribute_value(attr)))
+        elif attr_name in schema.attributes:
+            attributes[attr_name] = _attribute_value(attr, schema.attributes[attr_name].type)
+        else:
+            slot = _slot_named(schema, attr_name)
+            slots[slot].append(_input_from_attribute(attr, op_type, schema, slot, values))
+    _place_operands(schema, slots, _operand_names(spec, len(values)), values)
+    return _make_node(op_type, schema, slots, attributes, len(op.results))
+
+
+def _slot_named(schema: OpSchema, name: str) -> int:
+    for i, formal in enumerate(schema.inputs):
+        if _key(formal.name) == _key(name):
+            return i
+    raise _Unmappable(name)
+
+
+def _operand_names(spec, count: int) -> list[str]:
+    """The IRDL operand name of each of the ``count`` operands present."""
+    specs = list(spec.operands)
+    fixed = sum(1 for s in specs if s.variadicity == "single")
+    extra = count - fixed  # values taken by the optional/variadic group
+    names = []
+    for s in specs:
+        n = 1 if s.variadicity == "single" else (min(extra, 1) if s.variadicity == "optional" else extra)
+        names.extend([s.name] * max(n, 0))
+    if len(names) != count:
+        raise _Unmappable("operand segments")
+    return names
+
+
+def _place_operands(schema: OpSchema, slots, names: Sequence[str], values) -> None:
+    """Operands go to the ONNX input of the same name, the rest in order to free inputs."""
+    leftovers = []
+    for name, value in zip(names, values):
+        try:
+            slots[_slot_named(schema, name)].append(value)
+        except _Unmappable:
+            leftovers.append(value)
+    for value in leftovers:
+        for i, formal in enumerate(schema.inputs):
+            variadic = formal.option == OpSchema.FormalParameterOption.Variadic
+            if not slots[i] or variadic:
+                slots[i].append(value)
+                break
+        else:
+            raise _Unmappable("too many operands")
+
+
+def _make_node(op_type: str, schema: OpSchema, slots, attributes: dict, num_results: int):
+    inputs, feeds = [], {}
+    for i, (formal, slot) in enumerate(zip(schema.inputs, slots)):
+        variadic = formal.option == OpSchema.FormalParameterOption.Variadic
+        if len(slot) > 1 and not variadic:
+            raise _Unmappable(f"input {formal.name} given twice")
+        if not slot and formal.option == OpSchema.FormalParameterOption.Single:
+            raise _Unmappable(f"required input {formal.name} missing")
+        for j, value in enumerate(slot):
+            name = f"in{i}_{j}"
+            inputs.append(name)
+            feeds[name] = value
+        if not slot:
+            inputs.append("")
+    while inputs and inputs[-1] == "":
+        inputs.pop()
+    outputs = schema.outputs
+    variadic_out = outputs and outputs[-1].option == OpSchema.FormalParameterOption.Variadic
+    if num_results > len(outputs) and not (variadic_out and len(outputs) == 1):
+        raise _Unmappable("more results than ONNX outputs")
+    names = [f"out{i}" for i in range(num_results)]
+    attrs = [helper.make_attribute(k, v, attr_type=schema.attributes[k].type)
+             for k, v in attributes.items()]
+    node = helper.make_node(op_type, inputs, names)
+    node.attribute.extend(attrs)
+    return node, feeds
+
+
+def _attribute_value(attr: ir.Attribute, kind):
+    """A tg attribute as the Python value of an ONNX attribute of type ``kind``."""
+    value = tg.attribute_value(attr)
+    A = OpSchema.AttrType
+    if kind == A.INT:
+        if isinstance(value, (bool, int)):
+            return int(value)
+        if isinstance(value, ir.Attribute) and isinstance(_maybe(value), ir.TypeAttr):
+            return _onnx_elem_type(ir.TypeAttr(value).value)
+    elif kind == A.FLOAT and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    elif kind == A.INTS and isinstance(value, list):
+        return [int(v) for v in value]
+    elif kind == A.STRING and isinstance(value, str):
+        return value
+    elif kind == A.TENSOR and _dense(attr) is not None:
+        return onnx.numpy_helper.from_array(np.array(_dense(attr)))
+    raise _Unmappable(f"attribute {attr}")
+
+
+def _maybe(attr: ir.Attribute):
+    try:
+        return attr.maybe_downcast()
+    except Exception:
+        return attr
+
+
+def _onnx_elem_type(t: ir.Type) -> int:
+    dtype = _numpy_dtype(t)
+    if dtype is None:
+        raise _Unmappable(f"type {t}")
+    return helper.np_dtype_to_tensor_dtype(dtype)
+
+
+def _input_from_attribute(attr: ir.Attribute, op_type: str, schema: OpSchema, slot: int,
+                          values: Sequence[np.ndarray]) -> np.ndarray:
+    """A tg attribute that stands for ONNX input ``slot`` as a constant tensor."""
+    value = tg.attribute_value(attr)
+    formal = schema.inputs[slot]
+    if isinstance(value, list):
+        return np.asarray(value, dtype=np.int64).reshape(len(value))
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _Unmappable(f"attribute {attr}")
+    dtype = _input_dtype(schema, slot, values, float if isinstance(value, float) else int)
+    array = np.asarray(value, dtype=dtype)
+    return array.reshape(1) if (op_type, formal.name) in _ONE_ELEMENT_INPUTS else array
+
+
+def _input_dtype(schema: OpSchema, slot: int, values: Sequence[np.ndarray], kind) -> np.dtype:
+    """int64 for index-like inputs, else the dtype the input's type constraint allows."""
+    type_str = schema.inputs[slot].type_str
+    allowed = {c.type_param_str: list(c.allowed_type_strs) for c in schema.type_constraints}
+    options = allowed.get(type_str, [type_str])
+    if kind is int and "tensor(int64)" in options:
+        return np.dtype(np.int64)
+    if kind is float and "tensor(float)" in options:
+        return np.dtype(np.float32)
+    raise _Unmappable(f"input {schema.inputs[slot].name}")
+
+
+def _evaluate(node: onnx.NodeProto, feeds: dict) -> Optional[list[np.ndarray]]:
+    from onnx.reference import ReferenceEvaluator
+
+    inputs = [helper.make_tensor_value_info(name, helper.np_dtype_to_tensor_dtype(a.dtype), a.shape)
+              for name, a in feeds.items()]
+    outputs = [helper.make_empty_tensor_value_info(o) for o in node.output]
+    model = helper.make_model(helper.make_graph([node], "fold", inputs, outputs),
+                              opset_imports=[helper.make_opsetid("", ONNX_OPSET)])
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            results = ReferenceEvaluator(model).run(None, feeds)
+    except Exception:  # the reference rejects it: leave the op alone
+        return None
+    if any(not isinstance(r, (np.ndarray, np.generic)) for r in results):
+        return None
+    return [np.asarray(r) for r in results]

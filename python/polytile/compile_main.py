@@ -1,0 +1,199 @@
+"""`polytile-compile`: an ONNX model -> the IR of one pipeline stage.
+
+    polytile-compile model.onnx --emit=tg|linalg|affine|llvm -o out.mlir \\
+        [--input-shape NAME=1x3x224x224 ...] [--target cpu]
+
+The printed IR is valid input to ``polytile-opt``: the ``tg`` stage can be
+lowered further with the passes of ``pipelines.stage_passes`` (printed by
+``--print-pipeline``). ``-`` reads the model from stdin / writes to stdout.
+
+This module also holds what ``polytile-run`` shares with it: ``--input-shape``
+parsing, reading a model argument, and :func:`run_tool`, which turns every
+error into ``<tool>: error: <message>`` and exit code 1 (never a traceback,
+unless ``--debug``).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import traceback
+from typing import Callable, Optional, TextIO
+
+TOOL = "polytile-compile"
+from polytile.pipelines import STAGES
+
+
+class UsageError(Exception):
+    """A bad command line or a file the tool cannot read or write."""
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse, but errors raise :class:`UsageError` (reported like every other
+    error, exit code 1) instead of printing usage and exiting with 2."""
+
+    def error(self, message: str):  # noqa: D401 - argparse API
+        raise UsageError(message)
+
+
+# --------------------------------------------------------------------------
+# Shared by polytile-compile and polytile-run
+# --------------------------------------------------------------------------
+def parse_input_shape(text: str) -> tuple[str, tuple[int, ...]]:
+    """``NAME=1x3x224x224`` -> ("NAME", (1, 3, 224, 224)). The name may itself
+    contain '='; the shape is what follows the last one."""
+    name, eq, dims = text.rpartition("=")
+    example = "expected NAME=DIMxDIMx... with positive integer dims, e.g. input=1x3x224x224"
+    if not eq or not name:
+        raise UsageError(f"invalid --input-shape '{text}': {example}")
+    shape = []
+    for part in dims.split("x"):
+        part = part.strip()
+        if not part.isdigit() or int(part) <= 0:
+            raise UsageError(f"invalid --input-shape '{text}': '{part}' is not a positive integer; {example}")
+        shape.append(int(part))
+    return name, tuple(shape)
+
+
+def collect_input_shapes(values: Optional[list[str]]) -> dict[str, tuple[int, ...]]:
+    shapes: dict[str, tuple[int, ...]] = {}
+    for text in values or []:
+        name, shape = parse_input_shape(text)
+        if name in shapes:
+            raise UsageError(f"--input-shape given twice for '{name}'")
+        shapes[name] = shape
+    return shapes
+
+
+def add_input_shape_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--input-shape", action="append", metavar="NAME=AxBx...",
+                        help="pin the shape of a model input with dynamic dims (repeatable)")
+
+
+def read_model_argument(path: str, stdin: TextIO):
+    """The model argument as polytile.compile takes it: a path, or the bytes of
+    stdin for ``-``."""
+    if path != "-":
+        return path
+    data = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read().encode("latin-1")
+    if not data:
+        raise UsageError("no model on standard input")
+    return data
+
+
+def write_text(path: str, text: str, stdout: TextIO) -> None:
+    if path == "-":
+        stdout.write(text)
+        return
+    try:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+    except OSError as e:
+        raise UsageError(f"could not write output file '{path}': {e.strerror}") from None
+
+
+def run_tool(tool: str, body: Callable[[], int], stderr: TextIO, debug: bool) -> int:
+    """Run ``body``; report errors as ``<tool>: error: ...`` with exit code 1."""
+    from polytile.diagnostics import PolytileError
+
+    try:
+        return body()
+    except SystemExit as e:  # argparse's --help
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    except (UsageError, PolytileError) as e:
+        if debug:
+            traceback.print_exc(file=stderr)
+        stderr.write(f"{tool}: error: {e}\n")
+        return 1
+    except KeyboardInterrupt:
+        stderr.write(f"{tool}: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return 1
+    except Exception as e:  # a bug in polytile, not a user mistake
+        if debug:
+            traceback.print_exc(file=stderr)
+            stderr.write(f"{tool}: internal error: {type(e).__name__}: {_one_line(e)}\n")
+        else:
+            stderr.write(f"{tool}: internal error: {type(e).__name__}: {_one_line(e)} "
+                         f"(this is a bug in polytile; rerun with --debug for the traceback)\n")
+        return 1
+
+
+def _one_line(e: BaseException) -> str:
+    text = str(e).strip()
+    return text.splitlines()[0] if text else "(no message)"
+
+
+def pre_scan_debug(argv: list[str]) -> bool:
+    """Whether --debug is on, known before argument parsing can fail."""
+    return "--debug" in argv
+
+
+# --------------------------------------------------------------------------
+# polytile-compile
+# --------------------------------------------------------------------------
+def build_parser() -> ArgumentParser:
+    parser = ArgumentParser(
+        prog=TOOL,
+        description="Compile an ONNX model and print the IR of one pipeline stage.",
+        epilog="Stages: tg (imported graph after graph passes), linalg (structured ops on tensors), "
+               "affine (bufferized loops), llvm (LLVM dialect). Each is valid polytile-opt input.")
+    parser.add_argument("model", nargs="?", help="the ONNX model ('-' reads it from standard input)")
+    parser.add_argument("--emit", choices=STAGES, default="llvm", help="the stage to print (default: llvm)")
+    parser.add_argument("-o", "--output", default="-", metavar="FILE",
+                        help="output file (default: '-', standard output)")
+    add_input_shape_option(parser)
+    parser.add_argument("--target", default="cpu", help="target (default: cpu)")
+    parser.add_argument("--print-pipeline", action="store_true",
+                        help="print the polytile-opt pipeline that lowers the --emit stage to llvm, and exit")
+    parser.add_argument("--time", action="store_true", help="print import and pass times to stderr")
+    parser.add_argument("--debug", action="store_true", help="print tracebacks of errors")
+    return parser
+
+
+def lowering_pipeline(start: str, stop: str = "llvm") -> str:
+    """The textual pipeline (for ``polytile-opt --pass-pipeline``) from ``start`` to ``stop``."""
+    from polytile import pipelines
+
+    return "builtin.module(" + ",".join(pipelines.stage_passes(start, stop)) + ")"
+
+
+def compile_command(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+    if args.print_pipeline:
+        stdout.write(lowering_pipeline(args.emit) + "\n")
+        return 0
+    if args.model is None:
+        raise UsageError("the following arguments are required: model")
+    shapes = collect_input_shapes(args.input_shape)
+    model = read_model_argument(args.model, stdin)
+    import polytile
+
+    start = time.perf_counter()
+    text = polytile.compile(model, target=args.target, input_shapes=shapes or None, emit=args.emit)
+    elapsed = time.perf_counter() - start
+    if not text.endswith("\n"):
+        text += "\n"
+    write_text(args.output, text, stdout)
+    if args.time:
+        stderr.write(f"{TOOL}: compiled to {args.emit} in {elapsed:.3f} s\n")
+    return 0
+
+
+def run(argv: list[str], stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+    debug = pre_scan_debug(argv)
+
+    def body() -> int:
+        args = build_parser().parse_args(argv)
+        return compile_command(args, stdin, stdout, stderr)
+
+    return run_tool(TOOL, body, stderr, debug)
+
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    return run(sys.argv[1:] if argv is None else argv, sys.stdin, sys.stdout, sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,713 @@
+"""`polytile-conformance`: score polytile on the ONNX backend node tests.
+
+    polytile-conformance [-k PATTERN ...] [-j N] [-v] [--timeout S]
+                         [--include-expanded] [--json out.json]
+                         [--write-docs docs/SupportedOps.md]
+
+The tests are those of the installed ``onnx`` package
+(``onnx.backend.test.loader.load_model_tests(kind="node")``: an in-memory model
+and a list of (inputs, expected outputs) per test). By default only the plain
+tests run (names without ``_expanded``, one ONNX node each).
+
+Each test runs in its own child process (forked from a forkserver that has
+polytile preloaded), so a crash (an MLIR assertion aborts the process) or a
+timeout is recorded as an ``error`` and never stops the run. The parent loads
+the tests, schedules, and reports; it does no MLIR work.
+
+Outcomes:
+
+* ``pass``: every output has the expected shape and dtype and values within
+  the test's rtol/atol (integers and bools exactly; NaNs where expected).
+  When compiling fails because an input must be a compile-time constant
+  (shape, axes, pads, ... fed as graph inputs in the node tests), the test is
+  retried once with its integer inputs turned into initializers holding the
+  test's values; such a pass is reported as ``pass (constant inputs)``.
+* ``fail``: wrong shape, dtype or values (max abs/rel error reported).
+* ``unsupported``: the importer says an op, opset, attribute or type is not
+  supported (an ``OnnxImportError`` saying so).
+* ``error``: anything else, including crashes and timeouts.
+
+The last line of the report reads ``N passed, N failed`` (failed = fail +
+error) followed by ``, N skipped`` when tests were unsupported. The exit code
+is 0 when nothing failed, 1 otherwise, 2 on a usage error.
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import dataclasses
+import json
+import os
+import re
+import shlex
+import signal
+import sys
+import tempfile
+import time
+import traceback
+from typing import Callable, Optional, Sequence
+
+import numpy as np
+
+TOOL = "polytile-conformance"
+CONSTANT_INPUT_MARK = "must be a compile-time constant"
+_UNSUPPORTED = re.compile(r"not supported|unsupported|only tensor inputs are supported")
+OUTCOMES = ("pass", "fail", "error", "unsupported")
+
+
+# --------------------------------------------------------------------------
+# Comparing arrays (also used by polytile-run --check)
+# --------------------------------------------------------------------------
+@dataclasses.dataclass
+class Comparison:
+    """Result of comparing one output with its expected value."""
+
+    ok: bool
+    max_abs: float = 0.0
+    max_rel: float = 0.0
+    reason: str = ""  # why it is not ok (empty when ok)
+
+
+def compare_arrays(actual, expected, rtol: float, atol: float) -> Comparison:
+    """``actual`` vs ``expected``: same shape and dtype, then floats within
+    ``|a - e| <= atol + rtol * |e|`` with NaN and infinities in the same places,
+    integers and bools exactly. Errors are measured where both are finite;
+    relative errors where the expected value is not 0."""
+    if not isinstance(actual, np.ndarray) or not isinstance(expected, np.ndarray):
+        return Comparison(False, float("nan"), float("nan"),
+                          f"got {type(actual).__name__}, expected {type(expected).__name__}")
+    if actual.shape != expected.shape:
+        return Comparison(False, float("nan"), float("nan"),
+                          f"shape {tuple(actual.shape)}, expected {tuple(expected.shape)}")
+    reasons = []
+    if actual.dtype != expected.dtype:
+        reasons.append(f"dtype {actual.dtype}, expected {expected.dtype}")
+    if expected.dtype.kind in "OSU" or actual.dtype.kind in "OSU":
+        same = actual.shape == expected.shape and bool(np.all(actual == expected))
+        return Comparison(same and not reasons, 0.0 if same else float("nan"), 0.0 if same else float("nan"),
+                          "; ".join(reasons + ([] if same else ["values differ"])))
+    try:
+        a = actual.astype(np.float64)
+        e = expected.astype(np.float64)
+    except (TypeError, ValueError) as exc:
+        return Comparison(False, float("nan"), float("nan"), f"cannot compare values: {exc}")
+    finite = np.isfinite(a) & np.isfinite(e)
+    diff = np.abs(a - e)
+    max_abs = float(diff[finite].max()) if finite.any() else 0.0
+    nonzero = finite & (e != 0)
+    max_rel = float((diff[nonzero] / np.abs(e[nonzero])).max()) if nonzero.any() else 0.0
+    if _is_exact(expected.dtype):
+        bad = int(np.count_nonzero(actual != expected))
+    else:
+        special_ok = (np.isnan(a) == np.isnan(e)) & ((a == e) | ~(np.isinf(a) | np.isinf(e)))
+        close = np.where(finite, diff <= atol + rtol * np.abs(e), special_ok)
+        bad = int(np.count_nonzero(~(close & special_ok)))
+    if bad:
+        reasons.append(f"{bad} of {expected.size} values differ")
+    return Comparison(not reasons, max_abs, max_rel, "; ".join(reasons))
+
+
+def _is_exact(dtype: np.dtype) -> bool:
+    return dtype.kind in "biu"
+
+
+# --------------------------------------------------------------------------
+# Tests (parent side: onnx only, no MLIR)
+# --------------------------------------------------------------------------
+@dataclasses.dataclass
+class Job:
+    """One node test, as handed to a child process."""
+
+    name: str
+    op: str
+    model: bytes
+    data_sets: list
+    rtol: float
+    atol: float
+
+
+def _op_of(model) -> str:
+    node = model.graph.node[0] if model.graph.node else None
+    if node is None:
+        return "(empty)"
+    return node.op_type if node.domain in ("", "ai.onnx") else f"{node.domain}.{node.op_type}"
+
+
+def load_jobs(include_expanded: bool = False, patterns: Sequence[str] = ()) -> list[Job]:
+    """The node tests, filtered: plain tests (and ``_expanded`` ones if asked)
+    whose name matches one of ``patterns`` (regular expressions, searched)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the test generators warn about overflows
+        from onnx.backend.test.loader import load_model_tests
+
+        tests = load_model_tests(kind="node")
+    plain_ops = {t.name: _op_of(t.model) for t in tests if "_expanded" not in t.name}
+    regexes = [re.compile(p) for p in patterns]
+    jobs = []
+    for t in sorted(tests, key=lambda t: t.name):
+        expanded = "_expanded" in t.name
+        if expanded and not include_expanded:
+            continue
+        if regexes and not any(r.search(t.name) for r in regexes):
+            continue
+        op = plain_ops.get(t.name.split("_expanded")[0], _op_of(t.model)) if expanded else plain_ops[t.name]
+        jobs.append(Job(t.name, op, t.model.SerializeToString(), list(t.data_sets), float(t.rtol), float(t.atol)))
+    return jobs
+
+
+# --------------------------------------------------------------------------
+# One test (child side)
+# --------------------------------------------------------------------------
+def _graph_input_names(model) -> list[str]:
+    initializers = {i.name for i in model.graph.initializer}
+    return [i.name for i in model.graph.input if i.name not in initializers]
+
+
+def _integer_inputs(model) -> list[str]:
+    import onnx
+
+    initializers = {i.name for i in model.graph.initializer}
+    names = []
+    for value in model.graph.input:
+        elem = value.type.tensor_type.elem_type if value.type.HasField("tensor_type") else 0
+        if value.name in initializers or not elem:
+            continue
+        dtype = onnx.helper.tensor_dtype_to_np_dtype(elem)
+        if np.issubdtype(dtype, np.integer):
+            names.append(value.name)
+    return names
+
+
+def fold_inputs(model, values: dict):
+    """A copy of ``model`` where the graph inputs named in ``values`` are
+    initializers holding those values."""
+    import onnx
+
+    folded = onnx.ModelProto()
+    folded.CopyFrom(model)
+    kept = [i for i in folded.graph.input if i.name not in values]
+    del folded.graph.input[:]
+    folded.graph.input.extend(kept)
+    for name, value in values.items():
+        folded.graph.initializer.append(onnx.numpy_helper.from_array(np.asarray(value), name))
+    return folded
+
+
+def _first_line(text: str, limit: int = 400) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line if len(line) <= limit else line[:limit] + "..."
+
+
+def _classify(exc: BaseException) -> tuple[str, str]:
+    """(outcome, message) for an exception raised by compiling or running."""
+    from polytile import OnnxImportError, PolytileError
+
+    if isinstance(exc, OnnxImportError):
+        message = str(exc)
+        return ("unsupported" if _UNSUPPORTED.search(_first_line(message)) else "error"), _first_line(message)
+    if isinstance(exc, PolytileError):
+        # The first diagnostic says more than the headline ("pass X failed").
+        lines = [_first_line(str(exc))] + [_first_line(d.message) for d in exc.diagnostics[:1]]
+        return "error", f"{type(exc).__name__}: " + ": ".join(lines)
+    return "error", f"{type(exc).__name__}: {_first_line(str(exc)) or '(no message)'}"
+
+
+def _compile_all(job: Job, model, folded: list[str]) -> list:
+    """A compiled model per data set. When an input must be a compile-time
+    constant, the integer inputs are folded (their names added to ``folded``)."""
+    import polytile
+
+    try:
+        compiled = polytile.compile(model)
+        return [compiled] * len(job.data_sets)
+    except polytile.OnnxImportError as e:
+        if CONSTANT_INPUT_MARK not in str(e):
+            raise
+        names = _integer_inputs(model)
+        if not names:
+            raise
+    folded.extend(names)
+    order = _graph_input_names(model)
+    cache: dict[bytes, object] = {}
+    per_set = []
+    for inputs, _ in job.data_sets:
+        feeds = dict(zip(order, inputs))
+        values = {n: np.asarray(feeds[n]) for n in names if n in feeds}
+        key = b"".join(v.tobytes() + str(v.shape).encode() for v in values.values())
+        if key not in cache:
+            cache[key] = polytile.compile(fold_inputs(model, values))
+        per_set.append(cache[key])
+    return per_set
+
+
+def run_job(job: Job) -> dict:
+    """Compile and run one test; the result as a JSON-able dict."""
+    import onnx
+
+    result = {"name": job.name, "op": job.op, "outcome": "error", "message": "",
+              "constant_inputs": [], "max_abs": None, "max_rel": None,
+              "compile_s": None, "run_s": None}
+    model = onnx.load_from_string(job.model)
+    start = time.perf_counter()
+    folded: list[str] = []
+    result["constant_inputs"] = folded
+    try:
+        compiled_sets = _compile_all(job, model, folded)
+    except Exception as e:  # noqa: BLE001 - every failure is an outcome
+        result["outcome"], result["message"] = _classify(e)
+        return result
+    result["compile_s"] = time.perf_counter() - start
+    order = _graph_input_names(model)
+    start = time.perf_counter()
+    try:
+        comparisons = _run_data_sets(job, compiled_sets, order, folded)
+    except Exception as e:  # noqa: BLE001
+        result["outcome"], result["message"] = _classify(e)
+        return result
+    result["run_s"] = time.perf_counter() - start
+    finite = [c for c in comparisons if c.max_abs == c.max_abs]
+    result["max_abs"] = max((c.max_abs for c in finite), default=None)
+    result["max_rel"] = max((c.max_rel for c in finite), default=None)
+    bad = [c.reason for c in comparisons if not c.ok]
+    result["outcome"] = "fail" if bad else "pass"
+    result["message"] = "; ".join(dict.fromkeys(bad))
+    return result
+
+
+def _run_data_sets(job: Job, compiled_sets, order: list[str], folded: list[str]) -> list[Comparison]:
+    comparisons = []
+    for compiled, (inputs, expected) in zip(compiled_sets, job.data_sets):
+        feeds = {n: _array(v) for n, v in zip(order, inputs) if n not in folded}
+        outputs = compiled.run(feeds)
+        if len(outputs) != len(expected):
+            raise RuntimeError(f"the model has {len(outputs)} outputs, the test expects {len(expected)}")
+        for name, got, want in zip(compiled.output_names, outputs, expected):
+            c = compare_arrays(got, _array(want), job.rtol, job.atol)
+            if not c.ok:
+                c.reason = f"output '{name}': {c.reason}"
+            comparisons.append(c)
+    return comparisons
+
+
+def _array(value):
+    """numpy scalars (some tests give them for 0-d values) as 0-d arrays."""
+    return np.asarray(value) if isinstance(value, np.generic) else value
+
+
+def _child_main(job: Job, result_path: str, log_path: str) -> None:
+    """Entry point of a child process: output goes to ``log_path`` (read back
+    after a crash), the result to ``result_path`` as JSON."""
+    fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    try:
+        result = run_job(job)
+    except BaseException as e:  # noqa: BLE001 - report, never lose the test
+        traceback.print_exc()
+        result = {"name": job.name, "op": job.op, "outcome": "error",
+                  "message": f"internal: {type(e).__name__}: {_first_line(str(e))}",
+                  "constant_inputs": [], "max_abs": None, "max_rel": None}
+    tmp = result_path + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(result, f)
+    os.replace(tmp, result_path)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)  # skip interpreter teardown: the result is written
+
+
+# --------------------------------------------------------------------------
+# Scheduling (parent side)
+# --------------------------------------------------------------------------
+_PRELOAD = ["numpy", "onnx", "onnx.reference", "polytile", "polytile.compiler",
+            "polytile.importers.onnx.rules", "polytile.runtime.jit", "polytile.passes",
+            "polytile.passes.conversion.tg_to_linalg", "polytile.conformance"]
+
+
+def _context():
+    import multiprocessing
+
+    try:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(_PRELOAD)
+    except ValueError:
+        ctx = multiprocessing.get_context("spawn")
+    return ctx
+
+
+@dataclasses.dataclass
+class _Running:
+    job: Job
+    process: object
+    deadline: float
+    start: float
+    result_path: str
+    log_path: str
+
+
+def run_jobs(jobs: Sequence[Job], workers: int, timeout: float,
+             on_result: Callable[[dict, int, int], None] = lambda r, i, n: None,
+             target: Callable = None) -> list[dict]:
+    """Run every job in its own child process, ``workers`` at a time. A job
+    that crashes or outlives ``timeout`` seconds becomes an ``error`` result."""
+    from multiprocessing.connection import wait
+
+    ctx = _context()
+    target = target or _child_main
+    pending = collections.deque(jobs)
+    running: dict[int, _Running] = {}
+    results: list[dict] = []
+    with tempfile.TemporaryDirectory(prefix="polytile-conformance-") as tmp:
+        while pending or running:
+            while pending and len(running) < workers:
+                job = pending.popleft()
+                index = len(results) + len(running)
+                paths = (os.path.join(tmp, f"{index}.json"), os.path.join(tmp, f"{index}.log"))
+                process = ctx.Process(target=target, args=(job, *paths), daemon=True)
+                process.start()
+                now = time.monotonic()
+                running[process.sentinel] = _Running(job, process, now + timeout, now, *paths)
+            soonest = min(r.deadline for r in running.values())
+            ready = wait(list(running), timeout=max(0.0, soonest - time.monotonic()))
+            now = time.monotonic()
+            for sentinel in list(running):
+                entry = running[sentinel]
+                if sentinel in ready:
+                    entry.process.join()
+                    result = _collect(entry, timed_out=False)
+                elif now >= entry.deadline:
+                    entry.process.kill()
+                    entry.process.join()
+                    result = _collect(entry, timed_out=True, timeout=timeout)
+                else:
+                    continue
+                del running[sentinel]
+                result["wall_s"] = round(now - entry.start, 3)
+                results.append(result)
+                on_result(result, len(results), len(jobs))
+    return results
+
+
+def _collect(entry: _Running, timed_out: bool, timeout: float = 0.0) -> dict:
+    base = {"name": entry.job.name, "op": entry.job.op, "outcome": "error",
+            "constant_inputs": [], "max_abs": None, "max_rel": None}
+    if timed_out:
+        return {**base, "message": f"timeout after {timeout:g} s"}
+    if os.path.exists(entry.result_path):
+        with open(entry.result_path) as f:
+            return json.load(f)
+    code = entry.process.exitcode
+    what = f"signal {signal.Signals(-code).name}" if code is not None and code < 0 else f"exit code {code}"
+    tail = _log_tail(entry.log_path)
+    return {**base, "message": f"crashed ({what})" + (f": {tail}" if tail else "")}
+
+
+def _log_tail(path: str) -> str:
+    """The most telling line a crashed child left: an assertion or the last line."""
+    try:
+        with open(path, errors="replace") as f:
+            lines = [line.strip() for line in f.read().splitlines() if line.strip()]
+    except OSError:
+        return ""
+    for line in reversed(lines):
+        if "Assertion" in line or "LLVM ERROR" in line or "error:" in line:
+            return _first_line(line, 300)
+    return _first_line(lines[-1], 300) if lines else ""
+
+
+# --------------------------------------------------------------------------
+# Reporting
+# --------------------------------------------------------------------------
+def outcome_label(result: dict) -> str:
+    if result["outcome"] == "pass" and result.get("constant_inputs"):
+        return "pass (constant inputs)"
+    return result["outcome"]
+
+
+def cause(result: dict) -> str:
+    """A message with the test-specific bits (node names, numbers, types)
+    blanked, so that failures with the same cause group together."""
+    text = result.get("message") or result["outcome"]
+    text = re.sub(r"node '[^']*' \(", "node (", text)
+    text = re.sub(r"input '[^']*'", "input '?'", text)
+    text = re.sub(r"output '[^']*'", "output '?'", text)
+    text = re.sub(r"tensor<[^>]*>", "tensor<...>", text)
+    text = re.sub(r"\(\d[\d, ]*\)|\[\d[\d, ]*\]", "(...)", text)
+    text = re.sub(r"\b\d+(\.\d+)?(e[-+]?\d+)?\b", "N", text)
+    return text
+
+
+@dataclasses.dataclass
+class OpSummary:
+    op: str
+    counts: collections.Counter = dataclasses.field(default_factory=collections.Counter)
+    constant: int = 0
+    causes: collections.Counter = dataclasses.field(default_factory=collections.Counter)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def status(self) -> str:
+        passed = self.counts["pass"]
+        if passed == self.total:
+            return "supported"
+        return "partial" if passed else "unsupported"
+
+
+def per_op(results: Sequence[dict]) -> list[OpSummary]:
+    table: dict[str, OpSummary] = {}
+    for r in results:
+        s = table.setdefault(r["op"], OpSummary(r["op"]))
+        s.counts[r["outcome"]] += 1
+        if r["outcome"] == "pass" and r.get("constant_inputs"):
+            s.constant += 1
+        if r["outcome"] != "pass":
+            s.causes[cause(r)] += 1
+    return sorted(table.values(), key=lambda s: s.op.lower())
+
+
+def totals(results: Sequence[dict]) -> dict:
+    counts = collections.Counter(r["outcome"] for r in results)
+    return {"tests": len(results), **{o: counts[o] for o in OUTCOMES},
+            "pass_constant_inputs": sum(1 for r in results if r["outcome"] == "pass" and r.get("constant_inputs"))}
+
+
+def final_line(results: Sequence[dict]) -> str:
+    t = totals(results)
+    line = f"{t['pass']} passed, {t['fail'] + t['error']} failed"
+    if t["unsupported"]:
+        line += f", {t['unsupported']} skipped"
+    return line
+
+
+def format_report(results: Sequence[dict], max_examples: int = 6) -> str:
+    out = []
+    summaries = per_op(results)
+    width = max([len(s.op) for s in summaries] + [2])
+    out.append("per-op summary:")
+    out.append(f"  {'op':<{width}}  tests  pass  (const)  fail  error  unsupp  status")
+    for s in summaries:
+        c = s.counts
+        out.append(f"  {s.op:<{width}}  {s.total:5d}  {c['pass']:4d}  {s.constant:7d}  {c['fail']:4d}  "
+                   f"{c['error']:5d}  {c['unsupported']:6d}  {s.status}")
+    for title, outcomes in (("failures by cause", ("fail", "error")),
+                            ("unsupported by cause", ("unsupported",))):
+        groups = _groups([r for r in results if r["outcome"] in outcomes])
+        if not groups:
+            continue
+        out.append("")
+        out.append(f"{title}:")
+        for key, members in groups:
+            names = ", ".join(r["name"] for r in members[:max_examples])
+            more = f", ... (+{len(members) - max_examples})" if len(members) > max_examples else ""
+            out.append(f"  [{len(members)}] {key}")
+            out.append(f"      {names}{more}")
+    constant = [r for r in results if r["outcome"] == "pass" and r.get("constant_inputs")]
+    if constant:
+        out.append("")
+        out.append(f"passed with constant inputs ({len(constant)}; integer graph inputs folded into initializers):")
+        out.append("  " + ", ".join(r["name"] for r in constant))
+    t = totals(results)
+    out.append("")
+    out.append(f"outcomes: {t['pass']} pass ({t['pass_constant_inputs']} with constant inputs), "
+               f"{t['fail']} fail, {t['error']} error, {t['unsupported']} unsupported")
+    out.append(final_line(results))
+    return "\n".join(out) + "\n"
+
+
+def _groups(results: Sequence[dict]) -> list[tuple[str, list[dict]]]:
+    groups: dict[str, list[dict]] = collections.defaultdict(list)
+    for r in results:
+        groups[f"{r['outcome']}: {cause(r)}"].append(r)
+    return sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+
+
+def format_docs(results: Sequence[dict], command: str, onnx_version: str, expanded: bool) -> str:
+    t = totals(results)
+    kind = "plain and `_expanded`" if expanded else "plain (not `_expanded`)"
+    lines = [
+        "# Supported ONNX ops",
+        "",
+        f"Generated by `{command}` from the {t['tests']} {kind} ONNX backend node tests of",
+        f"onnx {onnx_version}. Do not edit by hand: rerun the command.",
+        "",
+        f"**Totals:** {t['pass']} passed ({t['pass_constant_inputs']} of them with constant inputs), "
+        f"{t['fail']} failed, {t['error']} errors, {t['unsupported']} unsupported.",
+        "",
+        "- *passed*: outputs match the test's expected values (shape and dtype exactly, values within",
+        "  the test's rtol/atol). *const*: of those, tests that passed only once their integer inputs",
+        "  (shapes, axes, pads, ... given as graph inputs) were folded into initializers: polytile",
+        "  needs such inputs as compile-time constants.",
+        "- *failed*: wrong values, shape or dtype. *errors*: the compiler or the run failed otherwise",
+        "  (including crashes and timeouts). *unsupported*: the importer rejects the node (op, opset,",
+        "  attribute or type not supported yet).",
+        "- *status*: supported = every test passes; partial = some pass; unsupported = none pass.",
+        "- *main issue*: the most common reason among the tests that did not pass.",
+        "",
+        "| op | tests | passed | const | failed | errors | unsupported | status | main issue |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---|",
+    ]
+    for s in per_op(results):
+        c = s.counts
+        issue = ""
+        if s.causes:
+            issue = s.causes.most_common(1)[0][0]
+            issue = issue if len(issue) <= 100 else issue[:97] + "..."
+            issue = issue.replace("|", "\\|").replace("`", "'")
+        lines.append(f"| {s.op} | {s.total} | {c['pass']} | {s.constant} | {c['fail']} | {c['error']} | "
+                     f"{c['unsupported']} | {s.status} | {issue} |")
+    ops = per_op(results)
+    status = collections.Counter(s.status for s in ops)
+    lines += ["", f"{len(ops)} op types: {status['supported']} supported, {status['partial']} partial, "
+                  f"{status['unsupported']} unsupported.", ""]
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------
+# Command line
+# --------------------------------------------------------------------------
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        raise _UsageError(message)
+
+
+class _UsageError(Exception):
+    pass
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=TOOL, description="Run the ONNX backend node tests through polytile.")
+    parser.add_argument("-k", dest="patterns", action="append", default=[], metavar="PATTERN",
+                        help="only tests whose name matches this regular expression (repeatable: any)")
+    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                        help="tests run in parallel (default: number of cores)")
+    parser.add_argument("--timeout", type=float, default=60.0, metavar="S",
+                        help="seconds per test before it is killed (default: 60)")
+    parser.add_argument("--include-expanded", action="store_true",
+                        help="also run the *_expanded tests (function bodies)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="print one line per test")
+    parser.add_argument("--json", metavar="FILE", help="write every test's outcome to FILE")
+    parser.add_argument("--write-docs", metavar="FILE", help="write the supported-ops markdown table to FILE")
+    parser.add_argument("--list", action="store_true", help="list the selected tests and exit")
+    parser.add_argument("--from-json", metavar="FILE",
+                        help="report (and --write-docs) from the results of an earlier --json run instead of running")
+    return parser
+
+
+def _progress(verbose: bool, stream) -> Callable[[dict, int, int], None]:
+    def report(result: dict, done: int, total: int) -> None:
+        if verbose:
+            extra = ""
+            if result["outcome"] != "pass" and result.get("message"):
+                extra = f"  {result['message']}"
+            elif result.get("max_abs") is not None:
+                extra = f"  max abs {result['max_abs']:.2g}"
+            stream.write(f"[{done}/{total}] {outcome_label(result):<22} {result['name']} ({result['op']}){extra}\n")
+        elif done == total or done % max(1, total // 20) == 0:
+            stream.write(f"[{done}/{total}]\n")
+        stream.flush()
+    return report
+
+
+def _run_options(args: argparse.Namespace) -> dict:
+    """The options that decide what ran and how (recorded in --json)."""
+    return {"patterns": list(args.patterns), "jobs": args.jobs, "timeout": args.timeout,
+            "include_expanded": bool(args.include_expanded)}
+
+
+def docs_command(options: dict, docs_path: str) -> str:
+    """The command that regenerates the docs, without output-only options."""
+    parts = [TOOL]
+    for p in options.get("patterns", []):
+        parts += ["-k", p]
+    parts += ["-j", str(options.get("jobs", 1))]
+    if options.get("timeout", 60.0) != 60.0:
+        parts += ["--timeout", f"{options['timeout']:g}"]
+    if options.get("include_expanded"):
+        parts.append("--include-expanded")
+    parts += ["--write-docs", docs_path]
+    return " ".join(shlex.quote(p) for p in parts)
+
+
+def _parse_args(argv: list[str]) -> argparse.Namespace:
+    args = build_parser().parse_args(argv)
+    if args.jobs < 1:
+        raise _UsageError("-j must be at least 1")
+    if args.timeout <= 0:
+        raise _UsageError("--timeout must be positive")
+    for p in args.patterns:
+        try:
+            re.compile(p)
+        except re.error as e:
+            raise _UsageError(f"-k '{p}' is not a valid regular expression: {e}") from None
+    return args
+
+
+def _load_previous(path: str) -> dict:
+    try:
+        with open(path) as f:
+            data = json.load(f)
+        if "options" not in data:  # written before options were recorded
+            data["options"] = _run_options(_parse_args(shlex.split(data["command"])[1:]))
+        data["results"]  # noqa: B018 - must be there
+        return data
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise _UsageError(f"--from-json '{path}' is not a results file written by --json "
+                          f"({type(e).__name__}: {e})") from None
+
+
+def _run(args: argparse.Namespace) -> tuple[list[dict], dict, float]:
+    """Run the selected tests: (results, run options, seconds)."""
+    jobs = load_jobs(args.include_expanded, args.patterns)
+    if not jobs:
+        raise _UsageError(f"no test matches {args.patterns}")
+    if args.list:
+        for job in jobs:
+            print(f"{job.name} ({job.op})")
+        return [], {}, 0.0
+    sys.stderr.write(f"{TOOL}: {len(jobs)} tests, {args.jobs} at a time\n")
+    start = time.monotonic()
+    stream = sys.stdout if args.verbose else sys.stderr
+    results = run_jobs(jobs, args.jobs, args.timeout, _progress(args.verbose, stream))
+    return results, _run_options(args), time.monotonic() - start
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        args = _parse_args(argv)
+        if args.from_json:
+            previous = _load_previous(args.from_json)
+            results, options, elapsed = previous["results"], previous["options"], previous.get("elapsed_s", 0.0)
+            onnx_version = previous.get("onnx_version", "?")
+        else:
+            results, options, elapsed = _run(args)
+            if args.list:
+                return 0
+            import onnx
+
+            onnx_version = onnx.__version__
+    except _UsageError as e:
+        sys.stderr.write(f"{TOOL}: error: {e}\n")
+        return 2
+    results = sorted(results, key=lambda r: r["name"])
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"options": options, "onnx_version": onnx_version, "elapsed_s": round(elapsed, 1),
+                       "totals": totals(results), "results": results}, f, indent=1)
+    if args.write_docs:
+        with open(args.write_docs, "w") as f:
+            f.write(format_docs(results, docs_command(options, args.write_docs), onnx_version,
+                                options.get("include_expanded", False)))
+    sys.stdout.write(format_report(results))
+    sys.stderr.write(f"{TOOL}: {elapsed:.0f} s\n")
+    t = totals(results)
+    return 1 if t["fail"] or t["error"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
