@@ -840,10 +840,10 @@ irdl.dialect @tg {
     irdl.attributes {"axes" = %attr_axes, "keepdims" = %attr_keepdims}
   }
 
-  // ONNX ReduceLogSum: log of the sum.
+  // ONNX ReduceLogSum: log of the sum (integers: log in f64, truncated).
   // Reduces the dims in `axes` (sorted, non-negative; empty: each element alone, as
   // ONNX's noop_with_empty_axes); the importer turns ONNX's absent axes into all
-  // dims. `keepdims` keeps reduced dims as 1. Element types: float types (f16 in f32).
+  // dims. `keepdims` keeps reduced dims as 1. Element types: numeric types (f16 in f32).
   irdl.operation @reduce_log_sum {
     %data = irdl.base "!builtin.tensor"
     %reduced_t = irdl.base "!builtin.tensor"
@@ -854,10 +854,10 @@ irdl.dialect @tg {
     irdl.attributes {"axes" = %attr_axes, "keepdims" = %attr_keepdims}
   }
 
-  // ONNX ReduceLogSumExp: log(sum(exp(x))), shifted by the max for stability.
+  // ONNX ReduceLogSumExp: log(sum(exp(x))), shifted by the max (integers: in f64, truncated).
   // Reduces the dims in `axes` (sorted, non-negative; empty: each element alone, as
   // ONNX's noop_with_empty_axes); the importer turns ONNX's absent axes into all
-  // dims. `keepdims` keeps reduced dims as 1. Element types: float types (f16 in f32).
+  // dims. `keepdims` keeps reduced dims as 1. Element types: numeric types (f16 in f32).
   irdl.operation @reduce_log_sum_exp {
     %data = irdl.base "!builtin.tensor"
     %reduced_t = irdl.base "!builtin.tensor"
@@ -1354,9 +1354,9 @@ irdl.dialect @tg {
     irdl.attributes {"equation" = %attr_equation}
   }
 
-  // ONNX Resize (and Upsample): `sizes` is the output shape, `scales` (array<f64>) the per-dim scale
-  // used by the coordinate transformation, `roi` (array<f64>, starts then ends) is used by
-  // tf_crop_and_resize. The importer resolves axes and keep_aspect_ratio_policy. Modes nearest (all
+  // ONNX Resize (and Upsample): `sizes` is the output shape, `scales` (array<f64>, checked by the type
+  // rule) the per-dim scale used by the coordinate transformation, `roi` (array<f64>, starts then
+  // ends) is used by tf_crop_and_resize. The importer resolves axes and keep_aspect_ratio_policy. Modes nearest (all
   // numeric types), linear and cubic (float types), with antialias for linear and cubic.
   irdl.operation @resize {
     %x = irdl.base "!builtin.tensor"
@@ -1368,8 +1368,8 @@ irdl.dialect @tg {
     %attr_extrapolation_value = irdl.base "#builtin.float"
     %attr_mode = irdl.base "#builtin.string"
     %attr_nearest_mode = irdl.base "#builtin.string"
-    %attr_roi = irdl.base "#builtin.dense_array"
-    %attr_scales = irdl.base "#builtin.dense_array"
+    %attr_roi = irdl.any
+    %attr_scales = irdl.any
     %attr_sizes = irdl.base "#builtin.dense_array"
     irdl.operands(x: %x)
     irdl.results(y: %y_t)

@@ -10,3 +10,4 @@ from . import tg_fold_constants  # noqa: F401  tg-fold-constants
 from . import tg_fold_batchnorm_into_conv  # noqa: F401  tg-fold-batchnorm-into-conv
 from . import tg_cse  # noqa: F401  tg-cse
 from . import linalg_interchange_for_locality  # noqa: F401  linalg-interchange-for-locality
+from . import func_outline_loop_nests  # noqa: F401  func-outline-loop-nests

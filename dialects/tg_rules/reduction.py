@@ -91,12 +91,10 @@ def _reduction(element_types: Sequence[str]):
 
 
 for _name in ("reduce_sum", "reduce_mean", "reduce_prod", "reduce_l1", "reduce_l2",
-              "reduce_sum_square"):
+              "reduce_sum_square", "reduce_log_sum", "reduce_log_sum_exp"):
     type_rule(_name)(_reduction(NUMERIC_TYPES))
 for _name in ("reduce_max", "reduce_min"):
     type_rule(_name)(_reduction(NUMERIC_TYPES + ("i1",)))
-for _name in ("reduce_log_sum", "reduce_log_sum_exp"):
-    type_rule(_name)(_reduction(FLOAT_TYPES))
 
 
 def _arg_reduction(info: OpInfo) -> list[ir.Type]:

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import dataclasses
 import json
 import os
@@ -366,7 +367,8 @@ def run_jobs(jobs: Sequence[Job], workers: int, timeout: float,
                 index = len(results) + len(running)
                 paths = (os.path.join(tmp, f"{index}.json"), os.path.join(tmp, f"{index}.log"))
                 process = ctx.Process(target=target, args=(job, *paths), daemon=True)
-                process.start()
+                with _main_as_module():
+                    process.start()
                 now = time.monotonic()
                 running[process.sentinel] = _Running(job, process, now + timeout, now, *paths)
             soonest = min(r.deadline for r in running.values())
@@ -390,6 +392,24 @@ def run_jobs(jobs: Sequence[Job], workers: int, timeout: float,
     return results
 
 
+@contextlib.contextmanager
+def _main_as_module():
+    """Children set up ``__main__`` like the parent's. Run as a console script,
+    that means executing the script file again in every child (which fails if
+    a reinstall rewrites it meanwhile): name this module instead."""
+    main = sys.modules.get("__main__")
+    if main is None or getattr(main, "__spec__", None) is not None:
+        yield
+        return
+    import importlib.util
+
+    main.__spec__ = importlib.util.find_spec(__name__)
+    try:
+        yield
+    finally:
+        main.__spec__ = None
+
+
 def _collect(entry: _Running, timed_out: bool, timeout: float = 0.0) -> dict:
     base = {"name": entry.job.name, "op": entry.job.op, "outcome": "error",
             "constant_inputs": [], "max_abs": None, "max_rel": None}
@@ -400,6 +420,8 @@ def _collect(entry: _Running, timed_out: bool, timeout: float = 0.0) -> dict:
             return json.load(f)
     code = entry.process.exitcode
     what = f"signal {signal.Signals(-code).name}" if code is not None and code < 0 else f"exit code {code}"
+    if not os.path.exists(entry.log_path):
+        return {**base, "message": f"crashed ({what}) before the test started (see the runner's stderr)"}
     tail = _log_tail(entry.log_path)
     return {**base, "message": f"crashed ({what})" + (f": {tail}" if tail else "")}
 
@@ -434,6 +456,8 @@ def cause(result: dict) -> str:
     text = re.sub(r"input '[^']*'", "input '?'", text)
     text = re.sub(r"output '[^']*'", "output '?'", text)
     text = re.sub(r"tensor<[^>]*>", "tensor<...>", text)
+    text = re.sub(r"input_shapes=\{'[^']*'", "input_shapes={'?'", text)
+    text = re.sub(r"--input-shape \S+=", "--input-shape ?=", text)
     text = re.sub(r"\(\d[\d, ]*\)|\[\d[\d, ]*\]", "(...)", text)
     text = re.sub(r"\b\d+(\.\d+)?(e[-+]?\d+)?\b", "N", text)
     return text

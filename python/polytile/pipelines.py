@@ -35,6 +35,7 @@ def tg_to_linalg() -> list[str]:
         "canonicalize",
         "cse",
         "func.func(linalg-fuse-elementwise-ops)",
+        "func.func(linalg-generalize-named-ops)",
         "linalg-interchange-for-locality",
     ]
 
@@ -51,6 +52,7 @@ def linalg_to_affine() -> list[str]:
         "func.func(convert-linalg-to-affine-loops)",
         "convert-bufferization-to-memref",
         "canonicalize",
+        "func-outline-loop-nests",
     ]
 
 

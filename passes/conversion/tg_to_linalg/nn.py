@@ -498,9 +498,14 @@ def _conv_transpose(ctx: LoweringContext):
                                               for i in range(spatial)])
     w_map = amap(loops, [d(1), d(ic), d(2)] + [c(kernel[i] - 1) - d(k0 + i) for i in range(spatial)])
     out_map = amap(loops, [d(0), d(1), d(2)] + [d(o0 + i) for i in range(spatial)])
+    # The flipped kernel index alone does not make the maps invertible: a shape-only window operand does.
+    window = empty(kernel, et)
+    k_map = amap(loops, [d(k0 + i) for i in range(spatial)])
     init = filled([n, group, cout_g] + out_spatial, et, 0)
     iters = [PARALLEL] * (3 + spatial) + [REDUCTION] * (1 + spatial)
-    out = generic([z, w], [init], [z_map, w_map, out_map], iters, _mul_add(et))[0]
+    mul_add = _mul_add(et)
+    out = generic([z, w, window], [init], [z_map, w_map, k_map, out_map], iters,
+                  lambda zv, wv, _k, acc: mul_add(zv, wv, acc))[0]
     out = reshape(out, ctx.result_shape)
     if ctx.has_operand(2):
         bias = reshape(ctx.operand(2), [group * cout_g] + [1] * spatial)

@@ -188,6 +188,18 @@ def _abs(v: Scalar, unsigned: bool) -> Scalar:
     return arith.select(cmpi("slt", v, k(v.type, 0)), arith.subi(k(v.type, 0), v), v)
 
 
+def _via_f64(fn: Callable[[Scalar], Scalar], unsigned: bool) -> Callable[[Scalar], Scalar]:
+    """Apply a float function to an integer: convert to f64, apply, truncate back."""
+    def apply(v: Scalar) -> Scalar:
+        if is_float(v.type):
+            return fn(v)
+        f64 = ir.F64Type.get()
+        as_float = arith.uitofp(f64, v) if unsigned else arith.sitofp(f64, v)
+        return (arith.fptoui if unsigned else arith.fptosi)(v.type, fn(as_float))
+
+    return apply
+
+
 def _sum_like(ctx: LoweringContext, pre, finish=None, multiply: bool = False) -> list[ir.Value]:
     """Sum (or product) of ``pre(x)`` over the axes, then ``finish(acc, count)``
     element-wise; floats accumulate in their compute type."""
@@ -249,21 +261,15 @@ def _reduce_mean(ctx: LoweringContext):
 
 @lowering("reduce_l2")
 def _reduce_l2(ctx: LoweringContext):
-    unsigned = ctx.unsigned(0)
-
-    def root(acc, _count):
-        if is_float(acc.type):
-            return math.sqrt(acc)
-        f64 = ir.F64Type.get()
-        as_float = arith.uitofp(f64, acc) if unsigned else arith.sitofp(f64, acc)
-        return (arith.fptoui if unsigned else arith.fptosi)(acc.type, math.sqrt(as_float))
-
-    return _sum_like(ctx, lambda v: arith.mulf(v, v) if is_float(v.type) else arith.muli(v, v), root)
+    root = _via_f64(math.sqrt, ctx.unsigned(0))
+    return _sum_like(ctx, lambda v: arith.mulf(v, v) if is_float(v.type) else arith.muli(v, v),
+                     lambda acc, _count: root(acc))
 
 
 @lowering("reduce_log_sum")
 def _reduce_log_sum(ctx: LoweringContext):
-    return _sum_like(ctx, lambda v: v, lambda acc, _count: math.log(acc))
+    log = _via_f64(math.log, ctx.unsigned(0))
+    return _sum_like(ctx, lambda v: v, lambda acc, _count: log(acc))
 
 
 def _reduce_max_min(is_max: bool):
@@ -288,22 +294,32 @@ lowering("reduce_min")(_reduce_max_min(False))
 @lowering("reduce_log_sum_exp")
 def _reduce_log_sum_exp(ctx: LoweringContext):
     """log(sum(exp(x - m))) + m with m the max when finite (else 0: all -inf
-    gives -inf, any +inf gives +inf)."""
+    gives -inf, any +inf gives +inf). Integers are computed in f64 and truncated."""
     x = ctx.operand(0)
     et = etype_of(x)
-    ct = compute_type(et)
+    ct = compute_type(et) if is_float(et) else ir.F64Type.get()
+    unsigned = ctx.unsigned(0)
     axes = ctx.attr("axes")
     shape = shape_of(x)
     rank = len(shape)
-    m = reduce_into(x, axes, ct, float("-inf"), arith.maximumf, lambda v: convert(v, ct))
-    inf = float("inf")
+
+    def to_ct(v):
+        if is_float(et):
+            return convert(v, ct)
+        return arith.uitofp(ct, v) if unsigned else arith.sitofp(ct, v)
+
+    def from_ct(v):
+        if is_float(et):
+            return convert(v, et)
+        return (arith.fptoui if unsigned else arith.fptosi)(et, v)
+
+    m = reduce_into(x, axes, ct, float("-inf"), arith.maximumf, to_ct)
     shift = elementwise([m], ct, lambda s: arith.select(
-        cmpf("one", math.absf(s[0]), k(ct, inf)), s[0], k(ct, 0.0)))
+        cmpf("one", math.absf(s[0]), k(ct, float("inf"))), s[0], k(ct, 0.0)))
     init = filled(shape_of(m), ct, 0.0)
     total = reduction([x, shift], [identity(rank), reduced_map(rank, axes)], shape, axes, [init],
-                      lambda v, sh, acc: arith.addf(acc, math.exp(arith.subf(convert(v, ct), sh))))[0]
-    out = elementwise([total, shift], et,
-                      lambda s: convert(arith.addf(math.log(s[0]), s[1]), et))
+                      lambda v, sh, acc: arith.addf(acc, math.exp(arith.subf(to_ct(v), sh))))[0]
+    out = elementwise([total, shift], et, lambda s: from_ct(arith.addf(math.log(s[0]), s[1])))
     return [reshape(out, ctx.result_shape)]
 
 

@@ -180,12 +180,15 @@ def _slice(ctx: LoweringContext):
         strides[axis] = step
     if 0 in sizes:
         return [empty(sizes, etype_of(x))]
+    # A negative step walks down from the start: slice the same elements in
+    # ascending order (from the last one reached), then reverse that dim.
+    lows = [o if s > 0 else o + s * (n - 1) for o, s, n in zip(offsets, strides, sizes)]
+    window = extract_slice(x, lows, sizes, [abs(s) for s in strides])
     if all(s > 0 for s in strides):
-        return [extract_slice(x, offsets, sizes, strides)]
-    # Negative steps: read input[offset + step * i] with a (non-permutation) affine map.
-    in_map = amap(rank, [d(i) * strides[i] + c(offsets[i]) for i in range(rank)])
+        return [window]
+    in_map = amap(rank, [d(i) if strides[i] > 0 else c(sizes[i] - 1) - d(i) for i in range(rank)])
     init = empty(sizes, etype_of(x))
-    return generic([x], [init], [in_map, ir.AffineMap.get_identity(rank)], [PARALLEL] * rank,
+    return generic([window], [init], [in_map, ir.AffineMap.get_identity(rank)], [PARALLEL] * rank,
                    lambda v, _: v)
 
 
