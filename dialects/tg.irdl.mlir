@@ -520,7 +520,7 @@ irdl.dialect @tg {
     irdl.attributes {"alpha" = %attr_alpha}
   }
 
-  // Element-wise min(max(input, min), max); min and max are one-element tensors of the input's element type (the importer materializes absent bounds as the type's lowest/highest value).
+  // Element-wise min(max(input, min), max); min and max are one-element tensors of the input's element type (the importer materializes absent bounds as -inf/+inf for floats, the integer type's range ends otherwise). Integer and float types.
   irdl.operation @clip {
     %input = irdl.base "!builtin.tensor"
     %min = irdl.base "!builtin.tensor"
@@ -854,7 +854,7 @@ irdl.dialect @tg {
     irdl.attributes {"axes" = %attr_axes, "keepdims" = %attr_keepdims}
   }
 
-  // ONNX ReduceLogSumExp: log(sum(exp(x))), shifted by the max (integers: in f64, truncated).
+  // ONNX ReduceLogSumExp: log(sum(exp(x))), shifted by the max (integers: as onnxruntime).
   // Reduces the dims in `axes` (sorted, non-negative; empty: each element alone, as
   // ONNX's noop_with_empty_axes); the importer turns ONNX's absent axes into all
   // dims. `keepdims` keeps reduced dims as 1. Element types: numeric types (f16 in f32).
@@ -1343,13 +1343,16 @@ irdl.dialect @tg {
     irdl.attributes {"dilations" = %attr_dilations, "group" = %attr_group, "kernel_shape" = %attr_kernel_shape, "output_padding" = %attr_output_padding, "pads" = %attr_pads, "strides" = %attr_strides}
   }
 
-  // ONNX Einsum: sum of products over the letters absent from the output. `equation` is in the
-  // explicit form without ellipsis ("ij,jk->ik"); the importer expands "..." and the implicit form.
+  // ONNX Einsum of one or two operands: sum of products over the letters absent from the output.
+  // `equation` is in the explicit form without ellipsis ("ij,jk->ik"); the importer expands "..."
+  // and the implicit form, and imports equations of three or more operands as a chain of two-operand
+  // einsums (IRDL forces the operands of a variadic group to share one type).
   irdl.operation @einsum {
-    %inputs = irdl.base "!builtin.tensor"
+    %a = irdl.base "!builtin.tensor"
+    %b = irdl.base "!builtin.tensor"
     %output_t = irdl.base "!builtin.tensor"
     %attr_equation = irdl.base "#builtin.string"
-    irdl.operands(inputs: variadic %inputs)
+    irdl.operands(a: %a, b: optional %b)
     irdl.results(output: %output_t)
     irdl.attributes {"equation" = %attr_equation}
   }
@@ -1376,16 +1379,16 @@ irdl.dialect @tg {
     irdl.attributes {"antialias" = %attr_antialias, "coordinate_transformation_mode" = %attr_coordinate_transformation_mode, "cubic_coeff_a" = %attr_cubic_coeff_a, "exclude_outside" = %attr_exclude_outside, "extrapolation_value" = %attr_extrapolation_value, "mode" = %attr_mode, "nearest_mode" = %attr_nearest_mode, "roi" = %attr_roi, "scales" = %attr_scales, "sizes" = %attr_sizes}
   }
 
-  // ONNX Attention (opset 23) on 3-d (B, S, heads*size) or 4-d (B, heads, S, size) inputs, with
-  // grouped KV heads. `extra` holds, in order, the optional attn_mask (bool or float, broadcast to
-  // (B, q_heads, S_q, S_total) and padded along the last dim) and the optional past_key, past_value
-  // pair: 0 operands (none), 1 (mask), 2 (past) or 3 (mask and past). All four results are always
-  // defined. Not supported yet: nonpad_kv_seqlen (opset 24) and window attributes (opset 25).
+  // ONNX Attention (opset 23) without a KV cache, on 3-d (B, S, heads*size) or 4-d (B, heads, S, size)
+  // inputs, with grouped KV heads (GQA). The optional attn_mask (bool or float) broadcasts to
+  // (B, q_heads, S_q, S_kv) and is padded along its last dim. All four results are always defined
+  // (present_key/value are K/V in 4-d form); the importer materializes scale and softmax_precision.
+  // Not supported yet: nonpad_kv_seqlen (opset 24) and the window attributes (opset 25).
   irdl.operation @attention {
     %q = irdl.base "!builtin.tensor"
     %k = irdl.base "!builtin.tensor"
     %v = irdl.base "!builtin.tensor"
-    %extra = irdl.base "!builtin.tensor"
+    %attn_mask = irdl.base "!builtin.tensor"
     %y_t = irdl.base "!builtin.tensor"
     %present_key_t = irdl.base "!builtin.tensor"
     %present_value_t = irdl.base "!builtin.tensor"
@@ -1397,7 +1400,33 @@ irdl.dialect @tg {
     %attr_scale = irdl.base "#builtin.float"
     %attr_softcap = irdl.base "#builtin.float"
     %attr_softmax_precision = irdl.base "#builtin.integer"
-    irdl.operands(q: %q, k: %k, v: %v, extra: variadic %extra)
+    irdl.operands(q: %q, k: %k, v: %v, attn_mask: optional %attn_mask)
+    irdl.results(y: %y_t, present_key: %present_key_t, present_value: %present_value_t, qk_matmul_output: %qk_matmul_output_t)
+    irdl.attributes {"is_causal" = %attr_is_causal, "kv_num_heads" = %attr_kv_num_heads, "q_num_heads" = %attr_q_num_heads, "qk_matmul_output_mode" = %attr_qk_matmul_output_mode, "scale" = %attr_scale, "softcap" = %attr_softcap, "softmax_precision" = %attr_softmax_precision}
+  }
+
+  // ONNX Attention (opset 23) with a KV cache: as tg.attention, past_key/past_value (4-d) are
+  // concatenated before K/V along the sequence dim, and causal masking is offset by the past length.
+  // A separate op because IRDL allows one optional operand group per op.
+  irdl.operation @attention_with_past {
+    %q = irdl.base "!builtin.tensor"
+    %k = irdl.base "!builtin.tensor"
+    %v = irdl.base "!builtin.tensor"
+    %past_key = irdl.base "!builtin.tensor"
+    %past_value = irdl.base "!builtin.tensor"
+    %attn_mask = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    %present_key_t = irdl.base "!builtin.tensor"
+    %present_value_t = irdl.base "!builtin.tensor"
+    %qk_matmul_output_t = irdl.base "!builtin.tensor"
+    %attr_is_causal = irdl.base "#builtin.integer"
+    %attr_kv_num_heads = irdl.base "#builtin.integer"
+    %attr_q_num_heads = irdl.base "#builtin.integer"
+    %attr_qk_matmul_output_mode = irdl.base "#builtin.integer"
+    %attr_scale = irdl.base "#builtin.float"
+    %attr_softcap = irdl.base "#builtin.float"
+    %attr_softmax_precision = irdl.base "#builtin.integer"
+    irdl.operands(q: %q, k: %k, v: %v, past_key: %past_key, past_value: %past_value, attn_mask: optional %attn_mask)
     irdl.results(y: %y_t, present_key: %present_key_t, present_value: %present_value_t, qk_matmul_output: %qk_matmul_output_t)
     irdl.attributes {"is_causal" = %attr_is_causal, "kv_num_heads" = %attr_kv_num_heads, "q_num_heads" = %attr_q_num_heads, "qk_matmul_output_mode" = %attr_qk_matmul_output_mode, "scale" = %attr_scale, "softcap" = %attr_softcap, "softmax_precision" = %attr_softmax_precision}
   }

@@ -71,8 +71,11 @@ def _simplify_reshape(op: ir.Operation) -> bool:
     if original.type == result_type:
         replace_op(op, [original])
         return True
+    result_shape = ir.RankedTensorType(result_type)
+    if not result_shape.has_static_shape:
+        return False  # tg.reshape takes a static shape
     with ir.InsertionPoint(op), op.location:
-        new = tg.ops.reshape(original, shape=list(ir.RankedTensorType(result_type).shape))
+        new = tg.ops.reshape(original, shape=list(result_shape.shape))
     replace_op(op, [new])
     return True
 

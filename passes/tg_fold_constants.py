@@ -139,6 +139,8 @@ def _try_fold(op: ir.Operation, size_limit: int) -> bool:
     result_types = [r.type for r in op.results]
     if any(_num_elements(t) is None or _num_elements(t) > size_limit for t in result_types):
         return False
+    if not all(_constant_op(v) is not None for v in op.operands):
+        return False  # checked first: reading a constant copies it
     values = [_constant_value(v, size_limit) for v in op.operands]
     if any(v is None for v in values):
         return False
@@ -184,12 +186,20 @@ def _dense(attr: ir.Attribute) -> Optional[ir.DenseElementsAttr]:
     return attr if isinstance(attr, ir.DenseElementsAttr) else None
 
 
-def _constant_value(value: ir.Value, size_limit: int) -> Optional[np.ndarray]:
-    """The value of a ``tg.constant`` result as numpy (splats expanded), else None."""
+def _constant_op(value: ir.Value) -> Optional[ir.Operation]:
+    """The ``tg.constant`` op producing ``value``, else None."""
     owner = value.owner
     if not isinstance(owner, (ir.OpView, ir.Operation)) or owner.operation.name != "tg.constant":
         return None
-    dense = _dense(owner.operation.attributes["value"])
+    return owner.operation
+
+
+def _constant_value(value: ir.Value, size_limit: int) -> Optional[np.ndarray]:
+    """The value of a ``tg.constant`` result as numpy (splats expanded), else None."""
+    op = _constant_op(value)
+    if op is None:
+        return None
+    dense = _dense(op.attributes["value"])
     count = _num_elements(value.type)
     if dense is None or count is None or count > size_limit:
         return None

@@ -21,14 +21,14 @@ def _broadcast(info: OpInfo, *indices: int) -> list[int]:
     return shape
 
 
-def _same_type_binary(allowed, result_element_type=None):
+def _same_type_binary(allowed, bool_result: bool = False):
     """Rule of a broadcasting binary op whose operands share one element type
-    from ``allowed``; the result has that type, or ``result_element_type``."""
+    from ``allowed``; the result has that type, or bool (i1) if ``bool_result``."""
 
     def rule(info: OpInfo) -> list[ir.Type]:
         etype = info.element_type(0, allowed)
         info.same_element_types(0, 1)
-        out = ir.Type.parse(result_element_type) if result_element_type else etype
+        out = ir.IntegerType.get_signless(1, context=etype.context) if bool_result else etype
         return [tensor(_broadcast(info, 0, 1), out)]
 
     return rule
@@ -40,9 +40,9 @@ for _name in ("bitwise_and", "bitwise_or", "bitwise_xor"):
     type_rule(_name)(_same_type_binary(INT_TYPES))
 for _name in ("and", "or", "xor"):
     type_rule(_name)(_same_type_binary(BOOL_TYPES))
-type_rule("equal")(_same_type_binary(NUMERIC_TYPES + BOOL_TYPES, "i1"))
+type_rule("equal")(_same_type_binary(NUMERIC_TYPES + BOOL_TYPES, bool_result=True))
 for _name in ("greater", "less", "greater_or_equal", "less_or_equal"):
-    type_rule(_name)(_same_type_binary(NUMERIC_TYPES, "i1"))
+    type_rule(_name)(_same_type_binary(NUMERIC_TYPES, bool_result=True))
 
 
 @type_rule("pow")

@@ -2,7 +2,7 @@
 (MatMul, Gemm, Einsum), pooling, normalization, Resize and Attention."""
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Optional, Sequence
 
 from mlir import ir
 
@@ -227,7 +227,11 @@ def _conv_transpose(info: OpInfo) -> list[ir.Type]:
     group = info.int("group")
     if group < 1:
         info.fail("group must be positive")
-    kernel, strides, dilations, pads = check_window_attrs(info, spatial)
+    kernel, strides, dilations = (info.ints(n, spatial) for n in ("kernel_shape", "strides", "dilations"))
+    if min(kernel + strides + dilations) < 1:
+        info.fail("kernel_shape, strides and dilations must be positive")
+    # Negative pads (from output_shape/auto_pad resolution) enlarge the output.
+    pads = info.ints("pads", 2 * spatial)
     output_padding = info.ints("output_padding", spatial)
     if not all(dims_compatible(k, d) for k, d in zip(kernel, w[2:])):
         info.fail(f"kernel_shape {kernel} does not match the weight's spatial dims {fmt_shape(w[2:])}")
@@ -235,9 +239,8 @@ def _conv_transpose(info: OpInfo) -> list[ir.Type]:
         info.fail(f"input channels ({fmt_dim(x[1])}) must equal the weight's first dim ({fmt_dim(w[0])})")
     if w[0] != DYNAMIC and w[0] % group != 0:
         info.fail(f"input channels ({w[0]}) must be divisible by group ({group})")
-    for i, op in enumerate(output_padding):
-        if op < 0 or op >= max(strides[i], dilations[i]):
-            info.fail(f"output_padding must be in [0, max(stride, dilation)) (dim {i})")
+    if any(op < 0 for op in output_padding):
+        info.fail("output_padding must be non-negative")
     cout = w[1] * group if w[1] != DYNAMIC else DYNAMIC
     b = info.operands[2] if len(info.operands) > 2 else None
     if b is not None and (b.rank != 1 or not dims_compatible(b.shape[0], cout)):
@@ -269,10 +272,9 @@ def parse_einsum(equation: str) -> tuple[list[str], str]:
 
 @type_rule("einsum")
 def _einsum(info: OpInfo) -> list[ir.Type]:
-    if not info.operands:
-        info.fail("requires at least one operand")
     etype = info.element_type(0, NUMERIC_TYPES)
-    info.same_element_types(*range(len(info.operands)))
+    info.same_element_types(0, 1)
+    operands = [t for t in info.operands if t is not None]
     equation = info.attr("equation")
     if not isinstance(equation, str):
         info.fail("attribute 'equation' must be a string")
@@ -280,8 +282,8 @@ def _einsum(info: OpInfo) -> list[ir.Type]:
         terms, out = parse_einsum(equation)
     except ValueError as e:
         info.fail(str(e))
-    if len(terms) != len(info.operands):
-        info.fail(f"equation has {len(terms)} input terms for {len(info.operands)} operands")
+    if len(terms) != len(operands):
+        info.fail(f"equation has {len(terms)} input terms for {len(operands)} operands")
     sizes: dict[str, int] = {}
     for i, term in enumerate(terms):
         shape = info.operand(i).shape
@@ -376,16 +378,21 @@ def _attention_heads(info: OpInfo, rank: int) -> tuple[list[int], list[int], lis
 
 @type_rule("attention")
 def _attention(info: OpInfo) -> list[ir.Type]:
+    return _attention_types(info, info.operands[3], [])
+
+
+@type_rule("attention_with_past")
+def _attention_with_past(info: OpInfo) -> list[ir.Type]:
+    return _attention_types(info, info.operands[5], info.operands[3:5])
+
+
+def _attention_types(info: OpInfo, mask: Optional[ir.RankedTensorType],
+                     past: list[ir.RankedTensorType]) -> list[ir.Type]:
     etype = info.element_type(0, FLOAT_TYPES)
     info.same_element_types(0, 1, 2)
     rank = info.rank(0, 3, 4)
     info.rank(1, rank)
     info.rank(2, rank)
-    extra = info.operands[3:]
-    if len(extra) > 3:
-        info.fail(f"takes at most 3 extra operands (attn_mask, past_key, past_value), got {len(extra)}")
-    mask = extra[0] if len(extra) in (1, 3) else None
-    past = extra[-2:] if len(extra) >= 2 else []
     q, k, v = _attention_heads(info, rank)
     batch, hq, sq, size = q
     hkv, skv = k[1], k[2]

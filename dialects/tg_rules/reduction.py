@@ -55,7 +55,12 @@ def stash_element_type(info: OpInfo) -> ir.Type:
     stash = info.int("stash_type")
     if stash not in STASH_TYPES:
         info.fail(f"stash_type {stash} is not a float type (1, 10, 11 or 16)")
-    return ir.Type.parse(STASH_TYPES[stash])
+    return ir.Type.parse(STASH_TYPES[stash], context=info.operand(0).context)
+
+
+def index_type(info: OpInfo) -> ir.Type:
+    """i64, the element type of index results."""
+    return ir.IntegerType.get_signless(64, context=info.operand(0).context)
 
 
 def check_broadcasts_to(info: OpInfo, index: int, what: str, target: Sequence[int]) -> None:
@@ -105,7 +110,7 @@ def _arg_reduction(info: OpInfo) -> list[ir.Type]:
     axis = check_axis(info, "axis", len(shape))
     keepdims = check_flag(info, "keepdims")
     check_flag(info, "select_last_index")
-    return [tensor(reduced_shape(shape, [axis], keepdims), ir.IntegerType.get_signless(64))]
+    return [tensor(reduced_shape(shape, [axis], keepdims), index_type(info))]
 
 
 type_rule("arg_max")(_arg_reduction)
@@ -269,4 +274,4 @@ def _top_k(info: OpInfo) -> list[ir.Type]:
     check_flag(info, "sorted")
     shape = list(x.shape)
     shape[axis] = k
-    return [tensor(shape, etype), tensor(shape, ir.IntegerType.get_signless(64))]
+    return [tensor(shape, etype), tensor(shape, index_type(info))]

@@ -24,7 +24,8 @@ Outcomes:
   test's values; such a pass is reported as ``pass (constant inputs)``.
 * ``fail``: wrong shape, dtype or values (max abs/rel error reported).
 * ``unsupported``: the importer says an op, opset, attribute or type is not
-  supported (an ``OnnxImportError`` saying so).
+  supported (an ``OnnxImportError`` saying so), or needs as a constant an
+  input that the retry did not fold (a float or bool input).
 * ``error``: anything else, including crashes and timeouts.
 
 The last line of the report reads ``N passed, N failed`` (failed = fail +
@@ -52,7 +53,10 @@ import numpy as np
 
 TOOL = "polytile-conformance"
 CONSTANT_INPUT_MARK = "must be a compile-time constant"
-_UNSUPPORTED = re.compile(r"not supported|unsupported|only tensor inputs are supported")
+# Import errors that state a limitation (not a bug): an op, opset, attribute or
+# type polytile does not handle, or an input it needs as a constant.
+_UNSUPPORTED = re.compile(r"not supported|unsupported|only tensor inputs are supported|"
+                          + CONSTANT_INPUT_MARK)
 OUTCOMES = ("pass", "fail", "error", "unsupported")
 
 
@@ -93,7 +97,8 @@ def compare_arrays(actual, expected, rtol: float, atol: float) -> Comparison:
     except (TypeError, ValueError) as exc:
         return Comparison(False, float("nan"), float("nan"), f"cannot compare values: {exc}")
     finite = np.isfinite(a) & np.isfinite(e)
-    diff = np.abs(a - e)
+    with np.errstate(invalid="ignore", over="ignore"):
+        diff = np.where(finite, np.abs(a - e), 0.0)
     max_abs = float(diff[finite].max()) if finite.any() else 0.0
     nonzero = finite & (e != 0)
     max_rel = float((diff[nonzero] / np.abs(e[nonzero])).max()) if nonzero.any() else 0.0
@@ -101,7 +106,8 @@ def compare_arrays(actual, expected, rtol: float, atol: float) -> Comparison:
         bad = int(np.count_nonzero(actual != expected))
     else:
         special_ok = (np.isnan(a) == np.isnan(e)) & ((a == e) | ~(np.isinf(a) | np.isinf(e)))
-        close = np.where(finite, diff <= atol + rtol * np.abs(e), special_ok)
+        with np.errstate(invalid="ignore", over="ignore"):
+            close = np.where(finite, diff <= atol + rtol * np.abs(e), special_ok)
         bad = int(np.count_nonzero(~(close & special_ok)))
     if bad:
         reasons.append(f"{bad} of {expected.size} values differ")
@@ -394,20 +400,22 @@ def run_jobs(jobs: Sequence[Job], workers: int, timeout: float,
 
 @contextlib.contextmanager
 def _main_as_module():
-    """Children set up ``__main__`` like the parent's. Run as a console script,
-    that means executing the script file again in every child (which fails if
-    a reinstall rewrites it meanwhile): name this module instead."""
+    """Children set up ``__main__`` like the parent's: re-running the console
+    script (or this module, under ``python -m``) in every child. They need
+    nothing from ``__main__`` (jobs and the entry point are pickled by their
+    module's real name), so tell them there is nothing to set up."""
+    import importlib.machinery
+
     main = sys.modules.get("__main__")
-    if main is None or getattr(main, "__spec__", None) is not None:
+    if main is None:
         yield
         return
-    import importlib.util
-
-    main.__spec__ = importlib.util.find_spec(__name__)
+    saved = getattr(main, "__spec__", None)
+    main.__spec__ = importlib.machinery.ModuleSpec("__main__", None)
     try:
         yield
     finally:
-        main.__spec__ = None
+        main.__spec__ = saved
 
 
 def _collect(entry: _Running, timed_out: bool, timeout: float = 0.0) -> dict:
@@ -469,6 +477,14 @@ class OpSummary:
     counts: collections.Counter = dataclasses.field(default_factory=collections.Counter)
     constant: int = 0
     causes: collections.Counter = dataclasses.field(default_factory=collections.Counter)
+    examples: dict = dataclasses.field(default_factory=dict)  # cause -> one message with it
+
+    def main_issue(self) -> str:
+        """A real message of the most common cause among tests that did not pass."""
+        if not self.causes:
+            return ""
+        text = self.examples[self.causes.most_common(1)[0][0]]
+        return re.sub(r"^node '[^']*' \([^)]*\): ", "", text)
 
     @property
     def total(self) -> int:
@@ -490,7 +506,9 @@ def per_op(results: Sequence[dict]) -> list[OpSummary]:
         if r["outcome"] == "pass" and r.get("constant_inputs"):
             s.constant += 1
         if r["outcome"] != "pass":
-            s.causes[cause(r)] += 1
+            key = cause(r)
+            s.causes[key] += 1
+            s.examples.setdefault(key, r.get("message") or r["outcome"])
     return sorted(table.values(), key=lambda s: s.op.lower())
 
 
@@ -560,7 +578,7 @@ def format_docs(results: Sequence[dict], command: str, onnx_version: str, expand
         f"onnx {onnx_version}. Do not edit by hand: rerun the command.",
         "",
         f"**Totals:** {t['pass']} passed ({t['pass_constant_inputs']} of them with constant inputs), "
-        f"{t['fail']} failed, {t['error']} errors, {t['unsupported']} unsupported.",
+        f"{t['fail']} failed, {t['error']} with errors, {t['unsupported']} unsupported.",
         "",
         "- *passed*: outputs match the test's expected values (shape and dtype exactly, values within",
         "  the test's rtol/atol). *const*: of those, tests that passed only once their integer inputs",
@@ -577,11 +595,9 @@ def format_docs(results: Sequence[dict], command: str, onnx_version: str, expand
     ]
     for s in per_op(results):
         c = s.counts
-        issue = ""
-        if s.causes:
-            issue = s.causes.most_common(1)[0][0]
-            issue = issue if len(issue) <= 100 else issue[:97] + "..."
-            issue = issue.replace("|", "\\|").replace("`", "'")
+        issue = s.main_issue()
+        issue = issue if len(issue) <= 110 else issue[:107] + "..."
+        issue = issue.replace("|", "\\|").replace("`", "'")
         lines.append(f"| {s.op} | {s.total} | {c['pass']} | {s.constant} | {c['fail']} | {c['error']} | "
                      f"{c['unsupported']} | {s.status} | {issue} |")
     ops = per_op(results)
@@ -734,4 +750,8 @@ def main(argv: Optional[list[str]] = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run the imported module's main, so that what the children unpickle
+    # (Job, _child_main) is named polytile.conformance, not __main__.
+    from polytile.conformance import main as _main
+
+    sys.exit(_main())

@@ -304,6 +304,7 @@ class Pipeline:
         passes, bad options or bad nesting."""
         run_options = run_options or RunOptions()
         pm = passmanager.PassManager(ROOT_OP, context)
+        pm.enable_verifier(self.verify_each)
         pending: list[_Leaf] = []
 
         def flush() -> None:

@@ -30,6 +30,7 @@ def tg_to_linalg() -> list[str]:
     return [
         "convert-tg-to-linalg",
         f"func-add-memref-entry{{entry-name={ENTRY_POINT}}}",
+        "linalg-widen-bool-tensors",
         "inline",
         "symbol-dce",
         "canonicalize",

@@ -43,8 +43,15 @@ class CheckUnavailable(Exception):
 
 
 def build_parser() -> ArgumentParser:
-    parser = ArgumentParser(prog=TOOL, description="Compile an ONNX model with polytile, run it, "
-                            "and summarize its outputs (optionally checked against onnxruntime).")
+    parser = ArgumentParser(
+        prog=TOOL, formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Compile an ONNX model with polytile, run it, and summarize its outputs\n"
+                    "(optionally checked against onnxruntime).",
+        epilog="Random inputs (without --inputs): standard-normal floats, integers in [0, 4),\n"
+               "fair bools, from --seed. --check passes an output when |a - e| <= atol + rtol * |e|\n"
+               "everywhere (integers and bools exactly).\n\n"
+               "Exit codes: 0 ok (and every output PASS with --check), 1 an error or a FAIL,\n"
+               "2 --check could not run onnxruntime (not installed, or it rejects the model).")
     parser.add_argument("model", help="the ONNX model ('-' reads it from standard input)")
     parser.add_argument("--inputs", metavar="FEEDS.npz",
                         help="input values: an .npz archive of input name -> array (default: random)")

@@ -27,13 +27,27 @@ class Expectation:
     directive_loc: SourceLoc
     matched: bool = False
 
-    def matches(self, message: str) -> bool:
-        if not self.is_regex:
-            return self.text in message
+    def pattern(self) -> str:
+        """The ``-re`` form as a regex: ``{{...}}`` blocks are regexes, the rest literal."""
         pattern = ""
         for i, piece in enumerate(re.split(r"\{\{(.*?)\}\}", self.text)):
             pattern += piece if i % 2 else re.escape(piece)
-        return re.search(pattern, message) is not None
+        return pattern
+
+    def regex_error(self) -> Optional[str]:
+        """Why the ``-re`` form's regex is invalid; None if it is fine."""
+        if not self.is_regex:
+            return None
+        try:
+            re.compile(self.pattern())
+        except re.error as e:
+            return str(e)
+        return None
+
+    def matches(self, message: str) -> bool:
+        if not self.is_regex:
+            return self.text in message
+        return re.search(self.pattern(), message) is not None
 
 
 def parse_expectations(name: str, text: str) -> list[Expectation]:
@@ -82,8 +96,15 @@ def check(name: str, text: str, diagnostics: list[Diagnostic],
           sources: SourceMap) -> list[str]:
     """Compare ``diagnostics`` against the buffer's expectations; returns the
     formatted mismatch errors (empty when everything matched)."""
-    expectations = parse_expectations(name, text)
+    expectations = []
     errors: list[str] = []
+    for e in parse_expectations(name, text):
+        invalid = e.regex_error()
+        if invalid is None:
+            expectations.append(e)
+        else:
+            errors.append(format_at("error", e.directive_loc, f"invalid regex: {invalid}",
+                                    sources, caret_len=len(e.text)))
     for d in _flatten(diagnostics):
         line = d.loc.line if d.loc.file == name else None
         match = next((e for e in expectations if not e.matched and e.kind == d.severity

@@ -133,6 +133,19 @@ func.func @reshape_round_trip(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
 
 // -----
 
+// A chain with a dynamic result shape stays: tg.reshape takes a static shape.
+// CHECK-LABEL: func.func @dynamic_flatten_chain_kept
+// CHECK: %[[F:.*]] = "tg.flatten"
+// CHECK: %[[G:.*]] = "tg.flatten"(%[[F]]) {axis = 0 : i64} : (tensor<?x4xf32>) -> tensor<1x?xf32>
+// CHECK: return %[[G]]
+func.func @dynamic_flatten_chain_kept(%x: tensor<?x3x4xf32>) -> tensor<1x?xf32> {
+  %0 = "tg.flatten"(%x) {axis = 2 : i64} : (tensor<?x3x4xf32>) -> tensor<?x4xf32>
+  %1 = "tg.flatten"(%0) {axis = 0 : i64} : (tensor<?x4xf32>) -> tensor<1x?xf32>
+  return %1 : tensor<1x?xf32>
+}
+
+// -----
+
 // An intermediate value with another use stays; only the chained user is rewritten.
 // CHECK-LABEL: func.func @live_intermediate_kept
 // CHECK-SAME: (%[[X:[^:]*]]: tensor<2x3xf32>)

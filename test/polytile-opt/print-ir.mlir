@@ -7,8 +7,9 @@
 
 // AFTER: // -----// IR Dump After TgCanonicalize (tg-canonicalize) //----- //
 // AFTER-NEXT: module {
+// AFTER-NEXT: func.func @f(%[[X:[^:]*]]:
 // AFTER: "tg.transpose"
-// AFTER: return %arg0
+// AFTER: return %[[X]],
 // AFTER: // -----// IR Dump After CSE (cse) //----- //
 // AFTER: arith.addi
 // AFTER-NOT: arith.addi

@@ -50,4 +50,14 @@ func.func @unexpected_parse_error() {
   return
 }
 
+// -----
+
+// An invalid regex in the -re form is reported at the directive.
+// CHECK: verify-diagnostics-failures.mlir:[[@LINE+2]]:6: error: invalid regex:
+func.func @invalid_regex(%x: tensor<2x3xf32>) {
+  // expected-error-re@+1 {{perm {{[}}}}
+  %0 = "tg.transpose"(%x) {perm = array<i64: 0, 0>} : (tensor<2x3xf32>) -> tensor<2x2xf32>
+  return
+}
+
 // CHECK-NOT: Traceback

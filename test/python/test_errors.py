@@ -165,7 +165,8 @@ def files(tmp_path):
     for name, text in [("valid", VALID), ("parse", PARSE_ERROR), ("upstream", UPSTREAM_VERIFY_ERROR),
                        ("tg", TG_VERIFY_ERROR),
                        ("unregistered", 'func.func @f() {\n  "foo.bar"() : () -> ()\n  return\n}\n'),
-                       ("expectations", VALID + "// expected-error@+1 {{never produced}}\n")]:
+                       ("expectations", VALID + "// expected-error@+1 {{never produced}}\n"),
+                       ("bad-regex", "// expected-error-re@+1 {{perm {{[}}}}\n" + TG_VERIFY_ERROR)]:
         path = tmp_path / f"{name}.mlir"
         path.write_text(text)
         paths[name] = str(path)
@@ -206,6 +207,7 @@ CLI_MISTAKES = [
     ("pass failure", ["{valid}", "--tg-canonicalize=max-iterations=0"], "error: max-iterations must be at least 1"),
     ("unmet expectation", ["{expectations}", "--verify-diagnostics"], 'expected error "never produced" was not produced'),
     ("unexpected diagnostic", ["{tg}", "--verify-diagnostics"], "unexpected error: 'tg.transpose' op perm"),
+    ("invalid expectation regex", ["{bad-regex}", "--verify-diagnostics"], "bad-regex.mlir:1:4: error: invalid regex:"),
 ]
 
 

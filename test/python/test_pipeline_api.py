@@ -79,6 +79,15 @@ def always_fail(root: ir.Operation, options) -> None:
         raise polytile.PassError("this pass always fails", op.operation)
 
 
+@polytile.register_pass("test-pipeline-api-break")
+def drop_results(root: ir.Operation, options) -> None:
+    """Declare every function as returning nothing, breaking its returns (a test pass)."""
+    for op in root.regions[0].blocks[0].operations:
+        f = op.operation
+        inputs = ir.FunctionType(ir.TypeAttr(f.attributes["function_type"]).value).inputs
+        f.attributes["function_type"] = ir.TypeAttr.get(ir.FunctionType.get(inputs, [], f.context))
+
+
 def function_names(module) -> list[str]:
     return [ir.StringAttr(op.operation.attributes["sym_name"]).value
             for op in module.regions[0].blocks[0].operations]
@@ -240,3 +249,16 @@ def test_custom_pass_is_listed():
     assert info.description == "Append a suffix to function names (a test pass)."
     assert ("suffix", "str", "Appended to every function name") in info.option_help()
     assert ("only", "list<str>", "Rename only these functions (all when empty)") in info.option_help()
+
+
+def test_verify_each():
+    """MLIR's verifier runs after each pass unless verify_each=False."""
+    message = "has 3 operands, but enclosing function"
+    module = polytile.parse(MIXED)
+    with pytest.raises(polytile.PassFailure, match=message):
+        Pipeline.parse("test-pipeline-api-break").run(module)
+
+    module = polytile.parse(MIXED)
+    Pipeline.parse("test-pipeline-api-break", verify_each=False).run(module)
+    with pytest.raises(polytile.VerificationError, match=message):
+        polytile.verify(module)

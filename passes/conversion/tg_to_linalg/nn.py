@@ -239,7 +239,8 @@ def transpose(x: ir.Value, perm: list[int]) -> ir.Value:
     if perm == list(range(len(perm))):
         return x
     init = empty([shape[p] for p in perm], etype_of(x))
-    return linalg.transpose(x, outs=[init], permutation=perm)
+    out = linalg.transpose(x, outs=[init], permutation=perm)
+    return out if isinstance(out, ir.Value) else out[0]
 
 
 def concat(values: list[ir.Value], axis: int) -> ir.Value:
@@ -790,12 +791,17 @@ def _heads_first(x: ir.Value, heads: int) -> ir.Value:
     return transpose(reshape(x, [b, s, heads, hidden // heads]), [0, 2, 1, 3])
 
 
+def _head_group(rep: int) -> ir.AffineExpr:
+    """The KV head of query head d1 when ``rep`` query heads share one (GQA)."""
+    return ir.AffineFloorDivExpr.get(d(1), c(rep)) if rep > 1 else d(1)
+
+
 def _attention_scores(q: ir.Value, k: ir.Value, rep: int, sqrt_scale: float, ct: ir.Type) -> ir.Value:
     """S[b,h,i,j] = sum_d (q[b,h,i,d] * s) * (k[b,h/rep,j,d] * s), s = sqrt(scale)."""
     b, h, sq, dsz = shape_of(q)
     skv = shape_of(k)[2]
     q_map = amap(5, [d(0), d(1), d(2), d(4)])
-    k_map = amap(5, [d(0), d(1).floor_div(rep) if rep > 1 else d(1), d(3), d(4)])
+    k_map = amap(5, [d(0), _head_group(rep), d(3), d(4)])
     out_map = amap(5, [d(0), d(1), d(2), d(3)])
 
     def body(qv, kv, acc):
@@ -865,10 +871,20 @@ def _softmax_last(x: ir.Value, row_masked: Optional[ir.Value]) -> ir.Value:
 
 @lowering("attention")
 def _attention(ctx: LoweringContext):
+    return _lower_attention(ctx, 3, None, None)
+
+
+@lowering("attention_with_past")
+def _attention_with_past(ctx: LoweringContext):
+    return _lower_attention(ctx, 5, ctx.operand(3), ctx.operand(4))
+
+
+def _lower_attention(ctx: LoweringContext, mask_index: int, past_k: Optional[ir.Value],
+                     past_v: Optional[ir.Value]) -> list[ir.Value]:
+    """Scores (scaled Q.K^T, GQA through the K/V head map), softcap, additive bias (mask and
+    causal), softmax with fully-masked rows zeroed, then probs.V; 16-bit floats compute in f32."""
     q, k, v = ctx.operand(0), ctx.operand(1), ctx.operand(2)
-    extra = ctx.operands[3:]
-    mask = extra[0] if len(extra) in (1, 3) else None
-    past_k, past_v = (extra[-2], extra[-1]) if len(extra) >= 2 else (None, None)
+    mask = ctx.operand(mask_index) if ctx.has_operand(mask_index) else None
     et = ctx.result_element_type
     ct = compute_type(et)
     rank = len(shape_of(q))
@@ -888,8 +904,8 @@ def _attention(ctx: LoweringContext):
     if softcap > 0:
         scores = elementwise([scores], ct, lambda s: arith.mulf(
             math.tanh(arith.divf(s[0], scalar_constant(ct, softcap))), scalar_constant(ct, softcap)))
-    mask_bool = mask is not None and str(ctx.original_operand_types[3].element_type) == "i1" \
-        if mask is not None else False
+    mask_bool = mask is not None and \
+        str(ir.RankedTensorType(ctx.original_operand_types[mask_index]).element_type) == "i1"
     bias = _attention_bias(mask, mask_bool, bool(ctx.attr("is_causal")), sq, total, past, ct)
     biased = scores
     row_masked = None
@@ -904,7 +920,7 @@ def _attention(ctx: LoweringContext):
     probs = convert_tensor(probs, ct)
     dv = shape_of(present_v)[3]
     p_map = amap(5, [d(0), d(1), d(2), d(4)])
-    v_map = amap(5, [d(0), d(1).floor_div(rep) if rep > 1 else d(1), d(4), d(3)])
+    v_map = amap(5, [d(0), _head_group(rep), d(4), d(3)])
     y = generic([probs, convert_tensor(present_v, ct)], [filled([b, hq, sq, dv], ct, 0)],
                 [p_map, v_map, amap(5, [d(0), d(1), d(2), d(3)])], [PARALLEL] * 4 + [REDUCTION],
                 lambda pv, vv, acc: arith.addf(acc, arith.mulf(pv, vv)))[0]

@@ -253,7 +253,9 @@ def _reduce_mean(ctx: LoweringContext):
 
     def mean(acc, count):
         if is_float(acc.type):
-            return arith.divf(acc, k(acc.type, count))
+            return arith.divf(acc, k(acc.type, count))  # an empty set gives NaN
+        if count == 0:
+            return acc  # 0 for an empty set, rather than a division by zero
         return (arith.divui if unsigned else arith.divsi)(acc, k(acc.type, count))
 
     return _sum_like(ctx, lambda v: v, mean)
@@ -293,34 +295,49 @@ lowering("reduce_min")(_reduce_max_min(False))
 
 @lowering("reduce_log_sum_exp")
 def _reduce_log_sum_exp(ctx: LoweringContext):
-    """log(sum(exp(x - m))) + m with m the max when finite (else 0: all -inf
-    gives -inf, any +inf gives +inf). Integers are computed in f64 and truncated."""
+    """Floats: log(sum(exp(x - m))) + m with m the max when finite (else 0: all
+    -inf gives -inf, any +inf gives +inf)."""
     x = ctx.operand(0)
     et = etype_of(x)
-    ct = compute_type(et) if is_float(et) else ir.F64Type.get()
-    unsigned = ctx.unsigned(0)
+    if not is_float(et):
+        return _integer_log_sum_exp(ctx)
+    ct = compute_type(et)
     axes = ctx.attr("axes")
     shape = shape_of(x)
     rank = len(shape)
-
-    def to_ct(v):
-        if is_float(et):
-            return convert(v, ct)
-        return arith.uitofp(ct, v) if unsigned else arith.sitofp(ct, v)
-
-    def from_ct(v):
-        if is_float(et):
-            return convert(v, et)
-        return (arith.fptoui if unsigned else arith.fptosi)(et, v)
-
-    m = reduce_into(x, axes, ct, float("-inf"), arith.maximumf, to_ct)
+    m = reduce_into(x, axes, ct, float("-inf"), arith.maximumf, lambda v: convert(v, ct))
     shift = elementwise([m], ct, lambda s: arith.select(
         cmpf("one", math.absf(s[0]), k(ct, float("inf"))), s[0], k(ct, 0.0)))
     init = filled(shape_of(m), ct, 0.0)
     total = reduction([x, shift], [identity(rank), reduced_map(rank, axes)], shape, axes, [init],
-                      lambda v, sh, acc: arith.addf(acc, math.exp(arith.subf(to_ct(v), sh))))[0]
-    out = elementwise([total, shift], et, lambda s: from_ct(arith.addf(math.log(s[0]), s[1])))
+                      lambda v, sh, acc: arith.addf(acc, math.exp(arith.subf(convert(v, ct), sh))))[0]
+    out = elementwise([total, shift], et, lambda s: convert(arith.addf(math.log(s[0]), s[1]), et))
     return [reshape(out, ctx.result_shape)]
+
+
+def _integer_log_sum_exp(ctx: LoweringContext):
+    """Integers as onnxruntime computes them: the exp(x - max) terms are
+    truncated to integers (so only the maxima count), then log(count) + max is
+    truncated toward zero (the ONNX reference refuses integers)."""
+    x = ctx.operand(0)
+    et = etype_of(x)
+    unsigned = ctx.unsigned(0)
+    axes = ctx.attr("axes")
+    shape = shape_of(x)
+    rank = len(shape)
+    init, combine = _max_min_parts(et, unsigned, True)
+    m = reduce_into(x, axes, et, init, combine)
+    count_init = filled(shape_of(m), i64(), 0)
+    count = reduction([x, m], [identity(rank), reduced_map(rank, axes)], shape, axes, [count_init],
+                      lambda v, mx, acc: arith.addi(acc, arith.extui(i64(), cmpi("eq", v, mx))))[0]
+    f64 = ir.F64Type.get()
+
+    def body(s):
+        mx = arith.uitofp(f64, s[1]) if unsigned else arith.sitofp(f64, s[1])
+        y = arith.addf(math.log(arith.sitofp(f64, s[0])), mx)
+        return (arith.fptoui if unsigned else arith.fptosi)(et, y)
+
+    return [reshape(elementwise([count, m], et, body), ctx.result_shape)]
 
 
 # ---------------------------------------------------------------------------

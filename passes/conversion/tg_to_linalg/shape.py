@@ -149,13 +149,51 @@ def _zero(et: ir.Type) -> ir.Value:
 # Joining, splitting, slicing
 # ----------------------------------------------------------------------------
 
+def _single_use(value: ir.Value) -> bool:
+    uses = iter(value.uses)
+    return next(uses, None) is not None and next(uses, None) is None
+
+
+def _concat_pieces(value: ir.Value, axis: int) -> list[ir.Value]:
+    """The pieces whose concatenation along ``axis`` is ``value``: the sources of
+    an earlier concat's ``insert_slice`` chain when ``value`` is its single-use
+    result (so ONNX's N-ary Concat, imported as a chain of binary tg.concat ops,
+    copies each input once), else ``[value]``. The old chain is left dead."""
+    chain, current = [], value
+    while True:
+        owner = current.owner
+        if not _single_use(current) or not isinstance(owner, (ir.Operation, ir.OpView)):
+            return [value]
+        op = owner.operation
+        if op.name == "tensor.empty":
+            break
+        if op.name != "tensor.insert_slice" or len(op.operands) != 2:
+            return [value]
+        source, dest = op.operands
+        offsets = list(ir.DenseI64ArrayAttr(op.attributes["static_offsets"]))
+        strides = list(ir.DenseI64ArrayAttr(op.attributes["static_strides"]))
+        full = [s for i, s in enumerate(shape_of(source)) if i != axis] == \
+            [s for i, s in enumerate(shape_of(dest)) if i != axis]
+        if any(o for i, o in enumerate(offsets) if i != axis) or any(s != 1 for s in strides) or not full:
+            return [value]
+        chain.append((offsets[axis], source))
+        current = dest
+    chain.sort(key=lambda piece: piece[0])
+    offset = 0
+    for start, source in chain:  # the pieces must tile the axis from 0, in order
+        if start != offset:
+            return [value]
+        offset += shape_of(source)[axis]
+    return [source for _, source in chain] if offset == shape_of(value)[axis] else [value]
+
+
 @lowering("concat")
 def _concat(ctx: LoweringContext):
     out_shape = ctx.result_shape
     axis = _normalized_axis(ctx, len(out_shape))
     result = empty(out_shape, ctx.result_element_type)
     offset = 0
-    for x in ctx.operands:
+    for x in _concat_pieces(ctx.operand(0), axis) + [ctx.operand(1)]:
         size = shape_of(x)[axis]
         if size:
             offsets = [0] * len(out_shape)

@@ -55,12 +55,11 @@ def float_map(ctx: LoweringContext, fn: Callable[[Scalar, ir.Type], Scalar]) -> 
     return [elementwise([ctx.operand(0)], et, body, out_shape=ctx.result_shape)]
 
 
-def _native_map(ctx: LoweringContext, fn: Callable[[Scalar, ir.Type], Scalar],
-                result_type: ir.Type = None) -> list[ir.Value]:
+def _native_map(ctx: LoweringContext, fn: Callable[[Scalar, ir.Type], Scalar]) -> list[ir.Value]:
     """Lower an op that is exact in the input type as ``fn(x, input_type)``."""
     et = ir.RankedTensorType(ctx.operand(0).type).element_type
-    out = result_type or ctx.result_element_type
-    return [elementwise([ctx.operand(0)], out, lambda s: fn(s[0], et), out_shape=ctx.result_shape)]
+    return [elementwise([ctx.operand(0)], ctx.result_element_type, lambda s: fn(s[0], et),
+                        out_shape=ctx.result_shape)]
 
 
 def _k(t: ir.Type, value) -> Scalar:

@@ -34,7 +34,10 @@ def numpy_dtype(element_type) -> np.dtype:
 
 
 def runtime_libraries() -> list[str]:
-    return [str(toolchain.mlir_runtime_lib_dir() / "libmlir_c_runner_utils.so")]
+    """MLIR's C runner utilities, plus the f16/bf16 conversion helpers LLVM
+    calls for half-precision arithmetic on CPUs without native support."""
+    lib = toolchain.mlir_runtime_lib_dir()
+    return [str(lib / "libmlir_c_runner_utils.so"), str(lib / "libmlir_float16_utils.so")]
 
 
 def _descriptor(array: np.ndarray):

@@ -242,14 +242,15 @@ ACTIVATIONS = [
     ("Elu", {}, 7), ("Elu", {"alpha": 0.5}, 7),
     ("Selu", {}, 7), ("Selu", {"alpha": 2.0, "gamma": 3.0}, 7),
     ("Celu", {}, 12), ("Celu", {"alpha": 2.0}, 12),
-    ("LeakyRelu", {}, 7), ("LeakyRelu", {"alpha": 0.2}, 16),
+    ("LeakyRelu", {}, 16), ("LeakyRelu", {"alpha": 0.2}, 16),
     ("HardSigmoid", {}, 7), ("HardSigmoid", {"alpha": 0.5, "beta": 0.6}, 17),
     ("ThresholdedRelu", {}, 10), ("ThresholdedRelu", {"alpha": 0.5}, 10),
     ("Gelu", {}, 20), ("Gelu", {"approximate": "tanh"}, 20),
 ]
 
 
-@pytest.mark.parametrize("op,attrs,opset", ACTIVATIONS, ids=[f"{op}-{attr_id(a)}" for op, a, _ in ACTIVATIONS])
+@pytest.mark.parametrize("op,attrs,opset", ACTIVATIONS,
+                         ids=[f"{op}-{attr_id(a)}" for op, a, _ in ACTIVATIONS])
 def test_activation(op, attrs, opset):
     cases = []
     for t in FLOATS if op != "Celu" else [np.float32]:  # ONNX defines Celu for float32 only
@@ -258,6 +259,13 @@ def test_activation(op, attrs, opset):
         x.flat[:3] = [0.0, alpha, -alpha]  # boundaries of the piecewise definitions
         cases.append(float_case(op, x, attrs))
     check_cases(cases, opset)
+
+
+def test_activations_opset_7():
+    """Float32 kernels of the older opsets in onnxruntime."""
+    x = sample(np.float32, -4, 4)
+    check_cases([Case("LeakyRelu", {"X": x}, {"alpha": 0.3}), Case("Elu", {"X": x}),
+                 Case("HardSigmoid", {"X": x}), Case("Selu", {"X": x})], opset=7)
 
 
 SHRINK_ATTRS = [{}, {"lambd": 1.5}, {"lambd": 1.5, "bias": 1.5}, {"lambd": 0.0, "bias": -0.7}]

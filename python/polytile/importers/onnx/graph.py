@@ -221,7 +221,9 @@ class GraphImporter:
         self.constants: dict[str, np.ndarray] = {}
         self.node_index = 0
         self._inferred: dict[str, onnx.ValueInfoProto] = {}
-        self._constant_cache: dict[int, ir.Value] = {}
+        # Keyed by id(array); the array is kept alive with its value so that
+        # the id cannot be reused by another array.
+        self._constant_cache: dict[int, tuple[np.ndarray, ir.Value]] = {}
 
     # Values -----------------------------------------------------------------
     def value(self, name: str) -> ir.Value:
@@ -237,11 +239,11 @@ class GraphImporter:
         key = id(array)
         cached = self._constant_cache.get(key)
         if cached is not None:
-            return cached
+            return cached[1]
         if types.onnx_elem_type(array.dtype) is None:
             raise UnsupportedNode(f"constant of dtype {array.dtype} is not supported")
         value = tg.constant(np.ascontiguousarray(array))
-        self._constant_cache[key] = value
+        self._constant_cache[key] = (array, value)
         return value
 
     def inferred_type(self, name: str) -> Optional[ir.RankedTensorType]:
@@ -314,6 +316,9 @@ class GraphImporter:
         if node.domain not in ("", "ai.onnx"):
             where += f", domain '{node.domain}'"
         where += ")"
+        if node.domain in ("", "ai.onnx"):
+            opset = _supported_opset(node.op_type, opset, where)
+            ctx.opset = opset
         if node.op_type not in _NEVER_FOLD and self._try_fold(node, opset):
             return
         fn = registry.lookup(node.op_type, opset, node.domain)
@@ -356,6 +361,32 @@ class GraphImporter:
             if name:
                 self.constants[name] = np.asarray(value)
         return True
+
+
+def _schema_version(op_type: str, opset: int) -> Optional[int]:
+    try:
+        return onnx.defs.get_schema(op_type, opset, "").since_version
+    except Exception:  # unknown op or no version at that opset
+        return None
+
+
+def _supported_opset(op_type: str, opset: int, where: str) -> int:
+    """The opset to import ``op_type`` at. Models outside MIN_OPSET..MAX_OPSET are
+    accepted node by node when the op's definition is the same as at the nearest
+    supported opset (ONNX gives every change of an op a new version)."""
+    if MIN_OPSET <= opset <= MAX_OPSET:
+        return opset
+    version = _schema_version(op_type, opset)
+    if opset > MAX_OPSET:
+        if version is not None and version <= MAX_OPSET:
+            return MAX_OPSET
+        raise OnnxImportError(f"{where}: opset {opset} version of {op_type} (since opset {version}) "
+                              f"is not supported (supported: opsets {MIN_OPSET} to {MAX_OPSET})")
+    if version is not None and version == _schema_version(op_type, MIN_OPSET):
+        return MIN_OPSET
+    raise OnnxImportError(f"{where}: opset {opset} version of {op_type} differs from its opset "
+                          f"{MIN_OPSET} definition and is not supported (supported: opsets "
+                          f"{MIN_OPSET} to {MAX_OPSET})")
 
 
 def _constant_node_value(node: onnx.NodeProto) -> np.ndarray:
@@ -421,8 +452,8 @@ def import_graph(source: ModelSource, input_shapes: Optional[dict] = None,
     if not model.graph.node and not model.graph.output:
         raise OnnxImportError("the model has an empty graph")
     opset = _default_opset(model)
-    if opset < MIN_OPSET or opset > MAX_OPSET:
-        raise OnnxImportError(f"opset {opset} is not supported (supported: {MIN_OPSET} to {MAX_OPSET})")
+    if opset < 1:
+        raise OnnxImportError(f"opset {opset} is not a valid ONNX opset")
     if check:
         try:
             onnx.checker.check_model(model)

@@ -140,10 +140,24 @@ def normalize_einsum(node: NodeContext, equation: str, ranks: list[int]) -> str:
 
 @rule("Einsum", since=12)
 def einsum(node: NodeContext):
+    """tg.einsum takes one or two operands: more are contracted pairwise, left to right, each
+    step keeping the letters that later terms or the output still need."""
     inputs = node.inputs()
     ranks = [len(node.input_shape(i)) for i in range(len(inputs))]
-    equation = normalize_einsum(node, node.attr("equation"), ranks)
-    return [node.tg("einsum", *inputs, equation=equation)]
+    terms, out = normalize_einsum(node, node.attr("equation"), ranks).split("->")
+    terms = terms.split(",")
+    acc, acc_term = inputs[0], terms[0]
+    if len(inputs) == 1:
+        return [node.tg("einsum", acc, equation=f"{acc_term}->{out}")]
+    for i in range(1, len(inputs)):
+        if i == len(inputs) - 1:
+            step_out = out
+        else:
+            needed = set("".join(terms[i + 1:]) + out)
+            step_out = "".join(dict.fromkeys(ch for ch in acc_term + terms[i] if ch in needed))
+        acc = node.tg("einsum", acc, inputs[i], equation=f"{acc_term},{terms[i]}->{step_out}")
+        acc_term = step_out
+    return [acc]
 
 
 # ---------------------------------------------------------------------------
@@ -351,8 +365,12 @@ def attention(node: NodeContext):
     elem = onnx.helper.np_dtype_to_tensor_dtype(
         np.dtype({"f16": np.float16, "f32": np.float32, "f64": np.float64}.get(
             str(ir.RankedTensorType(node.input(0).type).element_type), np.float32)))
-    extra = [node.input(i) for i in (3, 4, 5) if node.has_input(i)]
-    return _build(node, "attention", node.input(0), node.input(1), node.input(2), *extra,
+    q, k, v, mask = node.input(0), node.input(1), node.input(2), node.input(3)
+    if node.has_input(4):
+        op, operands = "attention_with_past", (q, k, v, node.input(4), node.input(5), mask)
+    else:
+        op, operands = "attention", (q, k, v, mask)
+    return _build(node, op, *operands,
                   is_causal=node.attr("is_causal", 0), q_num_heads=q_heads, kv_num_heads=kv_heads,
                   qk_matmul_output_mode=node.attr("qk_matmul_output_mode", 0), scale=scale,
                   softcap=node.attr("softcap", 0.0),

@@ -15,7 +15,9 @@ compile-time constants and become attributes.
 * GroupNormalization: scale/bias have one entry per group at opset 18 and one
   per channel from opset 21; the tg op takes either.
 
-Not supported yet: zero-sized inputs (the graph importer rejects them).
+Reductions over zero-sized dims give ONNX's identity values (0, 1, -inf, the
+lowest integer, ...) once the graph importer accepts zero-sized dims (today it
+reads a 0 dim as dynamic and rejects the model).
 """
 from __future__ import annotations
 
@@ -60,6 +62,11 @@ def build(node: NodeContext, op: str, *operands: Optional[object], **attributes)
         node.unsupported(f"cannot build tg.{op}: {e}")
 
 
+def flag(node: NodeContext, name: str, default: int) -> int:
+    """An ONNX int attribute used as a boolean (any non-zero value is true), as 0 or 1."""
+    return 1 if node.attr(name, default) else 0
+
+
 def const_scalar(node: NodeContext, i: int, what: str) -> int:
     """A constant input holding one integer (rank 0 or a single element)."""
     value = np.asarray(node.require_const(i, what))
@@ -91,9 +98,9 @@ def _reduce(node: NodeContext, tg_name: str, axes: Optional[Sequence[int]]):
     """``axes`` None: ONNX's default (all dims, or none with noop_with_empty_axes)."""
     rank = rank_of(node)
     if axes is None or len(axes) == 0:
-        axes = [] if node.attr("noop_with_empty_axes", 0) else list(range(rank))
+        axes = [] if flag(node, "noop_with_empty_axes", 0) else list(range(rank))
     return [node.tg(tg_name, node.input(0), axes=normalize_axes(node, axes, rank),
-                    keepdims=node.attr("keepdims", 1))]
+                    keepdims=flag(node, "keepdims", 1))]
 
 
 def _reduce_axes_attribute(tg_name: str):
@@ -128,8 +135,8 @@ for _op_type, (_tg_name, _axes_input_since) in _REDUCTIONS.items():
 def _arg_reduction(tg_name: str):
     def import_arg(node: NodeContext):
         axis = normalize_axis(node, node.attr("axis", 0), rank_of(node))
-        return [node.tg(tg_name, node.input(0), axis=axis, keepdims=node.attr("keepdims", 1),
-                        select_last_index=node.attr("select_last_index", 0))]
+        return [node.tg(tg_name, node.input(0), axis=axis, keepdims=flag(node, "keepdims", 1),
+                        select_last_index=flag(node, "select_last_index", 0))]
 
     return import_arg
 
@@ -245,8 +252,8 @@ def lrn(node: NodeContext):
 def _scan(tg_name: str):
     def import_scan(node: NodeContext):
         axis = normalize_axis(node, const_scalar(node, 1, "the axis"), rank_of(node))
-        return [node.tg(tg_name, node.input(0), axis=axis, exclusive=node.attr("exclusive", 0),
-                        reverse=node.attr("reverse", 0))]
+        return [node.tg(tg_name, node.input(0), axis=axis, exclusive=flag(node, "exclusive", 0),
+                        reverse=flag(node, "reverse", 0))]
 
     return import_scan
 
@@ -258,7 +265,7 @@ rule("CumProd", since=26)(_scan("cum_prod"))
 def _top_k(node: NodeContext, k: int):
     axis = normalize_axis(node, node.attr("axis", -1), rank_of(node))
     return build(node, "top_k", node.input(0), axis=axis, k=k,
-                 largest=node.attr("largest", 1), sorted=node.attr("sorted", 1))
+                 largest=flag(node, "largest", 1), sorted=flag(node, "sorted", 1))
 
 
 @rule("TopK")

@@ -1,0 +1,381 @@
+"""Graph-family ops (Identity, Dropout) and the tg graph passes (tg-remove-identity,
+tg-fold-constants, tg-fold-batchnorm-into-conv, tg-cse): numerics of small ONNX
+models against onnxruntime after the passes, and the tg IR they leave."""
+import re
+from collections import Counter
+
+import numpy as np
+import onnx
+import pytest
+from onnx import TensorProto, helper
+
+import polytile
+from onnx_check import assert_close, check_model, check_node, make_model, run_onnxruntime
+from polytile import pipelines
+from polytile.importers.onnx import graph as onnx_graph
+
+rng = np.random.default_rng(0)
+
+ALL_DTYPES = [np.float32, np.float64, np.float16, np.int8, np.int16, np.int32, np.int64,
+              np.uint8, np.bool_]
+FLOAT_DTYPES = [np.float32, np.float64, np.float16]
+
+
+def sample(shape, dtype=np.float32):
+    if dtype == np.bool_:
+        return rng.random(shape) > 0.5
+    if np.issubdtype(dtype, np.integer):
+        info = np.iinfo(dtype)
+        return rng.integers(max(info.min, -100), min(info.max, 100), shape, endpoint=True).astype(dtype)
+    return rng.standard_normal(shape).astype(dtype)
+
+
+def tg_ops(model, **kwargs) -> Counter:
+    """How many of each tg op the model has after the graph passes."""
+    return Counter(re.findall(r'"tg\.(\w+)"', polytile.compile(model, emit="tg", **kwargs)))
+
+
+@pytest.fixture
+def no_graph_passes(monkeypatch):
+    """Compile without graph passes, so that the lowerings of the forwarding ops run."""
+    monkeypatch.setattr(pipelines, "tg_graph_passes", lambda: [])
+
+
+@pytest.fixture
+def no_import_folding(monkeypatch):
+    """Import ops on constant inputs as tg ops instead of folding them in the importer,
+    so that tg-fold-constants has to fold them."""
+    monkeypatch.setattr(onnx_graph, "FOLD_LIMIT", 0)
+
+
+def model_of(nodes, inputs, outputs, initializers=None, opset=17, output_types=None):
+    return make_model(nodes, inputs, outputs, initializers, opset, output_types)
+
+
+# ----------------------------------------------------------------------------
+# Identity and Dropout
+# ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", ALL_DTYPES, ids=lambda d: np.dtype(d).name)
+def test_identity_dtypes(dtype):
+    check_node("Identity", {"X": sample((2, 3, 4), dtype)})
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.int64, np.uint8, np.bool_], ids=lambda d: np.dtype(d).name)
+def test_identity_lowering(no_graph_passes, dtype):
+    model = model_of([helper.make_node("Identity", ["X"], ["Y"])], {"X": sample((3, 5), dtype)}, ["Y"])
+    assert tg_ops(model) == {"identity": 1}
+    check_model(model, {"X": sample((3, 5), dtype)})
+
+
+@pytest.mark.parametrize("opset", [7, 13, 14, 16, 19, 21, 23])
+def test_identity_opsets(opset):
+    check_node("Identity", {"X": sample((4,))}, opset=opset)
+
+
+def test_identity_of_initializer():
+    check_node("Identity", {}, initializers={"C": sample((2, 2))})
+
+
+def _dropout_model(dtype, opset, with_mask, ratio=None, training=None, attrs=None):
+    """Dropout of X; ``ratio``/``training`` become initializers (opset >= 12)."""
+    etype = helper.np_dtype_to_tensor_dtype(np.dtype(dtype))
+    inputs, inits = ["X"], []
+    for name, value in (("R", ratio), ("T", training)):
+        if value is not None:
+            inputs.append(name)
+            inits.append(onnx.numpy_helper.from_array(np.asarray(value), name))
+        elif name == "R" and training is not None:
+            inputs.append("")
+    outputs = ["Y", "M"] if with_mask else ["Y"]
+    node = helper.make_node("Dropout", inputs, outputs, **(attrs or {}))
+    mask_type = TensorProto.BOOL if opset >= 10 else etype
+    graph_outputs = [helper.make_tensor_value_info("Y", etype, [2, 3, 4])]
+    if with_mask:
+        graph_outputs.append(helper.make_tensor_value_info("M", mask_type, [2, 3, 4]))
+    graph = helper.make_graph([node], "dropout", [helper.make_tensor_value_info("X", etype, [2, 3, 4])],
+                              graph_outputs, inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)], ir_version=8)
+    onnx.checker.check_model(model)
+    return model
+
+
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES, ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("opset", [7, 10, 12, 13, 22])
+@pytest.mark.parametrize("with_mask", [False, True], ids=["y", "y_mask"])
+def test_dropout(dtype, opset, with_mask):
+    attrs = {"ratio": 0.3} if opset < 12 else {}
+    model = _dropout_model(dtype, opset, with_mask, attrs=attrs)
+    check_model(model, {"X": sample((2, 3, 4), dtype)})
+
+
+@pytest.mark.parametrize("ratio,training", [
+    (np.float32(0.4), None), (np.float32(0.4), np.bool_(False)), (None, np.bool_(False)),
+    (np.float32(0.0), np.bool_(True)),  # training with ratio 0 keeps every element
+])
+def test_dropout_ratio_and_training_mode(ratio, training):
+    model = _dropout_model(np.float32, 13, True, ratio=ratio, training=training)
+    check_model(model, {"X": sample((2, 3, 4))})
+
+
+def test_dropout_lowering(no_graph_passes):
+    model = _dropout_model(np.float32, 13, False)
+    assert tg_ops(model) == {"dropout": 1}
+    check_model(model, {"X": sample((2, 3, 4))})
+
+
+def test_dropout_of_initializer():
+    node = helper.make_node("Dropout", ["C"], ["Y", "M"])
+    model = model_of([node], {}, ["Y", "M"], initializers={"C": sample((3,))}, opset=13)
+    check_model(model, {})
+
+
+@pytest.mark.parametrize("ratio", [np.float32(0.5), None])
+def test_dropout_training_is_unsupported(ratio):
+    model = _dropout_model(np.float32, 13, False, ratio=ratio, training=np.bool_(True))
+    with pytest.raises(polytile.OnnxImportError, match="training_mode=true"):
+        polytile.compile(model)
+
+
+def test_dropout_training_mode_must_be_constant():
+    x = helper.make_tensor_value_info("X", TensorProto.FLOAT, [3])
+    t = helper.make_tensor_value_info("T", TensorProto.BOOL, [])
+    node = helper.make_node("Dropout", ["X", "", "T"], ["Y"])
+    graph = helper.make_graph([node], "g", [x, t], [helper.make_tensor_value_info("Y", TensorProto.FLOAT, [3])])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], ir_version=8)
+    with pytest.raises(polytile.OnnxImportError, match="training_mode .*compile-time constant"):
+        polytile.compile(model)
+
+
+def test_identity_dropout_chain_is_removed():
+    nodes = [helper.make_node("Identity", ["X"], ["a"]),
+             helper.make_node("Dropout", ["a"], ["b"]),
+             helper.make_node("Relu", ["b"], ["c"]),
+             helper.make_node("Identity", ["c"], ["d"]),
+             helper.make_node("Dropout", ["d"], ["e"]),
+             helper.make_node("Add", ["e", "a"], ["Y"])]
+    x = sample((2, 5))
+    model = model_of(nodes, {"X": x}, ["Y"], opset=13)
+    assert tg_ops(model) == {"relu": 1, "add": 1}
+    check_model(model, {"X": x})
+
+
+# ----------------------------------------------------------------------------
+# tg-fold-batchnorm-into-conv
+# ----------------------------------------------------------------------------
+
+def _conv_bn_model(x_shape, w_shape, conv_attrs, conv_bias, epsilon=1e-5, extra_use=False):
+    channels = w_shape[0]
+    inits = {"W": sample(w_shape), "scale": sample((channels,)), "bn_b": sample((channels,)),
+             "mean": sample((channels,)), "var": rng.random(channels).astype(np.float32) + 0.5}
+    conv_inputs = ["X", "W"]
+    if conv_bias:
+        inits["B"] = sample((channels,))
+        conv_inputs.append("B")
+    nodes = [helper.make_node("Conv", conv_inputs, ["c"], **conv_attrs),
+             helper.make_node("BatchNormalization", ["c", "scale", "bn_b", "mean", "var"], ["Y"],
+                              epsilon=epsilon)]
+    outputs = ["Y"]
+    if extra_use:
+        nodes.append(helper.make_node("Relu", ["c"], ["Z"]))
+        outputs.append("Z")
+    x = sample(x_shape)
+    return model_of(nodes, {"X": x}, outputs, initializers=inits), x
+
+
+@pytest.mark.parametrize("conv_bias", [True, False], ids=["bias", "no_bias"])
+@pytest.mark.parametrize("x_shape,w_shape,attrs", [
+    ((1, 3, 8, 8), (4, 3, 3, 3), {}),
+    ((2, 4, 7, 7), (6, 2, 3, 3), {"group": 2, "strides": [2, 2], "pads": [1, 1, 1, 1]}),
+    ((1, 4, 6, 6), (4, 1, 3, 3), {"group": 4, "dilations": [2, 2]}),
+    ((1, 2, 9), (3, 2, 3), {"strides": [2]}),
+], ids=["plain", "grouped_strided_padded", "depthwise_dilated", "conv1d"])
+def test_conv_batchnorm_folded(x_shape, w_shape, attrs, conv_bias):
+    model, x = _conv_bn_model(x_shape, w_shape, attrs, conv_bias, epsilon=1e-3)
+    assert tg_ops(model) == {"conv": 1, "constant": 2}
+    check_model(model, {"X": x}, rtol=1e-4, atol=1e-5)
+
+
+def test_conv_batchnorm_second_use_not_folded():
+    model, x = _conv_bn_model((1, 2, 5, 5), (3, 2, 3, 3), {}, True, extra_use=True)
+    ops = tg_ops(model)
+    assert ops["conv"] == 1 and ops["batch_normalization"] == 1
+    check_model(model, {"X": x})
+
+
+def test_conv_batchnorm_runtime_weights_not_folded():
+    x, w = sample((1, 2, 5, 5)), sample((3, 2, 3, 3))
+    inits = {"scale": sample((3,)), "bn_b": sample((3,)), "mean": sample((3,)), "var": np.ones(3, np.float32)}
+    nodes = [helper.make_node("Conv", ["X", "W"], ["c"]),
+             helper.make_node("BatchNormalization", ["c", "scale", "bn_b", "mean", "var"], ["Y"])]
+    model = model_of(nodes, {"X": x, "W": w}, ["Y"], initializers=inits)
+    assert tg_ops(model)["batch_normalization"] == 1
+    check_model(model, {"X": x, "W": w})
+
+
+def test_resnet_block_folds_every_batchnorm():
+    """conv-bn-relu-conv-bn + skip, the ResNet basic block."""
+    c = 4
+    inits = {}
+    for i in (1, 2):
+        inits.update({f"W{i}": sample((c, c, 3, 3)) * 0.3, f"s{i}": sample((c,)), f"b{i}": sample((c,)),
+                      f"m{i}": sample((c,)), f"v{i}": rng.random(c).astype(np.float32) + 0.5})
+    nodes = [helper.make_node("Conv", ["X", "W1"], ["c1"], pads=[1, 1, 1, 1]),
+             helper.make_node("BatchNormalization", ["c1", "s1", "b1", "m1", "v1"], ["n1"]),
+             helper.make_node("Relu", ["n1"], ["r1"]),
+             helper.make_node("Conv", ["r1", "W2"], ["c2"], pads=[1, 1, 1, 1]),
+             helper.make_node("BatchNormalization", ["c2", "s2", "b2", "m2", "v2"], ["n2"]),
+             helper.make_node("Add", ["n2", "X"], ["a"]),
+             helper.make_node("Relu", ["a"], ["Y"])]
+    x = sample((1, c, 6, 6))
+    model = model_of(nodes, {"X": x}, ["Y"], initializers=inits)
+    ops = tg_ops(model)
+    assert "batch_normalization" not in ops and ops["conv"] == 2
+    check_model(model, {"X": x}, rtol=1e-4, atol=1e-4)
+
+
+# ----------------------------------------------------------------------------
+# tg-fold-constants
+# ----------------------------------------------------------------------------
+
+def test_constant_subgraph_folded_by_the_pass(no_import_folding):
+    """W -> Transpose -> Mul(2) -> Reshape -> MatMul(X, .): only the MatMul is left."""
+    inits = {"W": sample((4, 3)), "two": np.float32(2.0), "shape": np.array([3, 4], np.int64)}
+    nodes = [helper.make_node("Transpose", ["W"], ["wt"], perm=[1, 0]),
+             helper.make_node("Mul", ["wt", "two"], ["w2"]),
+             helper.make_node("Reshape", ["w2", "shape"], ["w3"]),
+             helper.make_node("Relu", ["w3"], ["w4"]),
+             helper.make_node("MatMul", ["X", "w4"], ["Y"])]
+    x = sample((2, 3))
+    model = model_of(nodes, {"X": x}, ["Y"], initializers=inits)
+    assert tg_ops(model) == {"matmul": 1, "constant": 1}
+    check_model(model, {"X": x})
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16, np.int8, np.int32, np.int64, np.uint8],
+                         ids=lambda d: np.dtype(d).name)
+def test_constant_arithmetic_dtypes(no_import_folding, dtype):
+    a, b = sample((2, 3), dtype), sample((3,), dtype)
+    nodes = [helper.make_node("Mul", ["A", "B"], ["ab"]),
+             helper.make_node("Sub", ["ab", "A"], ["c"]),
+             helper.make_node("Add", ["X", "c"], ["Y"])]
+    x = sample((2, 3), dtype)
+    model = model_of(nodes, {"X": x}, ["Y"], initializers={"A": a, "B": b})
+    assert tg_ops(model) == {"add": 1, "constant": 1}
+    check_model(model, {"X": x}, rtol=1e-3, atol=1e-3)
+
+
+def test_constant_bool_subgraph(no_import_folding):
+    """Not -> Cast folds to a float constant (a non-splat i1 tensor constant that
+    reaches the LLVM lowering trips an assertion in MemRefToLLVM, so the bool
+    values stay inside the folded part)."""
+    nodes = [helper.make_node("Not", ["A"], ["na"]),
+             helper.make_node("Cast", ["na"], ["f"], to=TensorProto.FLOAT),
+             helper.make_node("Mul", ["X", "f"], ["Y"])]
+    x = sample((5,))
+    model = model_of(nodes, {"X": x}, ["Y"], initializers={"A": np.array([True, False, True, True, False])})
+    assert tg_ops(model) == {"mul": 1, "constant": 1}
+    check_model(model, {"X": x})
+
+
+def test_splat_result_stays_splat(no_import_folding):
+    nodes = [helper.make_node("Add", ["A", "B"], ["c"]),
+             helper.make_node("Mul", ["X", "c"], ["Y"])]
+    x = sample((64, 64))
+    model = model_of(nodes, {"X": x}, ["Y"], initializers={"A": np.full((64, 64), 1.5, np.float32),
+                                                          "B": np.float32(0.5)})
+    text = polytile.compile(model, emit="tg")
+    assert "dense<2.000000e+00> : tensor<64x64xf32>" in text
+    check_model(model, {"X": x})
+
+
+@pytest.mark.parametrize("node,inits", [
+    (helper.make_node("ReduceSum", ["C", "axes"], ["k"], keepdims=0), {"axes": np.array([1], np.int64)}),
+    (helper.make_node("Slice", ["C", "starts", "ends"], ["k"]),
+     {"starts": np.array([0, 1], np.int64), "ends": np.array([4, 3], np.int64)}),
+    (helper.make_node("Softmax", ["C"], ["k"], axis=1), {}),
+    (helper.make_node("Cast", ["C"], ["k"], to=TensorProto.INT32), {}),
+    (helper.make_node("Transpose", ["C"], ["k"], perm=[1, 0]), {}),
+    (helper.make_node("Gemm", ["C", "C"], ["k"], transB=1, alpha=0.5), {}),
+], ids=["reduce_sum_axes_input", "slice_inputs", "softmax", "cast_type_attribute", "transpose", "gemm"])
+def test_fold_through_other_families(no_import_folding, node, inits):
+    """Attributes that are ONNX inputs (axes, starts, ends) or types (Cast's `to`)
+    map back; the result feeds an op on the model input."""
+    c = sample((4, 4))
+    inits = {"C": c, **inits}
+    probe = model_of([node], {}, ["k"], initializers=inits)
+    folded = run_onnxruntime(probe, {})[0]
+    x = sample(folded.shape, folded.dtype.type)
+    nodes = [node, helper.make_node("Add", ["X", "k"], ["Y"])]
+    model = model_of(nodes, {"X": x}, ["Y"], initializers=inits)
+    assert tg_ops(model) == {"add": 1, "constant": 1}
+    check_model(model, {"X": x})
+
+
+@pytest.mark.parametrize("node,outputs", [
+    (helper.make_node("Split", ["C", "split"], ["k0", "k1"], axis=1), ["k0", "k1"]),
+    (helper.make_node("TopK", ["C", "K"], ["k0", "k1"], axis=1), ["k0", "k1"]),
+], ids=["split", "topk"])
+def test_fold_multiple_results(no_import_folding, node, outputs):
+    inits = {"C": sample((3, 4)), "split": np.array([1, 3], np.int64), "K": np.array([2], np.int64)}
+    inits = {k: v for k, v in inits.items() if k in node.input}
+    model = model_of([node], {}, outputs, initializers=inits)
+    assert set(tg_ops(model)) == {"constant"}
+    check_model(model, {})
+
+
+def test_fold_size_limit_respected(no_import_folding, monkeypatch):
+    """A result over the pass's size limit stays an op (and still computes right)."""
+    from polytile.passes import tg_fold_constants
+    monkeypatch.setattr(pipelines, "tg_graph_passes", lambda: ["tg-fold-constants{size-limit=8}", "tg-dce"])
+    nodes = [helper.make_node("Relu", ["A"], ["small"]), helper.make_node("Relu", ["B"], ["big"]),
+             helper.make_node("Add", ["X", "small"], ["s"]), helper.make_node("Add", ["s", "big"], ["Y"])]
+    x = sample((4, 4))
+    model = model_of(nodes, {"X": x}, ["Y"], initializers={"A": sample((4,)), "B": sample((4, 4))})
+    assert tg_ops(model)["relu"] == 1
+    check_model(model, {"X": x})
+    assert tg_fold_constants.onnx_op_type("matmul") == "MatMul"
+
+
+# ----------------------------------------------------------------------------
+# tg-cse
+# ----------------------------------------------------------------------------
+
+def test_duplicated_subexpressions_merge():
+    nodes = [helper.make_node("Relu", ["X"], ["r1"]), helper.make_node("Relu", ["X"], ["r2"]),
+             helper.make_node("Mul", ["r1", "C1"], ["m1"]), helper.make_node("Mul", ["r2", "C2"], ["m2"]),
+             helper.make_node("Add", ["m1", "m2"], ["Y"])]
+    x, c = sample((3, 4)), sample((4,))
+    model = model_of(nodes, {"X": x}, ["Y"], initializers={"C1": c, "C2": c.copy()})
+    assert tg_ops(model) == {"relu": 1, "mul": 1, "add": 1, "constant": 1}
+    check_model(model, {"X": x})
+
+
+def test_distinct_subexpressions_kept():
+    nodes = [helper.make_node("Sub", ["X", "Z"], ["a"]), helper.make_node("Sub", ["Z", "X"], ["b"]),
+             helper.make_node("Transpose", ["a"], ["t1"], perm=[1, 0]),
+             helper.make_node("Transpose", ["b"], ["t2"], perm=[1, 0]),
+             helper.make_node("Add", ["t1", "t2"], ["Y"])]
+    x, z = sample((3, 4)), sample((3, 4))
+    model = model_of(nodes, {"X": x, "Z": z}, ["Y"])
+    assert tg_ops(model) == {"sub": 2, "transpose": 2, "add": 1}
+    check_model(model, {"X": x, "Z": z})
+
+
+def test_all_graph_passes_together(no_import_folding):
+    """Identity chains, a constant subgraph feeding conv weights, conv+bn, and a
+    duplicated branch: one conv, one relu and one add are left."""
+    inits = {"W0": sample((3, 2, 3, 3)), "half": np.float32(0.5), "scale": sample((3,)),
+             "b": sample((3,)), "mean": sample((3,)), "var": rng.random(3).astype(np.float32) + 0.5}
+    nodes = [helper.make_node("Identity", ["X"], ["x1"]),
+             helper.make_node("Mul", ["W0", "half"], ["W"]),
+             helper.make_node("Conv", ["x1", "W"], ["c"], pads=[1, 1, 1, 1]),
+             helper.make_node("BatchNormalization", ["c", "scale", "b", "mean", "var"], ["n"]),
+             helper.make_node("Dropout", ["n"], ["d"]),
+             helper.make_node("Relu", ["d"], ["r1"]),
+             helper.make_node("Relu", ["n"], ["r2"]),
+             helper.make_node("Add", ["r1", "r2"], ["Y"])]
+    x = sample((1, 2, 5, 5))
+    model = model_of(nodes, {"X": x}, ["Y"], initializers=inits, opset=13)
+    assert tg_ops(model) == {"conv": 1, "relu": 1, "add": 1, "constant": 2}
+    check_model(model, {"X": x}, rtol=1e-4, atol=1e-4)
