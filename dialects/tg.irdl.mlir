@@ -555,8 +555,8 @@ irdl.dialect @tg {
 
   // Element-wise remainder A mod B with multidirectional broadcasting. fmod = 0:
   // integer remainder with the sign of the divisor (Python %); fmod = 1: C fmod
-  // (sign of the dividend). Floats require fmod = 1. A zero integer divisor gives 0
-  // (as numpy) instead of trapping.
+  // (sign of the dividend). Floats require fmod = 1 (float fmod = 0, ONNX opset 28,
+  // is not supported yet). A zero integer divisor gives 0 (as numpy) instead of trapping.
   irdl.operation @mod {
     %a = irdl.base "!builtin.tensor"
     %b = irdl.base "!builtin.tensor"

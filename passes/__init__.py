@@ -12,3 +12,4 @@ from . import tg_cse  # noqa: F401  tg-cse
 from . import linalg_interchange_for_locality  # noqa: F401  linalg-interchange-for-locality
 from . import func_outline_loop_nests  # noqa: F401  func-outline-loop-nests
 from . import linalg_widen_bool_tensors  # noqa: F401  linalg-widen-bool-tensors
+from . import arith_flatten_tensor_constants  # noqa: F401  arith-flatten-tensor-constants

@@ -24,6 +24,7 @@ from mlir import ir
 from polytile.dialects import tg
 from polytile.pass_registry import register_pass
 
+from .tg_fold_constants import constant_array
 from .walk import ops_in
 
 _NUMPY_DTYPES = {"f16": np.float16, "f32": np.float32, "f64": np.float64}
@@ -48,19 +49,9 @@ def _single_use(value: ir.Value) -> bool:
 
 
 def _constant(value: ir.Value) -> Optional[np.ndarray]:
-    """The numpy value of a ``tg.constant`` result (splats expanded), else None."""
-    op = _producer(value)
-    if op is None or op.name != "tg.constant":
-        return None
-    attr = op.attributes["value"]
-    try:
-        attr = attr.maybe_downcast()
-    except Exception:
-        return None
-    if not isinstance(attr, ir.DenseElementsAttr):
-        return None
-    array = np.array(attr)
-    return array if array.dtype.kind == "f" else None
+    """The value of a float ``tg.constant`` result, else None."""
+    array = constant_array(value)
+    return array if array is not None and array.dtype.kind == "f" else None
 
 
 def _try_fold(bn: ir.Operation) -> bool:

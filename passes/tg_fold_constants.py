@@ -141,7 +141,7 @@ def _try_fold(op: ir.Operation, size_limit: int) -> bool:
         return False
     if not all(_constant_op(v) is not None for v in op.operands):
         return False  # checked first: reading a constant copies it
-    values = [_constant_value(v, size_limit) for v in op.operands]
+    values = [constant_array(v, size_limit) for v in op.operands]
     if any(v is None for v in values):
         return False
     try:
@@ -194,18 +194,27 @@ def _constant_op(value: ir.Value) -> Optional[ir.Operation]:
     return owner.operation
 
 
-def _constant_value(value: ir.Value, size_limit: int) -> Optional[np.ndarray]:
-    """The value of a ``tg.constant`` result as numpy (splats expanded), else None."""
+def constant_array(value: ir.Value, size_limit: Optional[int] = None) -> Optional[np.ndarray]:
+    """The value of a ``tg.constant`` result as a numpy array, or None when it is
+    not one, is held in another attribute kind (dense_resource), has an element
+    type numpy lacks (bf16) or more than ``size_limit`` elements."""
     op = _constant_op(value)
     if op is None:
         return None
     dense = _dense(op.attributes["value"])
-    count = _num_elements(value.type)
-    if dense is None or count is None or count > size_limit:
+    rt = ir.RankedTensorType(value.type)
+    count = _num_elements(rt)
+    dtype = _numpy_dtype(rt.element_type)
+    if dense is None or dtype is None or count is None or (size_limit is not None and count > size_limit):
         return None
-    if _numpy_dtype(ir.RankedTensorType(value.type).element_type) is None:
-        return None
-    return np.array(dense)
+    if dense.is_splat:
+        # Expanded here: the bindings' buffer of an i1 splat holds only its first 8 elements.
+        scalar = tg.attribute_value(dense.get_splat_value())
+        if isinstance(scalar, ir.Attribute):
+            return None
+        return np.full(list(rt.shape), np.array(scalar).astype(dtype), dtype=dtype)
+    array = np.array(dense)
+    return array if array.dtype == dtype else None
 
 
 def _elements_attr(array: np.ndarray, result_type: ir.Type) -> Optional[ir.Attribute]:

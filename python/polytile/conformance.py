@@ -19,13 +19,14 @@ Outcomes:
 * ``pass``: every output has the expected shape and dtype and values within
   the test's rtol/atol (integers and bools exactly; NaNs where expected).
   When compiling fails because an input must be a compile-time constant
-  (shape, axes, pads, ... fed as graph inputs in the node tests), the test is
-  retried once with its integer inputs turned into initializers holding the
-  test's values; such a pass is reported as ``pass (constant inputs)``.
+  (shape, axes, pads, scales, ... fed as graph inputs in the node tests), the
+  test is retried with its integer inputs, and the input the error names,
+  turned into initializers holding the test's values (again while another
+  named input remains); such a pass is reported as ``pass (constant inputs)``.
 * ``fail``: wrong shape, dtype or values (max abs/rel error reported).
 * ``unsupported``: the importer says an op, opset, attribute or type is not
   supported (an ``OnnxImportError`` saying so), or needs as a constant an
-  input that the retry did not fold (a float or bool input).
+  input that is not a graph input.
 * ``error``: anything else, including crashes and timeouts.
 
 The last line of the report reads ``N passed, N failed`` (failed = fail +
@@ -56,7 +57,7 @@ CONSTANT_INPUT_MARK = "must be a compile-time constant"
 # Import errors that state a limitation (not a bug): an op, opset, attribute or
 # type polytile does not handle, or an input it needs as a constant.
 _UNSUPPORTED = re.compile(r"not supported|unsupported|only tensor inputs are supported|"
-                          + CONSTANT_INPUT_MARK)
+                          r"compile-time constant")
 OUTCOMES = ("pass", "fail", "error", "unsupported")
 
 
@@ -223,25 +224,52 @@ def _classify(exc: BaseException) -> tuple[str, str]:
 
 def _compile_all(job: Job, model, folded: list[str]) -> list:
     """A compiled model per data set. When an input must be a compile-time
-    constant, the integer inputs are folded (their names added to ``folded``)."""
+    constant, the test is retried with its integer inputs (and the input the
+    error names, whatever its type) folded into initializers holding the
+    test's values; their names are added to ``folded``."""
     import polytile
 
     try:
         compiled = polytile.compile(model)
         return [compiled] * len(job.data_sets)
     except polytile.OnnxImportError as e:
-        if CONSTANT_INPUT_MARK not in str(e):
-            raise
-        names = _integer_inputs(model)
-        if not names:
-            raise
-    folded.extend(names)
+        error = e
     order = _graph_input_names(model)
+    while CONSTANT_INPUT_MARK in str(error):
+        first_retry = not folded
+        names = (_integer_inputs(model) if first_retry else []) + _named_input(model, str(error))
+        names = [n for n in dict.fromkeys(names) if n in order and n not in folded]
+        if not names:
+            break
+        folded.extend(names)
+        try:
+            return _compile_folded(job, model, order, folded)
+        except polytile.OnnxImportError as e:
+            error = e
+    raise error
+
+
+def _named_input(model, message: str) -> list[str]:
+    """The graph input behind "node 'N' (Op): ... (input I) must be a
+    compile-time constant", if the node is found and input I is a graph input."""
+    m = re.search(r"node '([^']*)' \(.*\(input (\d+)\) " + CONSTANT_INPUT_MARK, message)
+    if not m:
+        return []
+    name, index = m.group(1), int(m.group(2))
+    for i, node in enumerate(model.graph.node):
+        if (node.name or f"{node.op_type}_{i}") == name and index < len(node.input):
+            return [node.input[index]]
+    return []
+
+
+def _compile_folded(job: Job, model, order: list[str], folded: list[str]) -> list:
+    import polytile
+
     cache: dict[bytes, object] = {}
     per_set = []
     for inputs, _ in job.data_sets:
         feeds = dict(zip(order, inputs))
-        values = {n: np.asarray(feeds[n]) for n in names if n in feeds}
+        values = {n: np.asarray(feeds[n]) for n in folded if n in feeds}
         key = b"".join(v.tobytes() + str(v.shape).encode() for v in values.values())
         if key not in cache:
             cache[key] = polytile.compile(fold_inputs(model, values))
@@ -373,7 +401,7 @@ def run_jobs(jobs: Sequence[Job], workers: int, timeout: float,
                 index = len(results) + len(running)
                 paths = (os.path.join(tmp, f"{index}.json"), os.path.join(tmp, f"{index}.log"))
                 process = ctx.Process(target=target, args=(job, *paths), daemon=True)
-                with _main_as_module():
+                with _main_as_module(needed=getattr(target, "__module__", None) == "__main__"):
                     process.start()
                 now = time.monotonic()
                 running[process.sentinel] = _Running(job, process, now + timeout, now, *paths)
@@ -399,7 +427,7 @@ def run_jobs(jobs: Sequence[Job], workers: int, timeout: float,
 
 
 @contextlib.contextmanager
-def _main_as_module():
+def _main_as_module(needed: bool = False):
     """Children set up ``__main__`` like the parent's: re-running the console
     script (or this module, under ``python -m``) in every child. They need
     nothing from ``__main__`` (jobs and the entry point are pickled by their
@@ -407,7 +435,7 @@ def _main_as_module():
     import importlib.machinery
 
     main = sys.modules.get("__main__")
-    if main is None:
+    if main is None or needed:  # a target defined in a script needs its __main__
         yield
         return
     saved = getattr(main, "__spec__", None)
@@ -551,7 +579,7 @@ def format_report(results: Sequence[dict], max_examples: int = 6) -> str:
     constant = [r for r in results if r["outcome"] == "pass" and r.get("constant_inputs")]
     if constant:
         out.append("")
-        out.append(f"passed with constant inputs ({len(constant)}; integer graph inputs folded into initializers):")
+        out.append(f"passed with constant inputs ({len(constant)}; graph inputs folded into initializers):")
         out.append("  " + ", ".join(r["name"] for r in constant))
     t = totals(results)
     out.append("")
@@ -582,8 +610,9 @@ def format_docs(results: Sequence[dict], command: str, onnx_version: str, expand
         "",
         "- *passed*: outputs match the test's expected values (shape and dtype exactly, values within",
         "  the test's rtol/atol). *const*: of those, tests that passed only once their integer inputs",
-        "  (shapes, axes, pads, ... given as graph inputs) were folded into initializers: polytile",
-        "  needs such inputs as compile-time constants.",
+        "  and the inputs the importer asked for (shapes, axes, pads, scales, ... given as graph",
+        "  inputs in the tests) were folded into initializers: polytile needs them as compile-time",
+        "  constants.",
         "- *failed*: wrong values, shape or dtype. *errors*: the compiler or the run failed otherwise",
         "  (including crashes and timeouts). *unsupported*: the importer rejects the node (op, opset,",
         "  attribute or type not supported yet).",

@@ -46,6 +46,8 @@ def linalg_to_affine() -> list[str]:
     and turn structured ops into affine loops."""
     return [
         "eliminate-empty-tensors",
+        # After the last tensor-level canonicalize, which would fold it back.
+        "arith-flatten-tensor-constants",
         "one-shot-bufferize{bufferize-function-boundaries=false}",
         "canonicalize",
         "cse",

@@ -157,3 +157,16 @@ func.func @nested(%c: i1) -> tensor<2xf32> {
   }
   return %0 : tensor<2xf32>
 }
+
+// -----
+
+// Splat operands are read element by element, i1 included (past 8 elements,
+// numpy's view of an i1 splat in the bindings is wrong).
+// CHECK-LABEL: func.func @bool_splat
+// CHECK: %[[C:.*]] = "tg.constant"() {value = dense<false> : tensor<3x4xi1>}
+// CHECK: return %[[C]]
+func.func @bool_splat() -> tensor<3x4xi1> {
+  %a = "tg.constant"() {value = dense<true> : tensor<3x4xi1>} : () -> tensor<3x4xi1>
+  %0 = "tg.not"(%a) : (tensor<3x4xi1>) -> tensor<3x4xi1>
+  return %0 : tensor<3x4xi1>
+}

@@ -218,3 +218,15 @@ def test_usage_errors(capsys):
     assert "polytile-conformance: error: -k '(' is not a valid regular expression" in capsys.readouterr().err
     assert conformance.main(["-j", "0"]) == 2
     assert conformance.main(["--bogus"]) == 2
+
+
+def test_named_input_maps_the_error_to_a_graph_input():
+    graph = helper.make_graph([helper.make_node("Resize", ["x", "", "scales"], ["y"])], "g",
+                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 1, 2, 2]),
+                               helper.make_tensor_value_info("scales", TensorProto.FLOAT, [4])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)])
+    model = helper.make_model(graph)
+    message = "node 'Resize_0' (Resize): the scales (input 2) must be a compile-time constant"
+    assert conformance._named_input(model, message) == ["scales"]
+    assert conformance._named_input(model, "node 'other' (Resize): x (input 2) must be a compile-time constant") == []
+    assert conformance._named_input(model, "op type 'Foo' is not supported") == []

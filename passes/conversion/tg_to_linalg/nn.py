@@ -240,7 +240,7 @@ def transpose(x: ir.Value, perm: list[int]) -> ir.Value:
         return x
     init = empty([shape[p] for p in perm], etype_of(x))
     out = linalg.transpose(x, outs=[init], permutation=perm)
-    return out if isinstance(out, ir.Value) else out[0]
+    return out if isinstance(out, ir.Value) else out.results[0]
 
 
 def concat(values: list[ir.Value], axis: int) -> ir.Value:

@@ -20,7 +20,7 @@ Helpers for other lowerings of this kind: :func:`reduction`, :func:`parallel`,
 """
 from __future__ import annotations
 
-from typing import Callable, Optional, Sequence
+from typing import Callable, Sequence
 
 from mlir import ir
 from mlir.dialects import arith, linalg, math
