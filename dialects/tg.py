@@ -309,7 +309,7 @@ def constant(value, *, loc=None, ip=None) -> ir.Value:
             element = ir.IntegerAttr.get(element_type, int(scalar))
         attr = ir.DenseElementsAttr.get_splat(ir.RankedTensorType.get(list(array.shape), element_type), element)
     else:
-        attr = ir.DenseElementsAttr.get(np.ascontiguousarray(array), signless=signless)
+        attr = ir.DenseElementsAttr.get(np.require(array, requirements='C'), signless=signless)
     return build("constant", [], {"value": attr}, [attr.type], loc=loc, ip=ip).results[0]
 
 

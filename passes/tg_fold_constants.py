@@ -100,6 +100,26 @@ _ATTRIBUTE_TRANSLATIONS = {
     (op_type, "axes"): _single_axis for op_type in ("Softmax", "LogSoftmax", "Hardmax")
 }
 
+def _resize_scales_or_sizes(op: ir.Operation, schema: OpSchema, slots) -> None:
+    """ONNX Resize takes scales or sizes; tg keeps both (sizes is the output shape,
+    scales drive the coordinate mapping). Sizes alone say the same when each
+    scale is exactly size / input size, else scales alone do."""
+    index = {formal.name: i for i, formal in enumerate(schema.inputs)}
+    data, scales, sizes = (slots[index[n]] for n in ("X", "scales", "sizes"))
+    if not data or not scales or not sizes:
+        return
+    exact = _float_array(op.attributes["scales"])
+    in_shape = np.asarray(data[0].shape, np.float64)
+    if len(sizes[0]) == len(in_shape) and exact is not None and len(exact) == len(in_shape) \
+            and np.array_equal(sizes[0] / in_shape, np.asarray(exact, np.float64)):
+        scales.clear()
+    else:
+        sizes.clear()
+
+
+# Per-op adjustments of the ONNX inputs built from tg operands and attributes.
+_INPUT_FIXUPS = {"Resize": _resize_scales_or_sizes}
+
 # ONNX inputs given as 1-d one-element tensors where tg has a scalar attribute.
 _ONE_ELEMENT_INPUTS = {("TopK", "K")}
 
@@ -290,6 +310,8 @@ def _onnx_node(op: ir.Operation, values: Sequence[np.ndarray]):
             slot = _slot_named(schema, attr_name)
             slots[slot].append(_input_from_attribute(attr, op_type, schema, slot, values))
     _place_operands(schema, slots, _operand_names(spec, len(values)), values)
+    if op_type in _INPUT_FIXUPS:
+        _INPUT_FIXUPS[op_type](op, schema, slots)
     return _make_node(op_type, schema, slots, attributes, len(op.results))
 
 
@@ -373,11 +395,21 @@ def _attribute_value(attr: ir.Attribute, kind):
         return float(value)
     elif kind == A.INTS and isinstance(value, list):
         return [int(v) for v in value]
+    elif kind == A.FLOATS and _float_array(attr) is not None:
+        return _float_array(attr)
     elif kind == A.STRING and isinstance(value, str):
         return value
     elif kind == A.TENSOR and _dense(attr) is not None:
         return onnx.numpy_helper.from_array(np.array(_dense(attr)))
     raise _Unmappable(f"attribute {attr}")
+
+
+def _float_array(attr: ir.Attribute) -> Optional[list[float]]:
+    """The values of an ``array<f32: ...>``/``array<f64: ...>`` attribute, else None."""
+    attr = _maybe(attr)
+    if isinstance(attr, (ir.DenseF32ArrayAttr, ir.DenseF64ArrayAttr)):
+        return [float(v) for v in attr]
+    return None
 
 
 def _maybe(attr: ir.Attribute):
@@ -401,6 +433,10 @@ def _input_from_attribute(attr: ir.Attribute, op_type: str, schema: OpSchema, sl
     formal = schema.inputs[slot]
     if isinstance(value, list):
         return np.asarray(value, dtype=np.int64).reshape(len(value))
+    floats = _float_array(attr)
+    if floats is not None:
+        dtype = _input_dtype(schema, slot, values, float)
+        return np.asarray(floats, dtype=dtype).reshape(len(floats))
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise _Unmappable(f"attribute {attr}")
     dtype = _input_dtype(schema, slot, values, float if isinstance(value, float) else int)

@@ -7,9 +7,6 @@ for that node. ``test_dtype_sweep`` runs every op of the family on each
 element type in one model; the other tests cover attribute combinations and
 opset variants on small float/int tensors.
 """
-import subprocess
-import sys
-
 import numpy as np
 import onnx
 import pytest
@@ -23,22 +20,8 @@ I64_MAX = np.iinfo(np.int64).max
 I64_MIN = np.iinfo(np.int64).min
 
 
-def _bool_memrefs_work() -> bool:
-    """i1 buffers abort the process in MemRefToLLVM (a pipeline issue, not
-    one of this family's lowerings); probe it in a child process."""
-    code = ("import numpy as np, onnx_check as c;"
-            "c.check_node('Transpose', {'X': np.zeros((2, 3), bool)})")
-    probe = subprocess.run([sys.executable, "-c", code], capture_output=True,
-                           cwd=__file__.rsplit("/ops/", 1)[0])
-    return probe.returncode == 0
-
-
-BOOL_OK = _bool_memrefs_work()
-needs_bool = pytest.mark.skipif(not BOOL_OK, reason="i1 memrefs abort in convert-memref-to-llvm "
-                                                   "(pipeline issue, reported)")
-
 NUMERIC_DTYPES = [np.float32, np.float64, np.float16, np.int8, np.int16, np.int32, np.int64, np.uint8]
-ALL_DTYPES = NUMERIC_DTYPES + [pytest.param(np.bool_, marks=needs_bool)]
+ALL_DTYPES = NUMERIC_DTYPES + [np.bool_]
 
 
 def values(shape, dtype, low=-5, high=6):
@@ -468,7 +451,6 @@ def test_one_hot_index_types(idx_dtype):
                                                 "values": np.array([0, 7], np.int64)}, opset=9)
 
 
-@needs_bool
 def test_one_hot_bool_values():
     """No oracle computes OneHot with bool values: numpy stands in."""
     idx = np.array([[0, -1], [3, 1]], np.int64)
@@ -499,8 +481,6 @@ def test_compile_time_shape_ops():
                            "r2": np.array(-3, np.int32)}, opset=19)
 
 
-@pytest.mark.xfail(strict=True, reason="0-d constants are materialized as tensor<1x...> "
-                                       "(np.ascontiguousarray in the importer); reported")
 def test_size_output():
     check("Size", {"X": values((2, 3, 4), np.float32)}, opset=19)
 

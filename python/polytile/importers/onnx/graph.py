@@ -66,7 +66,7 @@ def _dims(value_info: onnx.ValueInfoProto) -> list[Union[int, str, None]]:
     shape = value_info.type.tensor_type.shape
     out: list[Union[int, str, None]] = []
     for dim in shape.dim:
-        if dim.HasField("dim_value") and dim.dim_value > 0:
+        if dim.HasField("dim_value"):  # 0 is a real (empty) dim
             out.append(dim.dim_value)
         elif dim.HasField("dim_param"):
             out.append(dim.dim_param)
@@ -242,7 +242,7 @@ class GraphImporter:
             return cached[1]
         if types.onnx_elem_type(array.dtype) is None:
             raise UnsupportedNode(f"constant of dtype {array.dtype} is not supported")
-        value = tg.constant(np.ascontiguousarray(array))
+        value = tg.constant(np.require(array, requirements='C'))
         self._constant_cache[key] = (array, value)
         return value
 
@@ -380,6 +380,8 @@ def _supported_opset(op_type: str, opset: int, where: str) -> int:
     if opset > MAX_OPSET:
         if version is not None and version <= MAX_OPSET:
             return MAX_OPSET
+        if version is not None and registry.rule_since(op_type, opset) >= version:
+            return opset  # a rule written for this newer version of the op
         raise OnnxImportError(f"{where}: opset {opset} version of {op_type} (since opset {version}) "
                               f"is not supported (supported: opsets {MIN_OPSET} to {MAX_OPSET})")
     if version is not None and version == _schema_version(op_type, MIN_OPSET):

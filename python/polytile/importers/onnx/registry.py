@@ -50,6 +50,16 @@ def lookup(op_type: str, opset: int, domain: str = "") -> Optional[Rule]:
     return best.fn if best else None
 
 
+def rule_since(op_type: str, opset: int, domain: str = "") -> int:
+    """The first opset of the rule used for ``op_type`` at ``opset`` (-1 if none)."""
+    _ensure_loaded()
+    best = -1
+    for entry in _RULES.get(_key(domain, op_type), []):
+        if entry.since <= opset and (entry.until is None or opset <= entry.until):
+            best = entry.since
+    return best
+
+
 def supported_op_types(domain: str = "") -> list[str]:
     _ensure_loaded()
     prefix = _key(domain, "")
