@@ -1,0 +1,1 @@
+"""NVIDIA GPU backend: mapping to gpu/nvvm, PTX generation, CUDA runtime."""

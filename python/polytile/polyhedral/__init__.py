@@ -1,0 +1,1 @@
+"""Polyhedral optimization of affine loop nests with isl (islpy)."""
