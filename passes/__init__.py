@@ -13,3 +13,10 @@ from . import linalg_interchange_for_locality  # noqa: F401  linalg-interchange-
 from . import func_outline_loop_nests  # noqa: F401  func-outline-loop-nests
 from . import linalg_widen_bool_tensors  # noqa: F401  linalg-widen-bool-tensors
 from . import arith_flatten_tensor_constants  # noqa: F401  arith-flatten-tensor-constants
+from . import gpu_interchange_parallel_outer  # noqa: F401  gpu-interchange-parallel-outer
+from . import gpu_memref_copy_to_linalg  # noqa: F401  gpu-memref-copy-to-linalg
+from . import gpu_hoist_buffers  # noqa: F401  gpu-hoist-buffers
+from . import gpu_launch_parallel_loops  # noqa: F401  gpu-launch-parallel-loops
+from . import gpu_emulate_launch_on_cpu  # noqa: F401  gpu-emulate-launch-on-cpu
+from . import affine_polyhedral_deps  # noqa: F401  affine-polyhedral-deps
+from . import affine_polyhedral_schedule  # noqa: F401  affine-polyhedral-schedule

@@ -23,7 +23,7 @@ from mlir.dialects import arith
 
 from polytile.pass_registry import register_pass
 
-from .walk import ops_in
+from .walk import ops_in, retype_values
 
 
 def _i1() -> ir.Type:
@@ -50,28 +50,6 @@ def _widen_type(t: ir.Type) -> ir.Type:
         ft = ir.FunctionType(t)
         return ir.FunctionType.get([_widen_type(x) for x in ft.inputs], [_widen_type(x) for x in ft.results])
     return t
-
-
-def _retype_everything(root: ir.Operation) -> None:
-    def visit(op: ir.Operation) -> ir.WalkResult:
-        for region in op.regions:
-            for block in region.blocks:
-                for arg in block.arguments:
-                    new = _widen_type(arg.type)
-                    if new != arg.type:
-                        arg.set_type(new)
-        for result in op.results:
-            new = _widen_type(result.type)
-            if new != result.type:
-                result.set_type(new)
-        if op.name == "func.func":
-            ftype = ir.TypeAttr(op.attributes["function_type"]).value
-            new = _widen_type(ftype)
-            if new != ftype:
-                op.attributes["function_type"] = ir.TypeAttr.get(new)
-        return ir.WalkResult.ADVANCE
-
-    root.walk(visit, ir.WalkOrder.PRE_ORDER)
 
 
 def _extui(value: ir.Value, before: ir.Operation) -> ir.Value:
@@ -145,7 +123,7 @@ def _fix_extract(op: ir.Operation) -> None:
 @register_pass("linalg-widen-bool-tensors")
 def run(root: ir.Operation, options) -> None:
     """Store boolean tensors as i8 (0/1) instead of i1."""
-    _retype_everything(root)
+    retype_values(root, _widen_type)
     for op in ops_in(root):
         name = op.name
         if name == "arith.constant":

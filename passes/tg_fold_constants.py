@@ -10,7 +10,9 @@ one-node model at the importer's newest opset):
 * a tg attribute named like an ONNX attribute becomes that attribute; one
   named like an ONNX input (tg.reshape's ``shape``, the Reduce* ``axes``,
   Slice's ``starts`` ...) becomes a constant input; a few ONNX attributes that
-  pin tg's reading of those inputs are added (``_ONNX_EXTRA_ATTRIBUTES``);
+  pin tg's reading of those inputs are added (``_ONNX_EXTRA_ATTRIBUTES``), and
+  a few tg forms are translated (a softmax's one-entry ``axes`` is ``axis``;
+  Resize gets only one of ``scales``/``sizes``);
 * operands go to the ONNX inputs of the same name, the others in order.
 
 The result must have exactly the tg result's shape and element type (float
@@ -20,7 +22,8 @@ in one run, producers first. The constants that fed a folded op are not erased
 (`tg-dce` does that).
 
 Left alone: ops that cannot be mapped (unknown ONNX name, an attribute with no
-ONNX counterpart such as the softmax family's ``axes``), random ops, operands
+ONNX counterpart, a softmax over several axes as before opset 13, ambiguous
+optional operands), random ops, tg.group_normalization, operands
 held in ``dense_resource`` or bf16 attributes, dynamic shapes, and any op whose
 result or operand has more than ``size-limit`` elements. Does not yet: fold
 partially-constant expressions (``x * 1``), or ops of other dialects.
@@ -38,12 +41,11 @@ from onnx import helper
 from onnx.defs import OpSchema
 
 from polytile.dialects import tg
+# tg ops follow the semantics of the newest ONNX opset the importer reads.
+from polytile.importers.onnx.graph import MAX_OPSET as ONNX_OPSET
 from polytile.pass_registry import PassError, option, register_pass
 
 from .walk import ops_in, replace_op
-
-# tg ops follow the semantics of the newest ONNX opset the importer reads.
-from polytile.importers.onnx.graph import MAX_OPSET as ONNX_OPSET  # noqa: E402
 
 
 class _Unmappable(Exception):

@@ -38,3 +38,30 @@ def blocks_under(root: ir.Operation) -> Iterator[ir.Block]:
     for region in root.regions:
         for block in region.blocks:
             yield block
+
+
+def retype_values(root: ir.Operation, convert) -> None:
+    """Give every block argument and op result under ``root`` the type
+    ``convert(old_type)``, and keep ``func.func`` signatures in step
+    (``convert`` must map function types too, or return them unchanged)."""
+
+    def update(value: ir.Value) -> None:
+        new = convert(value.type)
+        if new != value.type:
+            value.set_type(new)
+
+    def visit(op: ir.Operation) -> ir.WalkResult:
+        for region in op.regions:
+            for block in region.blocks:
+                for arg in block.arguments:
+                    update(arg)
+        for result in op.results:
+            update(result)
+        if op.name == "func.func":
+            ftype = ir.TypeAttr(op.attributes["function_type"]).value
+            new = convert(ftype)
+            if new != ftype:
+                op.attributes["function_type"] = ir.TypeAttr.get(new)
+        return ir.WalkResult.ADVANCE
+
+    root.walk(visit, ir.WalkOrder.PRE_ORDER)

@@ -210,7 +210,7 @@ def _max_pool_with_indices(info: OpInfo) -> list[ir.Type]:
     if info.int("storage_order") not in (0, 1):
         info.fail("storage_order must be 0 or 1")
     out = _pool_output_shape(info, _bool_attr(info, "ceil_mode"))
-    return [tensor(out, etype), tensor(out, ir.IntegerType.get_signless(64))]
+    return [tensor(out, etype), tensor(out, ir.IntegerType.get_signless(64, context=etype.context))]
 
 
 @type_rule("conv_transpose")

@@ -137,16 +137,19 @@ def build_parser() -> ArgumentParser:
     parser = ArgumentParser(
         prog=TOOL,
         description="Compile an ONNX model and print the IR of one pipeline stage.",
-        epilog="Stages: tg (imported graph after graph passes), linalg (structured ops on tensors), "
+        epilog="CPU stages: tg (imported graph after graph passes), linalg (structured ops on tensors), "
                "affine (bufferized loops), llvm (LLVM dialect). Each is valid polytile-opt input.")
     parser.add_argument("model", nargs="?", help="the ONNX model ('-' reads it from standard input)")
-    parser.add_argument("--emit", choices=STAGES, default="llvm", help="the stage to print (default: llvm)")
+    parser.add_argument("--emit", default="llvm", metavar="STAGE",
+                        help="the stage to print (default: llvm): " + "|".join(STAGES)
+                        + " for --target cpu, tg|linalg|gpu|ptx|llvm for --target cuda")
     parser.add_argument("-o", "--output", default="-", metavar="FILE",
                         help="output file (default: '-', standard output)")
     add_input_shape_option(parser)
-    parser.add_argument("--target", default="cpu", help="target (default: cpu)")
+    parser.add_argument("--target", default="cpu", help="cpu (default) or cuda")
     parser.add_argument("--print-pipeline", action="store_true",
-                        help="print the polytile-opt pipeline that lowers the --emit stage to llvm, and exit")
+                        help="print the polytile-opt pipeline that lowers the --emit stage to llvm "
+                             "(--target cpu), and exit")
     parser.add_argument("--time", action="store_true", help="print import and pass times to stderr")
     parser.add_argument("--debug", action="store_true", help="print tracebacks of errors")
     return parser
@@ -161,6 +164,10 @@ def lowering_pipeline(start: str, stop: str = "llvm") -> str:
 
 def compile_command(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
     if args.print_pipeline:
+        if args.target != "cpu":
+            raise UsageError("--print-pipeline supports --target cpu only")
+        if args.emit not in STAGES:
+            raise UsageError(f"unknown stage '{args.emit}' (stages: {', '.join(STAGES)})")
         stdout.write(lowering_pipeline(args.emit) + "\n")
         return 0
     if args.model is None:

@@ -112,10 +112,15 @@ def compile(model: ModelSource, target: str = "cpu", input_shapes: Optional[dict
     """Compile an ONNX model (path, bytes or ModelProto).
 
     Returns a :class:`CompiledModel`, or with ``emit=`` one of
-    ``tg|linalg|affine|llvm`` the IR text of that stage.
+    ``tg|linalg|affine|llvm`` the IR text of that stage. ``target="cuda"``
+    compiles for NVIDIA GPUs (``polytile.gpu.compiler``; stages
+    ``tg|linalg|gpu|ptx|llvm``).
     """
+    if target == "cuda":
+        from polytile.gpu.compiler import compile_cuda
+        return compile_cuda(model, input_shapes, emit, opt_level)
     if target != "cpu":
-        raise PolytileError(f"target '{target}' is not supported yet (supported: cpu)")
+        raise PolytileError(f"target '{target}' is not supported (supported: cpu, cuda)")
     if emit is not None and emit not in pipelines.STAGES:
         raise PolytileError(f"unknown stage '{emit}' (stages: {', '.join(pipelines.STAGES)})")
     times = CompileTimes()

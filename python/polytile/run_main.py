@@ -56,6 +56,7 @@ def build_parser() -> ArgumentParser:
     parser.add_argument("--inputs", metavar="FEEDS.npz",
                         help="input values: an .npz archive of input name -> array (default: random)")
     add_input_shape_option(parser)
+    parser.add_argument("--target", default="cpu", help="cpu (default) or cuda")
     parser.add_argument("--seed", type=int, default=0, help="seed of the random inputs (default: 0)")
     parser.add_argument("--repeat", type=_positive_int, default=3, metavar="N",
                         help="run N times and report the median time (default: 3)")
@@ -248,7 +249,7 @@ def run_command(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     given = load_feeds(args.inputs) if args.inputs else {}
     model = load_model(source)
     shapes = shapes_from_feeds(model, given, pinned) if given else pinned
-    compiled = polytile.compile(model, input_shapes=shapes or None)
+    compiled = polytile.compile(model, target=args.target, input_shapes=shapes or None)
 
     feeds = given if args.inputs else random_feeds(compiled.inputs, args.seed)
     times = []

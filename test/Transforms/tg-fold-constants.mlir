@@ -1,5 +1,8 @@
 // RUN: polytile-opt %s --split-input-file --tg-fold-constants | FileCheck %s
 // RUN: polytile-opt %s --split-input-file --tg-fold-constants='size-limit=4' | FileCheck %s --check-prefix=LIMIT
+// RUN: not polytile-opt %s --split-input-file --tg-fold-constants='size-limit=-1' 2>&1 | FileCheck %s --check-prefix=NEG
+
+// NEG: error: size-limit must be non-negative
 
 // A chain folds in one run, producers first; the constants that fed it stay
 // for tg-dce.

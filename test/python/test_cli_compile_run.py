@@ -209,9 +209,11 @@ def test_compile_input_shape_for_unknown_input(matmul_relu):
 
 
 def test_compile_bad_options(matmul_relu):
-    assert_error(compile_cli(matmul_relu, "--emit=sched2"), "polytile-compile", "invalid choice: 'sched2'")
-    assert_error(compile_cli(matmul_relu, "--target", "cuda", "--input-shape", "X=1x4"),
-                 "polytile-compile", "target 'cuda' is not supported")
+    assert_error(compile_cli(matmul_relu, "--emit=sched2", "--input-shape", "X=1x4"),
+                 "polytile-compile", "unknown stage 'sched2'")
+    assert_error(compile_cli("--emit=sched2", "--print-pipeline"), "polytile-compile", "unknown stage 'sched2'")
+    assert_error(compile_cli(matmul_relu, "--target", "tpu", "--input-shape", "X=1x4"),
+                 "polytile-compile", "target 'tpu' is not supported")
     assert_error(compile_cli(), "polytile-compile", "required: model")
 
 

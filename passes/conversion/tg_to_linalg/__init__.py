@@ -16,7 +16,7 @@ from typing import Callable, Sequence
 from mlir import ir
 
 from polytile.pass_registry import PassError, register_pass
-from polytile.passes.walk import ops_in, replace_op
+from polytile.passes.walk import ops_in, replace_op, retype_values
 
 from .builders import tensor_type
 
@@ -97,30 +97,6 @@ def signless(t: ir.Type) -> ir.Type:
     return t
 
 
-def _make_signless(root: ir.Operation) -> None:
-    """Retype every value whose type mentions an unsigned integer."""
-
-    def visit(op: ir.Operation) -> ir.WalkResult:
-        for region in op.regions:
-            for block in region.blocks:
-                for arg in block.arguments:
-                    new = signless(arg.type)
-                    if new != arg.type:
-                        arg.set_type(new)
-        for result in op.results:
-            new = signless(result.type)
-            if new != result.type:
-                result.set_type(new)
-        if op.name == "func.func":
-            ftype = ir.TypeAttr(op.attributes["function_type"]).value
-            new = signless(ftype)
-            if new != ftype:
-                op.attributes["function_type"] = ir.TypeAttr.get(new)
-        return ir.WalkResult.ADVANCE
-
-    root.walk(visit, ir.WalkOrder.PRE_ORDER)
-
-
 @register_pass("convert-tg-to-linalg", name="ConvertTgToLinalg")
 def run(root: ir.Operation, options) -> None:
     """Lower tg ops to linalg/tensor/arith (named ops where they fit, linalg.generic otherwise)."""
@@ -130,7 +106,7 @@ def run(root: ir.Operation, options) -> None:
             raise PassError(f"no lowering to linalg for '{op.name}' yet", op)
     contexts = [LoweringContext(op, [v.type for v in op.operands], [r.type for r in op.results])
                 for op in tg_ops]
-    _make_signless(root)
+    retype_values(root, signless)
     for ctx in contexts:
         with ir.InsertionPoint(ctx.op), ctx.op.location:
             values = LOWERINGS[ctx.op.name](ctx)

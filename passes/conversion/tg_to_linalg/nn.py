@@ -16,10 +16,18 @@ from .builders import (PARALLEL, REDUCTION, amap, broadcast_map, broadcast_shape
                        scalar_constant, shape_of)
 
 
-def _mul_add(et: ir.Type):
+def _mul_add(et: ir.Type, acc_type: Optional[ir.Type] = None):
+    """acc + a * b; float operands are first converted to ``acc_type`` (f32 for f16 sums)."""
     if is_float(et):
-        return lambda a, b, acc: arith.addf(acc, arith.mulf(a, b))
+        acc_type = acc_type or et
+        return lambda a, b, acc: arith.addf(acc, arith.mulf(convert_float(a, acc_type),
+                                                            convert_float(b, acc_type)))
     return lambda a, b, acc: arith.addi(acc, arith.muli(a, b))
+
+
+def _acc_type(et: ir.Type) -> ir.Type:
+    """Accumulator type of sums of products: f32 for 16-bit floats, ``et`` otherwise."""
+    return compute_type(et) if is_float(et) else et
 
 
 @lowering("matmul")
@@ -33,9 +41,10 @@ def _matmul(ctx: LoweringContext):
         b = reshape(b, b_shape + [1])
     a_shape, b_shape = shape_of(a), shape_of(b)
     m, n = a_shape[-2], b_shape[-1]
+    acc_t = _acc_type(et)
     if len(a_shape) == 2 and len(b_shape) == 2 and is_float(et):
-        out = linalg.matmul(a, b, outs=[filled([m, n], et, 0)])
-        return [reshape(out, ctx.result_shape)]
+        out = linalg.matmul(a, b, outs=[filled([m, n], acc_t, 0)])
+        return [reshape(convert_tensor(out, et), ctx.result_shape)]
     batch = broadcast_shape([a_shape[:-2], b_shape[:-2]])
     nb = len(batch)
     loops = nb + 3  # batch..., m, n, k
@@ -44,9 +53,9 @@ def _matmul(ctx: LoweringContext):
     b_batch = broadcast_map(b_shape[:-2], batch).results
     maps = [amap(loops, list(a_batch) + [dm, dk]), amap(loops, list(b_batch) + [dk, dn]),
             amap(loops, [d(i) for i in range(nb)] + [dm, dn])]
-    init = filled(batch + [m, n], et, 0)
-    out = generic([a, b], [init], maps, [PARALLEL] * (nb + 2) + [REDUCTION], _mul_add(et))[0]
-    return [reshape(out, ctx.result_shape)]
+    init = filled(batch + [m, n], acc_t, 0)
+    out = generic([a, b], [init], maps, [PARALLEL] * (nb + 2) + [REDUCTION], _mul_add(et, acc_t))[0]
+    return [reshape(convert_tensor(out, et) if is_float(et) else out, ctx.result_shape)]
 
 
 @lowering("gemm")
@@ -56,23 +65,28 @@ def _gemm(ctx: LoweringContext):
     m, n = ctx.result_shape
     a_map = amap(3, [d(2), d(0)] if ctx.attr("transA") else [d(0), d(2)])
     b_map = amap(3, [d(1), d(2)] if ctx.attr("transB") else [d(2), d(1)])
-    init = filled([m, n], et, 0)
+    acc_t = _acc_type(et)
+    init = filled([m, n], acc_t, 0)
     ab = generic([a, b], [init], [a_map, b_map, amap(3, [d(0), d(1)])],
-                 [PARALLEL, PARALLEL, REDUCTION], _mul_add(et))[0]
+                 [PARALLEL, PARALLEL, REDUCTION], _mul_add(et, acc_t))[0]
     alpha, beta = ctx.attr("alpha"), ctx.attr("beta")
     has_c = ctx.has_operand(2) and beta != 0.0
     if alpha == 1.0 and not has_c:
-        return [ab]
-    if not is_float(et):
-        ctx.fail("alpha/beta scaling of integer gemm is not supported yet")
+        return [convert_tensor(ab, et) if is_float(et) else ab]
+    if not is_float(et) and not (float(alpha).is_integer() and float(beta).is_integer()):
+        ctx.fail("integer gemm needs integral alpha and beta")
+    mul, add = (arith.mulf, arith.addf) if is_float(et) else (arith.muli, arith.addi)
     inputs = [ab] + ([ctx.operand(2)] if has_c else [])
 
+    def scaled(v, factor):
+        t = v.type
+        return v if factor == 1.0 else mul(v, scalar_constant(t, factor if is_float(et) else int(factor)))
+
     def body(s):
-        out = s[0] if alpha == 1.0 else arith.mulf(s[0], scalar_constant(et, alpha))
+        out = scaled(s[0], alpha)
         if has_c:
-            cval = s[1] if beta == 1.0 else arith.mulf(s[1], scalar_constant(et, beta))
-            out = arith.addf(out, cval)
-        return out
+            out = add(out, scaled(convert_float(s[1], acc_t) if is_float(et) else s[1], beta))
+        return convert_float(out, et) if is_float(et) else out
 
     return [elementwise(inputs, et, body, out_shape=[m, n])]
 
@@ -104,14 +118,22 @@ def _conv(ctx: LoweringContext):
     x_map = amap(loops, [d(0), d(1), d(ic)] + _window_loops(spatial, strides, dilations, o0, k0))
     w_map = amap(loops, [d(1), d(2), d(ic)] + [d(k0 + i) for i in range(spatial)])
     out_map = amap(loops, [d(0), d(1), d(2)] + [d(o0 + i) for i in range(spatial)])
-    init = filled([n, group, cout // group] + out_spatial, et, 0)
+    acc_t = _acc_type(et)
+    init = filled([n, group, cout // group] + out_spatial, acc_t, 0)
     iters = [PARALLEL] * (3 + spatial) + [REDUCTION] * (1 + spatial)
-    out = generic([x, w], [init], [x_map, w_map, out_map], iters, _mul_add(et))[0]
+    out = generic([x, w], [init], [x_map, w_map, out_map], iters, _mul_add(et, acc_t))[0]
     out = reshape(out, ctx.result_shape)
-    if ctx.has_operand(2):
-        bias = reshape(ctx.operand(2), [cout] + [1] * spatial)
-        out = elementwise([out, bias], et, lambda s: arith.addf(s[0], s[1]))
-    return [out]
+    bias = reshape(ctx.operand(2), [cout] + [1] * spatial) if ctx.has_operand(2) else None
+    return [_add_bias(out, bias, et)]
+
+
+def _add_bias(out: ir.Value, bias: Optional[ir.Value], et: ir.Type) -> ir.Value:
+    """``out`` (accumulator type) plus the broadcast ``bias``, converted to ``et``."""
+    acc_t = etype_of(out)
+    if bias is None:
+        return convert_tensor(out, et)
+    return elementwise([out, bias], et, lambda s: convert_float(
+        arith.addf(s[0], convert_float(s[1], acc_t)), et))
 
 
 def _ceil_extra(size: int, out: int, kernel: int, stride: int, dilation: int) -> int:
@@ -160,11 +182,12 @@ def _global_average_pool(ctx: LoweringContext):
     count = 1
     for s in shape[2:]:
         count *= s
-    init = filled(shape[:2], et, 0)
+    ct = compute_type(et)  # 16-bit floats accumulate in f32
+    init = filled(shape[:2], ct, 0)
     sums = generic([x], [init], [ir.AffineMap.get_identity(rank), amap(rank, [d(0), d(1)])],
                    [PARALLEL, PARALLEL] + [REDUCTION] * (rank - 2),
-                   lambda v, acc: arith.addf(acc, v))[0]
-    mean = elementwise([sums], et, lambda s: arith.divf(s[0], scalar_constant(et, count)))
+                   lambda v, acc: arith.addf(acc, convert_float(v, ct)))[0]
+    mean = elementwise([sums], et, lambda s: convert_float(arith.divf(s[0], scalar_constant(ct, count)), et))
     return [reshape(mean, ctx.result_shape)]
 
 
@@ -348,8 +371,10 @@ def _average_pool(ctx: LoweringContext):
     dilations, pads = ctx.attr("dilations"), ctx.attr("pads")
     spatial = len(kernel)
     x_shape, out_shape = shape_of(ctx.operand(0)), ctx.result_shape
+    ct = compute_type(et)
     x = _pool_input(ctx, scalar_constant(et, 0))
-    sums = _window_generic(ctx, x, [filled(out_shape, et, 0)], lambda v, acc: arith.addf(acc, v))[0]
+    sums = _window_generic(ctx, x, [filled(out_shape, ct, 0)],
+                           lambda v, acc: arith.addf(acc, convert_float(v, ct)))[0]
     include = ctx.attr("count_include_pad")
     divisor = np.ones([], dtype=np.float64)
     for i in range(spatial):
@@ -357,27 +382,28 @@ def _average_pool(ctx: LoweringContext):
         counts = _window_counts(x_shape[2 + i], out_shape[2 + i], kernel[i], strides[i], dilations[i],
                                 pads[i], before, after)
         divisor = np.multiply.outer(divisor, counts)
-    ct = compute_type(et)
     table = dense_constant(divisor.reshape([1, 1] + out_shape[2:]), ct)
-    return [elementwise([sums, table], et, lambda s: convert_float(
-        arith.divf(convert_float(s[0], ct), s[1]), et), out_shape=out_shape)]
+    return [elementwise([sums, table], et, lambda s: convert_float(arith.divf(s[0], s[1]), et),
+                        out_shape=out_shape)]
 
 
 @lowering("lp_pool")
 def _lp_pool(ctx: LoweringContext):
     et = ctx.result_element_type
+    ct = compute_type(et)
     p = ctx.attr("p")
-    powered = elementwise([ctx.operand(0)], et, lambda s: _abs_pow(s[0], p))
-    x = _pool_input(ctx, scalar_constant(et, 0), powered)
-    sums = _window_generic(ctx, x, [filled(ctx.result_shape, et, 0)], lambda v, acc: arith.addf(acc, v))[0]
-    return [elementwise([sums], et, lambda s: _root(s[0], p))]
+    powered = elementwise([ctx.operand(0)], ct, lambda s: _abs_pow(convert_float(s[0], ct), p))
+    x = _pool_input(ctx, scalar_constant(ct, 0), powered)
+    sums = _window_generic(ctx, x, [filled(ctx.result_shape, ct, 0)], lambda v, acc: arith.addf(acc, v))[0]
+    return [elementwise([sums], et, lambda s: convert_float(_root(s[0], p), et))]
 
 
-def _global_reduce(x: ir.Value, init, body) -> ir.Value:
-    """Reduce all spatial dims of (N, C, spatial...) into (N, C, 1, ...)."""
+def _global_reduce(x: ir.Value, init, body, acc_type: Optional[ir.Type] = None) -> ir.Value:
+    """Reduce all spatial dims of (N, C, spatial...) into (N, C, 1, ...), accumulating in
+    ``acc_type`` (default: the element type)."""
     shape = shape_of(x)
     rank = len(shape)
-    out = filled(shape[:2], etype_of(x), init)
+    out = filled(shape[:2], acc_type or etype_of(x), init)
     red = generic([x], [out], [ir.AffineMap.get_identity(rank), amap(rank, [d(0), d(1)])],
                   [PARALLEL, PARALLEL] + [REDUCTION] * (rank - 2), body)[0]
     return reshape(red, shape[:2] + [1] * (rank - 2))
@@ -392,8 +418,9 @@ def _global_max_pool(ctx: LoweringContext):
 def _global_lp_pool(ctx: LoweringContext):
     p = ctx.attr("p")
     et = ctx.result_element_type
-    sums = _global_reduce(ctx.operand(0), 0, lambda v, acc: arith.addf(acc, _abs_pow(v, p)))
-    return [elementwise([sums], et, lambda s: _root(s[0], p))]
+    ct = compute_type(et)
+    sums = _global_reduce(ctx.operand(0), 0, lambda v, acc: arith.addf(acc, _abs_pow(convert_float(v, ct), p)), ct)
+    return [elementwise([sums], et, lambda s: convert_float(_root(s[0], p), et))]
 
 
 @lowering("max_pool_with_indices")
@@ -502,16 +529,15 @@ def _conv_transpose(ctx: LoweringContext):
     # The flipped kernel index alone does not make the maps invertible: a shape-only window operand does.
     window = empty(kernel, et)
     k_map = amap(loops, [d(k0 + i) for i in range(spatial)])
-    init = filled([n, group, cout_g] + out_spatial, et, 0)
+    acc_t = _acc_type(et)
+    init = filled([n, group, cout_g] + out_spatial, acc_t, 0)
     iters = [PARALLEL] * (3 + spatial) + [REDUCTION] * (1 + spatial)
-    mul_add = _mul_add(et)
+    mul_add = _mul_add(et, acc_t)
     out = generic([z, w, window], [init], [z_map, w_map, k_map, out_map], iters,
                   lambda zv, wv, _k, acc: mul_add(zv, wv, acc))[0]
     out = reshape(out, ctx.result_shape)
-    if ctx.has_operand(2):
-        bias = reshape(ctx.operand(2), [group * cout_g] + [1] * spatial)
-        out = elementwise([out, bias], et, lambda s: arith.addf(s[0], s[1]))
-    return [out]
+    bias = reshape(ctx.operand(2), [group * cout_g] + [1] * spatial) if ctx.has_operand(2) else None
+    return [_add_bias(out, bias, et)]
 
 
 # ---------------------------------------------------------------------------

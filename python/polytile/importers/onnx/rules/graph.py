@@ -24,6 +24,11 @@ def identity(node: NodeContext):
     return [node.tg("identity", node.input(0))]
 
 
+# Identity-24 and -25 only add element types; tensors behave as before.
+for _version in (24, 25):
+    rule("Identity", since=_version)(identity)
+
+
 @rule("Dropout", since=7)
 def dropout(node: NodeContext):
     """Dropout-7/10: ``ratio`` is an attribute and the op is the identity at inference."""
@@ -36,9 +41,8 @@ def dropout_12(node: NodeContext):
     if node.has_input(2):
         training = node.require_const(2, "training_mode")
         if bool(np.asarray(training).reshape(-1)[0]):
-            ratio = node.const(1) if node.has_input(1) else np.float32(0.5)
-            if ratio is None:
-                node.unsupported("training_mode=true needs a compile-time constant ratio")
+            ratio = (node.require_const(1, "ratio (with training_mode=true)")
+                     if node.has_input(1) else np.float32(0.5))
             if float(np.asarray(ratio).reshape(-1)[0]) != 0.0:
                 node.unsupported("training_mode=true with a non-zero ratio is not supported "
                                  "(its output is random; inference only)")

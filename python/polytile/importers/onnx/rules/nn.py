@@ -97,8 +97,11 @@ def matmul(node: NodeContext):
 
 @rule("Gemm")
 def gemm(node: NodeContext):
-    return [node.tg("gemm", node.input(0), node.input(1), node.input(2),
-                    alpha=node.attr("alpha", 1.0), beta=node.attr("beta", 1.0),
+    alpha, beta = node.attr("alpha", 1.0), node.attr("beta", 1.0)
+    if not str(node.input_type(0).element_type) in tg.FLOAT_TYPES and \
+            not (float(alpha).is_integer() and float(beta).is_integer()):
+        node.unsupported(f"integer Gemm with non-integral alpha ({alpha}) or beta ({beta}) is not supported")
+    return [node.tg("gemm", node.input(0), node.input(1), node.input(2), alpha=alpha, beta=beta,
                     transA=node.attr("transA", 0), transB=node.attr("transB", 0))]
 
 

@@ -1,0 +1,39 @@
+// PolyBench jacobi-2d: 10 time steps of a 5-point stencil ping-ponging between A and B (NxN).
+func.func @jacobi_2d(%A: memref<?x?xf64>, %B: memref<?x?xf64>) attributes {llvm.emit_c_interface} {
+  %c0 = arith.constant 0 : index
+  %fifth = arith.constant 0.2 : f64
+  %n = memref.dim %A, %c0 : memref<?x?xf64>
+  affine.for %t = 0 to 10 {
+    affine.for %i = 1 to affine_map<()[s0] -> (s0 - 1)>()[%n] {
+      affine.for %j = 1 to affine_map<()[s0] -> (s0 - 1)>()[%n] {
+        %a0 = affine.load %A[%i, %j] : memref<?x?xf64>
+        %a1 = affine.load %A[%i, %j - 1] : memref<?x?xf64>
+        %a2 = affine.load %A[%i, %j + 1] : memref<?x?xf64>
+        %a3 = affine.load %A[%i + 1, %j] : memref<?x?xf64>
+        %a4 = affine.load %A[%i - 1, %j] : memref<?x?xf64>
+        %s1 = arith.addf %a0, %a1 : f64
+        %s2 = arith.addf %s1, %a2 : f64
+        %s3 = arith.addf %s2, %a3 : f64
+        %s4 = arith.addf %s3, %a4 : f64
+        %r = arith.mulf %fifth, %s4 : f64
+        affine.store %r, %B[%i, %j] : memref<?x?xf64>
+      }
+    }
+    affine.for %i = 1 to affine_map<()[s0] -> (s0 - 1)>()[%n] {
+      affine.for %j = 1 to affine_map<()[s0] -> (s0 - 1)>()[%n] {
+        %a0 = affine.load %B[%i, %j] : memref<?x?xf64>
+        %a1 = affine.load %B[%i, %j - 1] : memref<?x?xf64>
+        %a2 = affine.load %B[%i, %j + 1] : memref<?x?xf64>
+        %a3 = affine.load %B[%i + 1, %j] : memref<?x?xf64>
+        %a4 = affine.load %B[%i - 1, %j] : memref<?x?xf64>
+        %s1 = arith.addf %a0, %a1 : f64
+        %s2 = arith.addf %s1, %a2 : f64
+        %s3 = arith.addf %s2, %a3 : f64
+        %s4 = arith.addf %s3, %a4 : f64
+        %r = arith.mulf %fifth, %s4 : f64
+        affine.store %r, %A[%i, %j] : memref<?x?xf64>
+      }
+    }
+  }
+  return
+}
