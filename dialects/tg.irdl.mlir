@@ -1443,8 +1443,8 @@ irdl.dialect @tg {
   }
 
   // ONNX Dropout in inference mode: the output is the input. The optional mask
-  // output (all true) is a compile-time constant made by the importer; training
-  // mode with a non-zero ratio is not supported.
+  // output is a compile-time constant made by the importer; training mode with
+  // a non-zero ratio is not supported. Float element types.
   irdl.operation @dropout {
     %data = irdl.base "!builtin.tensor"
     %output_t = irdl.base "!builtin.tensor"

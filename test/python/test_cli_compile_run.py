@@ -285,12 +285,10 @@ def test_run_random_int_inputs(int_add, tmp_path):
 
 
 def test_run_random_bool_inputs(bool_not):
-    # In a subprocess: lowering i1 memrefs can abort the process (an MLIR
-    # assertion), which must not take the test session down.
+    # In a subprocess: lowering i1 memrefs used to abort the process (an MLIR
+    # assertion in MemRefToLLVM), which must not take the test session down.
     result = subprocess.run([sys.executable, "-m", "polytile.run_main", bool_not, "--check"],
                             capture_output=True, text=True, timeout=300)
-    if result.returncode != 0 and "getWidth() >= 8" in result.stderr:
-        pytest.xfail("known bug: memref<...xi1> loads abort in MemRefToLLVM (bool tensors)")
     assert result.returncode == 0, result.stderr
     assert "P  bool[5]" in result.stdout and result.stdout.strip().splitlines()[-1] == "PASS"
 

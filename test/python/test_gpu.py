@@ -3,6 +3,9 @@ CPU loops against onnxruntime (everywhere), the clear error without a driver,
 and execution on a GPU (skipped without one)."""
 from __future__ import annotations
 
+import shutil
+import subprocess
+
 import numpy as np
 import pytest
 from onnx import helper
@@ -148,3 +151,18 @@ def test_run_on_gpu(name):
     expected = run_onnxruntime(model, feeds)
     assert_close(compiled.run(feeds), expected, rtol=1e-4, atol=1e-5)
     assert_close(compiled.run(feeds), expected, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.skipif(shutil.which("ptxas") is None, reason="ptxas not installed")
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_ptxas_assembles_every_kernel(name, tmp_path):
+    model, _ = MODELS[name]()
+    ptx = polytile.compile(model, target="cuda", emit="ptx")
+    kernels = [k for k in ptx.split("// gpu.binary @") if k.strip()]
+    assert kernels
+    for i, kernel in enumerate(kernels):
+        source = tmp_path / f"k{i}.ptx"
+        source.write_text(kernel.split("\n", 1)[1])
+        done = subprocess.run(["ptxas", "-arch=sm_90", str(source), "-o", str(tmp_path / f"k{i}.cubin")],
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr

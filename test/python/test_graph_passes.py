@@ -68,9 +68,16 @@ def test_identity_lowering(no_graph_passes, dtype):
     check_model(model, {"X": sample((3, 5), dtype)})
 
 
-@pytest.mark.parametrize("opset", [7, 13, 14, 16, 19, 21, 23])
+@pytest.mark.parametrize("opset", [7, 13, 14, 16, 19, 21, 23, 24, 25])
 def test_identity_opsets(opset):
-    check_node("Identity", {"X": sample((4,))}, opset=opset)
+    x = sample((4,))
+    graph = helper.make_graph([helper.make_node("Identity", ["X"], ["Y"])], "g",
+                              [helper.make_tensor_value_info("X", TensorProto.FLOAT, [4])],
+                              [helper.make_tensor_value_info("Y", TensorProto.FLOAT, [4])])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    # onnxruntime reads neither this IR version nor opsets past 23: Identity is exact.
+    (y,) = polytile.compile(model).run({"X": x})
+    np.testing.assert_array_equal(y, x)
 
 
 def test_identity_of_initializer():
@@ -144,6 +151,17 @@ def test_dropout_training_mode_must_be_constant():
     graph = helper.make_graph([node], "g", [x, t], [helper.make_tensor_value_info("Y", TensorProto.FLOAT, [3])])
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], ir_version=8)
     with pytest.raises(polytile.OnnxImportError, match="training_mode .*compile-time constant"):
+        polytile.compile(model)
+
+
+def test_dropout_training_ratio_must_be_constant():
+    x = helper.make_tensor_value_info("X", TensorProto.FLOAT, [3])
+    r = helper.make_tensor_value_info("R", TensorProto.FLOAT, [])
+    t = onnx.numpy_helper.from_array(np.array(True), "T")
+    node = helper.make_node("Dropout", ["X", "R", "T"], ["Y"])
+    graph = helper.make_graph([node], "g", [x, r], [helper.make_tensor_value_info("Y", TensorProto.FLOAT, [3])], [t])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], ir_version=8)
+    with pytest.raises(polytile.OnnxImportError, match=r"ratio .*\(input 1\) must be a compile-time constant"):
         polytile.compile(model)
 
 
@@ -266,15 +284,15 @@ def test_constant_arithmetic_dtypes(no_import_folding, dtype):
 
 
 def test_constant_bool_subgraph(no_import_folding):
-    """Not -> Cast folds to a float constant (a non-splat i1 tensor constant that
-    reaches the LLVM lowering trips an assertion in MemRefToLLVM, so the bool
-    values stay inside the folded part)."""
+    """Not -> Cast folds to a float constant; Not alone to a bool one feeding Where."""
+    a = np.array([True, False, True, True, False])
     nodes = [helper.make_node("Not", ["A"], ["na"]),
              helper.make_node("Cast", ["na"], ["f"], to=TensorProto.FLOAT),
-             helper.make_node("Mul", ["X", "f"], ["Y"])]
+             helper.make_node("Mul", ["X", "f"], ["m"]),
+             helper.make_node("Where", ["na", "X", "m"], ["Y"])]
     x = sample((5,))
-    model = model_of(nodes, {"X": x}, ["Y"], initializers={"A": np.array([True, False, True, True, False])})
-    assert tg_ops(model) == {"mul": 1, "constant": 1}
+    model = model_of(nodes, {"X": x}, ["Y"], initializers={"A": a})
+    assert tg_ops(model) == {"mul": 1, "where": 1, "constant": 2}
     check_model(model, {"X": x})
 
 

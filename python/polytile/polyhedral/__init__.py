@@ -68,11 +68,15 @@ def _split_affine(loops: list, skipped: Optional[list]) -> list:
 
 
 def optimize(fn: ir.Operation, tile_sizes: tuple = (32,), fusion: str = "smart",
-             parallelize: bool = True, skipped: Optional[list] = None) -> int:
+             parallelize: bool = True, skipped: Optional[list] = None,
+             interchange: bool = True) -> int:
     """Reschedule every SCoP of ``fn`` in place; returns how many were rewritten."""
     count = 0
     for scop, dependences in analyze(fn, skipped):
-        tree = schedule.tile(schedule.compute(scop, dependences, fusion), tuple(tile_sizes))
+        tree = schedule.compute(scop, dependences, fusion)
+        if interchange:
+            tree = schedule.interchange_for_locality(tree, scop)
+        tree = schedule.tile(tree, tuple(tile_sizes))
         ast = codegen.build_ast(scop, tree, dependences)
         try:
             items = codegen.lower_ast(ast)

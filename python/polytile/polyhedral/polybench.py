@@ -201,6 +201,9 @@ def optimized_text(kernel: Kernel, passes: list) -> str:
         return str(module)
 
 
+_KEEP_ALIVE: list = []
+
+
 def compile_kernel(kernel: Kernel, passes: list, extra_llvm: Optional[list] = None,
                    shared_libs: Optional[list] = None):
     """A callable taking the kernel's arrays (updated in place)."""
@@ -215,6 +218,9 @@ def compile_kernel(kernel: Kernel, passes: list, extra_llvm: Optional[list] = No
                 module, opt_level=3, shared_libs=runtime_libraries() + shared_libs)
             fn.engine.initialize()
             fn.entry = kernel.entry
+            # Destroying an engine that loaded the async runtime tears the
+            # runtime down under the others (segfault): keep them all alive.
+            _KEEP_ALIVE.append(fn)
         else:
             fn = JitFunction(module, kernel.entry)
     fn._keep = (context, module)

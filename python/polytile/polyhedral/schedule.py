@@ -106,3 +106,98 @@ def describe(schedule: isl.Schedule) -> list:
 
     schedule.get_root().foreach_descendant_top_down(visit)
     return bands
+
+
+# ----------------------------------------------------------------------------
+# Interchange for locality: the innermost permutable band puts last the member
+# along which most accesses are unit-stride (or invariant).
+# ----------------------------------------------------------------------------
+
+UNIT, INVARIANT, STRIDED = 2, 1, -4
+
+
+def _single_aff(pw) -> "isl.Aff | None":
+    pieces = pw.get_pieces()
+    return pieces[0][1] if len(pieces) == 1 else None
+
+
+def _member_iterator(upa: isl.UnionPwAff, space: isl.Space) -> int:
+    """The statement iterator a band member follows (coefficient ±1 on exactly
+    one iterator), or -1 (skewed, constant, or unknown)."""
+    aff = _single_aff(upa.extract_pw_aff(_aff_space(space)))
+    if aff is None:
+        return -1
+    coefs = [aff.get_coefficient_val(isl.dim_type.in_, k).to_python()
+             for k in range(aff.dim(isl.dim_type.in_))]
+    nonzero = [k for k, c in enumerate(coefs) if c != 0]
+    return nonzero[0] if len(nonzero) == 1 and abs(coefs[nonzero[0]]) == 1 else -1
+
+
+def _aff_space(domain_space: isl.Space) -> isl.Space:
+    """The space of a one-dimensional affine function on ``domain_space``."""
+    return domain_space.from_domain().add_dims(isl.dim_type.out, 1)
+
+
+def _access_score(relation: isl.Map, iterator: int) -> int:
+    pieces = []
+    isl.PwMultiAff.from_map(relation).foreach_piece(lambda _set, maff: pieces.append(maff))
+    if len(pieces) != 1:
+        return 0
+    maff = pieces[0]
+    n = maff.dim(isl.dim_type.out)
+    uses = [maff.get_at(d).get_coefficient_val(isl.dim_type.in_, iterator).to_python()
+            for d in range(n)]
+    if all(c == 0 for c in uses):
+        return INVARIANT
+    if n and all(c == 0 for c in uses[:-1]) and abs(uses[-1]) == 1:
+        return UNIT
+    return STRIDED
+
+
+def _innermost(node: isl.ScheduleNode) -> bool:
+    bands = []
+    node.foreach_descendant_top_down(
+        lambda n: bands.append(1) or True if n.get_type() == isl.schedule_node_type.band else True)
+    return len(bands) == 1
+
+
+def interchange_for_locality(schedule: isl.Schedule, scop: Scop) -> isl.Schedule:
+    """Move, in each innermost permutable band, the member with the best
+    spatial locality to the innermost position (legal: the band is permutable)."""
+    def visit(node: isl.ScheduleNode) -> isl.ScheduleNode:
+        if node.get_type() != isl.schedule_node_type.band:
+            return node
+        n = node.band_n_member()
+        if n < 2 or not node.band_get_permutable() or not _innermost(node):
+            return node
+        try:
+            partial = node.band_get_partial_schedule()
+            domain = node.get_domain()
+            scores = [0] * n
+            for s in scop.statements:
+                if domain.intersect(isl.UnionSet.from_set(s.domain)).is_empty():
+                    continue
+                space = s.domain.get_space()
+                for m in range(n):
+                    it = _member_iterator(partial.get_at(m), space)
+                    if it < 0:
+                        continue
+                    for a in s.reads + s.writes:
+                        scores[m] += _access_score(a.relation, it)
+        except Exception:  # noqa: BLE001  (no permutation when unsure)
+            return node
+        best = max(range(n), key=lambda m: (scores[m], m))
+        if best == n - 1 or scores[best] <= scores[n - 1]:
+            return node
+        order = [m for m in range(n) if m != best] + [best]
+        members = isl.UnionPwAffList.alloc(node.get_ctx(), n)
+        for m in order:
+            members = members.add(partial.get_at(m))
+        new = isl.MultiUnionPwAff.from_union_pw_aff_list(partial.get_space(), members)
+        coincident = [node.band_member_get_coincident(m) for m in order]
+        node = node.delete().insert_partial_schedule(new).band_set_permutable(1)
+        for k, c in enumerate(coincident):
+            node = node.band_member_set_coincident(k, c)
+        return node
+
+    return schedule.get_root().map_descendant_bottom_up(visit).get_schedule()

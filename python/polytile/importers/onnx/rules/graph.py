@@ -1,12 +1,13 @@
 """Import rules for graph-structure ops: Identity and Dropout (inference mode).
 
-Both become ops that forward their input (``tg.identity``, ``tg.dropout``), which
-`tg-remove-identity` later erases; constant inputs stay compile-time constants.
-Dropout's optional mask output is a numpy constant: all true from opset 12 on
-(the ONNX reference); before, where ONNX leaves the inference mask unspecified,
-all zeros of the data's type (opset 7-9) or all false (opset 10-11), as
-onnxruntime gives. Not supported: Identity of sequences or optionals, Dropout in training
-mode with a non-zero (or unknown) ratio, since its output is random.
+Both become ops that forward their input (``tg.identity``, ``tg.dropout``),
+which `tg-remove-identity` later erases; constant inputs stay compile-time
+constants. Dropout's optional mask output is a numpy constant: all true from
+opset 12 on (the ONNX reference); before, where ONNX leaves the inference mask
+unspecified, all zeros of the data's type (opset 7-9) or all false (opset
+10-11), as onnxruntime gives. Not supported: Identity of sequences or
+optionals, Dropout in training mode with a non-zero (or unknown) ratio, since
+its output is random.
 """
 from __future__ import annotations
 
