@@ -105,7 +105,7 @@ func.func @no_fuse(%a: memref<?xf32>, %b: memref<?xf32>, %s: memref<1xf32>) {
 // SEQ: affine.for %{{.*}} = 0 to 64 {
 // SEQ-NEXT: affine.for %{{.*}} = 0 to 64 {
 // SEQ-NEXT: affine.for %{{.*}} = 0 to 64 {
-// SEQ-NOT: affine.for
+// SEQ-NEXT: affine.load
 func.func @matmul(%A: memref<64x64xf32>, %B: memref<64x64xf32>, %C: memref<64x64xf32>) {
   affine.for %i = 0 to 64 {
     affine.for %j = 0 to 64 {
