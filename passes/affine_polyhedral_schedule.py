@@ -2,7 +2,9 @@
 
 For every static control part of every function (see
 ``polytile.polyhedral.extract``): compute the exact dependences, a new schedule
-with isl's scheduler under the chosen fusion strategy (``none``: keep the
+with isl's scheduler under the chosen fusion strategy (by default asking
+for an outermost parallel member in each band, ``outer-parallel``; with
+``outer-parallel=false`` stencils get time-skewed, Pluto-style) (``none``: keep the
 original nests apart; ``smart``: isl's incremental fusion; ``max``: fuse whole
 components), tile its permutable bands (``tile-sizes``, the last size repeats;
 ``0`` for no tiling), and regenerate ``affine.for``/``affine.if`` loops from the
@@ -32,6 +34,7 @@ class Options:
     fusion: str = option("smart", "Fusion strategy: none, smart or max")
     parallelize: bool = option(True, "Emit affine.parallel for the outermost parallel loop")
     interchange: bool = option(True, "Put the member with unit-stride accesses innermost in each innermost permutable band")
+    outer_parallel: bool = option(True, "Make the outermost member of each band parallel where possible (no time skewing of stencils)")
     remarks: bool = option(False, "Report nests left alone on stderr")
 
 
@@ -50,6 +53,6 @@ def run(root: ir.Operation, options: Options) -> None:
     for fn in functions(root):
         skipped: list = []
         polyhedral.optimize(fn, sizes, options.fusion, options.parallelize, skipped,
-                           options.interchange)
+                           options.interchange, options.outer_parallel)
         if options.remarks:
             report_skipped(skipped)

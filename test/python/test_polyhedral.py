@@ -117,3 +117,50 @@ def test_python_api_optimize_reports_non_affine():
         assert len(skipped) == 1 and "not supported" in skipped[0].reason
         assert "memref.load" in str(module)
         module.operation.verify()
+
+
+def _compile_both(model, feeds, monkeypatch, options="remarks=false"):
+    """Outputs of ``model`` compiled as usual and with the polyhedral pass at
+    the start of the affine stage."""
+    import polytile
+    from polytile import pipelines
+
+    base = polytile.compile(model).run(feeds)
+    original = pipelines.affine_to_llvm
+    monkeypatch.setattr(pipelines, "affine_to_llvm",
+                        lambda: [f"affine-polyhedral-schedule{{{options}}}"] + original())
+    opt = polytile.compile(model).run(feeds)
+    return base, opt
+
+
+def test_onnx_elementwise_and_reduction_chain(monkeypatch):
+    import onnx
+    from onnx import TensorProto, helper
+
+    nodes = [helper.make_node("Mul", ["X", "X"], ["m"]),
+             helper.make_node("Relu", ["m"], ["r"]),
+             helper.make_node("ReduceSum", ["r", "axes"], ["s"], keepdims=1),
+             helper.make_node("Sub", ["r", "s"], ["d"]),
+             helper.make_node("Softmax", ["d"], ["sm"], axis=-1),
+             helper.make_node("MatMul", ["sm", "W"], ["Y"])]
+    graph = helper.make_graph(
+        nodes, "chain", [helper.make_tensor_value_info("X", TensorProto.FLOAT, [33, 40])],
+        [helper.make_tensor_value_info("Y", TensorProto.FLOAT, [33, 24])],
+        initializer=[helper.make_tensor("axes", TensorProto.INT64, [1], [1]),
+                     onnx.numpy_helper.from_array(
+                         np.random.default_rng(1).standard_normal((40, 24)).astype(np.float32), "W")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    x = np.random.default_rng(2).standard_normal((33, 40)).astype(np.float32)
+    base, opt = _compile_both(model, {"X": x}, monkeypatch)
+    for a, b in zip(base, opt):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_onnx_bert_encoder_unchanged(monkeypatch):
+    import onnx
+    path = pb.ROOT / "test" / "models" / "bert_encoder.onnx"
+    feeds = {"input_ids": np.random.default_rng(0).integers(0, 100, (1, 128)).astype(np.int64),
+             "attention_mask": np.ones((1, 128), np.int64)}
+    base, opt = _compile_both(onnx.load(str(path)), feeds, monkeypatch, "tile-sizes=32 fusion=max")
+    for a, b in zip(base, opt):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5)

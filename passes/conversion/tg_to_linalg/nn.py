@@ -1,7 +1,16 @@
-"""Lowerings of tg neural-network ops: matrix products, convolution, pooling,
-normalization. Written as ``linalg.generic`` so every rank, group count,
-stride, dilation and padding takes the same path; 2-d float matmul uses the
-named ``linalg.matmul`` that schedules target."""
+"""Lowerings of tg neural-network ops: matrix products (MatMul, Gemm, Einsum), convolution (plain
+and transposed), pooling (Max with or without indices, Average, Lp, their Global forms),
+normalization, Resize and Attention. Written as ``linalg.generic`` so every rank, group count,
+stride, dilation and padding takes the same path; 2-d float matmul uses the named
+``linalg.matmul`` that schedules target. Sums of products of 16-bit floats accumulate in f32.
+
+Shape-dependent tables (average-pool divisors, Resize source indices and interpolation weights)
+are computed at compile time with numpy and embedded as ``arith.constant`` tensors.
+
+Helpers of general use defined here: ``index`` (linalg.index in a body), ``dense_constant``,
+``compute_type``/``convert_float``/``convert_tensor`` (16-bit float widening), ``transpose``,
+``concat``, ``insert_slice`` and ``reduce_last``.
+"""
 from __future__ import annotations
 
 from typing import Optional

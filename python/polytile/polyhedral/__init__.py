@@ -69,11 +69,11 @@ def _split_affine(loops: list, skipped: Optional[list]) -> list:
 
 def optimize(fn: ir.Operation, tile_sizes: tuple = (32,), fusion: str = "smart",
              parallelize: bool = True, skipped: Optional[list] = None,
-             interchange: bool = True) -> int:
+             interchange: bool = True, outer_parallel: bool = True) -> int:
     """Reschedule every SCoP of ``fn`` in place; returns how many were rewritten."""
     count = 0
     for scop, dependences in analyze(fn, skipped):
-        tree = schedule.compute(scop, dependences, fusion)
+        tree = schedule.compute(scop, dependences, fusion, outer_parallel)
         if interchange:
             tree = schedule.interchange_for_locality(tree, scop)
         tree = schedule.tile(tree, tuple(tile_sizes))

@@ -295,8 +295,6 @@ class _Emitter:
         op = affine.AffineIfOp(iset, cond_operands=operands, has_else=bool(node.orelse))
         with ir.InsertionPoint(op.then_block):
             affine.AffineYieldOp([])
-        with ir.InsertionPoint.at_block_begin(op.then_block):
-            pass
         with ir.InsertionPoint(op.then_block.operations[0]):
             self.emit(node.then, env, in_parallel)
         if node.orelse:
@@ -326,20 +324,16 @@ class _Emitter:
 
 def generate(scop: Scop, items: list, parallelize: bool) -> None:
     """Replace the SCoP's loops by the code of ``items`` (from :func:`lower_ast`)."""
-    first = scop.loops[0]
-    block = first.parent.regions  # noqa: F841  (keeps the parent alive)
-    # Constants that sat between the SCoP's loops move in front of it.
-    op = first.next_op if hasattr(first, "next_op") else None
-    last = scop.loops[-1]
-    moving = []
-    cursor = first
+    first, last = scop.loops[0], scop.loops[-1]
+    # Constants that sat between the SCoP's loops move in front of it, so that
+    # they dominate the new loops.
+    moving, cursor = [], first
     while cursor is not None and cursor != last:
         cursor = _next(cursor)
         if cursor is not None and cursor.name == "arith.constant":
             moving.append(cursor)
-    for c in moving:
-        c.move_before(first)
-    del op
+    for constant in moving:
+        constant.move_before(first)
     with ir.InsertionPoint(first), first.location:
         _Emitter(scop, parallelize).emit(items, {}, False)
     for loop in scop.loops:

@@ -76,10 +76,6 @@ class Scop:
         return next(s for s in self.statements if s.name == name)
 
 
-def _same(a, b) -> bool:
-    return a == b
-
-
 def _index_of(values: list, value) -> int:
     for i, v in enumerate(values):
         if v == value:
@@ -208,7 +204,6 @@ class _Builder:
     def walk_block(self, block: ir.Block, ivs: list, constraints: list, position: tuple, top: int):
         self.max_depth = max(self.max_depth, len(ivs))
         ops = [o.operation for o in block.operations]
-        used_by_store: set = set()
         for index, op in enumerate(ops):
             name = op.name
             if name == "affine.for":
@@ -223,7 +218,6 @@ class _Builder:
                     raise NotAffine(f"'{name}' has regions", op)
             else:
                 raise NotAffine(f"'{name}' is not supported in a static control part", op)
-        del used_by_store
 
     def statement(self, store, ops: list, index: int, ivs: list, constraints: list,
                   position: tuple, top: int):

@@ -41,14 +41,19 @@ def _schedule_part(ctx: isl.Context, domain: isl.UnionSet, deps: isl.UnionMap,
     return sc.compute_schedule()
 
 
-def compute(scop: Scop, deps: Dependences, fusion: str = "smart") -> isl.Schedule:
-    """An isl schedule tree for ``scop`` respecting ``deps``."""
+def compute(scop: Scop, deps: Dependences, fusion: str = "smart",
+            outer_parallel: bool = True) -> isl.Schedule:
+    """An isl schedule tree for ``scop`` respecting ``deps``. With
+    ``outer_parallel`` isl must make the outermost member of each band parallel
+    where it can (``schedule_outer_coincidence``): stencils then keep a serial
+    time loop around parallel space loops instead of being time-skewed, which
+    measured faster here (skewed tiles defeat LLVM's vectorizer)."""
     if fusion not in FUSIONS:
         raise ValueError(f"fusion must be one of {', '.join(FUSIONS)}, got '{fusion}'")
     ctx = scop.ctx
     ctx.set_schedule_serialize_sccs(0)
     ctx.set_schedule_whole_component(1 if fusion == "max" else 0)
-    ctx.set_schedule_outer_coincidence(0)
+    ctx.set_schedule_outer_coincidence(1 if outer_parallel else 0)
     ctx.set_schedule_maximize_band_depth(1)
     validity = deps.all
     if fusion == "none":

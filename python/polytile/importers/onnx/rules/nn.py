@@ -1,7 +1,9 @@
 """Import rules for neural-network ops: Conv, ConvTranspose, MatMul, Gemm, Einsum, pooling
 (Max/Average/Lp, their Global forms), BatchNormalization, Resize/Upsample and Attention.
 
-Every op maps to one tg op; what ONNX leaves implicit (auto_pad, output_shape, implicit einsum
+Each node becomes one tg op (MaxPool with Indices: tg.max_pool_with_indices; Attention with a KV
+cache: tg.attention_with_past; Upsample: tg.resize), except Einsum of three or more operands, a
+chain of two-operand tg.einsum. What ONNX leaves implicit (auto_pad, output_shape, implicit einsum
 outputs and ellipses, Resize axes and aspect-ratio policies, Attention defaults) is resolved here
 into explicit attributes.
 """
@@ -365,9 +367,10 @@ def attention(node: NodeContext):
     else:
         node.unsupported(f"Q must have rank 3 or 4, got {rank}")
     scale = node.attr("scale", 1.0 / math.sqrt(head_size))
-    elem = onnx.helper.np_dtype_to_tensor_dtype(
-        np.dtype({"f16": np.float16, "f32": np.float32, "f64": np.float64}.get(
-            str(ir.RankedTensorType(node.input(0).type).element_type), np.float32)))
+    # softmax_precision defaults to Q's element type (as an ONNX TensorProto type).
+    q_type = str(node.input_type(0).element_type)
+    elem = {"f16": onnx.TensorProto.FLOAT16, "f64": onnx.TensorProto.DOUBLE,
+            "bf16": onnx.TensorProto.BFLOAT16}.get(q_type, onnx.TensorProto.FLOAT)
     q, k, v, mask = node.input(0), node.input(1), node.input(2), node.input(3)
     if node.has_input(4):
         op, operands = "attention_with_past", (q, k, v, node.input(4), node.input(5), mask)
