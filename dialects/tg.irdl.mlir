@@ -1357,10 +1357,11 @@ irdl.dialect @tg {
     irdl.attributes {"equation" = %attr_equation}
   }
 
-  // ONNX Resize (and Upsample): `sizes` is the output shape, `scales` (array<f64>, checked by the type
-  // rule) the per-dim scale used by the coordinate transformation, `roi` (array<f64>, starts then
-  // ends) is used by tf_crop_and_resize. The importer resolves axes and keep_aspect_ratio_policy. Modes nearest (all
-  // numeric types), linear and cubic (float types), with antialias for linear and cubic.
+  // ONNX Resize (and Upsample): `sizes` is the output shape, `scales` (array<f64>, checked by the
+  // type rule) the per-dim scale used by the coordinate transformation, `roi` (array<f64>, starts
+  // then ends) is used by tf_crop_and_resize. The importer resolves axes and
+  // keep_aspect_ratio_policy. Modes nearest (all numeric types), linear and cubic (float types
+  // only), with antialias for linear and cubic; coordinates follow the ONNX reference (f64).
   irdl.operation @resize {
     %x = irdl.base "!builtin.tensor"
     %y_t = irdl.base "!builtin.tensor"

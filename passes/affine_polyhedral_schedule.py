@@ -1,22 +1,31 @@
 """affine-polyhedral-schedule: reschedule affine loop nests with isl.
 
 For every static control part of every function (see
-``polytile.polyhedral.extract``): compute the exact dependences, a new schedule
-with isl's scheduler under the chosen fusion strategy (by default asking
-for an outermost parallel member in each band, ``outer-parallel``; with
-``outer-parallel=false`` stencils get time-skewed, Pluto-style) (``none``: keep the
-original nests apart; ``smart``: isl's incremental fusion; ``max``: fuse whole
-components), tile its permutable bands (``tile-sizes``, the last size repeats;
-``0`` for no tiling), and regenerate ``affine.for``/``affine.if`` loops from the
-isl AST, with the outermost dependence-free loop of each nest as an
-``affine.parallel`` when ``parallelize`` is set. Before tiling, each innermost
-permutable band puts last the member along which most accesses are unit-stride
-or invariant (``interchange``; legal since the band is permutable). Every schedule respects all
-flow, anti and output dependences, so illegal fusion or tiling is never done.
+``polytile.polyhedral.extract``):
 
-Nests that are not affine (or whose AST has no affine form) are left alone;
-``remarks=true`` reports them on stderr. Does not yet: reductions via
-``iter_args``, ``affine.if`` in the input, parallel reductions.
+1. compute the exact flow, anti and output dependences;
+2. compute a new schedule with isl's scheduler under the fusion strategy
+   (``none``: keep the original nests apart; ``smart``: isl's incremental
+   fusion; ``max``: fuse whole components). With ``outer-parallel`` (default)
+   isl makes the outermost member of each band parallel where it can, so
+   stencils keep a serial time loop; ``outer-parallel=false`` lets it time-skew
+   them, Pluto-style;
+3. in each innermost permutable band put last the member along which most
+   accesses are unit-stride or invariant (``interchange``; legal since the band
+   is permutable);
+4. tile the permutable bands of two or more members (``tile-sizes``, the last
+   size repeats; ``0`` for no tiling). The innermost member of an innermost
+   band is left untiled (long unit-stride inner loops vectorize better; a band
+   is tiled only if two members remain) unless ``tile-inner``;
+5. regenerate ``affine.for``/``affine.if`` loops from the isl AST, the
+   outermost dependence-free loop of each nest becoming an ``affine.parallel``
+   when ``parallelize`` is set.
+
+Every schedule respects all dependences, so an illegal fusion, interchange or
+tiling is never done. Nests that are not affine (or whose AST has no affine
+form) are left alone; ``remarks=true`` reports them on stderr. Does not yet:
+reductions via ``iter_args``, ``affine.if`` in the input, parallel reductions,
+choose tile sizes by a cost model.
 """
 from __future__ import annotations
 
@@ -35,6 +44,7 @@ class Options:
     parallelize: bool = option(True, "Emit affine.parallel for the outermost parallel loop")
     interchange: bool = option(True, "Put the member with unit-stride accesses innermost in each innermost permutable band")
     outer_parallel: bool = option(True, "Make the outermost member of each band parallel where possible (no time skewing of stencils)")
+    tile_inner: bool = option(False, "Also tile the innermost member of innermost bands (short inner loops)")
     remarks: bool = option(False, "Report nests left alone on stderr")
 
 
@@ -53,6 +63,6 @@ def run(root: ir.Operation, options: Options) -> None:
     for fn in functions(root):
         skipped: list = []
         polyhedral.optimize(fn, sizes, options.fusion, options.parallelize, skipped,
-                           options.interchange, options.outer_parallel)
+                           options.interchange, options.outer_parallel, options.tile_inner)
         if options.remarks:
             report_skipped(skipped)

@@ -2,6 +2,8 @@
 // RUN: polytile-opt %s --split-input-file --affine-polyhedral-schedule='tile-sizes=32 fusion=max' | FileCheck %s --check-prefix=MAX
 // RUN: polytile-opt %s --split-input-file --affine-polyhedral-schedule='tile-sizes=32 fusion=none' | FileCheck %s --check-prefix=NONE
 // RUN: polytile-opt %s --split-input-file --affine-polyhedral-schedule='tile-sizes=0 parallelize=false' | FileCheck %s --check-prefix=SEQ
+// RUN: polytile-opt %s --split-input-file --affine-polyhedral-schedule='tile-sizes=16 outer-parallel=false tile-inner' | FileCheck %s --check-prefix=SKEW
+// RUN: polytile-opt %s --split-input-file --affine-polyhedral-schedule='tile-sizes=32 tile-inner' | FileCheck %s --check-prefix=TILEALL
 // RUN: not polytile-opt %s --split-input-file --affine-polyhedral-schedule='tile-sizes=-4' 2>&1 | FileCheck %s --check-prefix=BADTILE
 // RUN: not polytile-opt %s --split-input-file --affine-polyhedral-schedule='fusion=greedy' 2>&1 | FileCheck %s --check-prefix=BADFUSION
 // BADTILE: error: tile sizes must be positive
@@ -88,19 +90,26 @@ func.func @no_fuse(%a: memref<?xf32>, %b: memref<?xf32>, %s: memref<1xf32>) {
 // -----
 
 // matmul: the permutable 3-D band is interchanged to (i, k, j) so that B and
-// C are read with unit stride, then tiled 32x32x32; the outer tile loop is
-// parallel, the reduction (k) tiles and points stay serial.
+// C are read with unit stride, then i and k are tiled 32x32 (j, innermost,
+// stays a full unit-stride loop); the outer tile loop is parallel, the
+// reduction (k) stays serial. With tile-inner=true, j is tiled too.
 // CHECK-LABEL: func.func @matmul
 // CHECK: affine.parallel (%[[IT:.*]]) = (0) to (64) step (32)
 // CHECK-NEXT: affine.for %[[KT:.*]] = 0 to 64 step 32
-// CHECK-NEXT: affine.for %[[JT:.*]] = 0 to 64 step 32
 // CHECK-NEXT: affine.for %[[I:.*]] = #{{.*}}(%[[IT]]) to #{{.*}}(%[[IT]])
 // CHECK-NEXT: affine.for %[[K:.*]] = #{{.*}}(%[[KT]]) to #{{.*}}(%[[KT]])
-// CHECK-NEXT: affine.for %[[J:.*]] = #{{.*}}(%[[JT]]) to #{{.*}}(%[[JT]])
+// CHECK-NEXT: affine.for %[[J:.*]] = 0 to 64 {
 // CHECK-NEXT: affine.load %{{.*}}[%[[I]], %[[K]]]
 // CHECK-NEXT: affine.load %{{.*}}[%[[K]], %[[J]]]
 // CHECK-NEXT: affine.load %{{.*}}[%[[I]], %[[J]]]
 // CHECK: arith.addf
+// TILEALL-LABEL: func.func @matmul
+// TILEALL: affine.parallel (%[[IT:.*]]) = (0) to (64) step (32)
+// TILEALL-NEXT: affine.for %[[KT:.*]] = 0 to 64 step 32
+// TILEALL-NEXT: affine.for %[[JT:.*]] = 0 to 64 step 32
+// TILEALL-NEXT: affine.for %{{.*}} = #{{.*}}(%[[IT]]) to #{{.*}}(%[[IT]])
+// TILEALL-NEXT: affine.for %{{.*}} = #{{.*}}(%[[KT]]) to #{{.*}}(%[[KT]])
+// TILEALL-NEXT: affine.for %{{.*}} = #{{.*}}(%[[JT]]) to #{{.*}}(%[[JT]])
 // SEQ-LABEL: func.func @matmul
 // SEQ: affine.for %{{.*}} = 0 to 64 {
 // SEQ-NEXT: affine.for %{{.*}} = 0 to 64 {
@@ -160,3 +169,29 @@ func.func @indirect(%A: memref<8xf32>, %idx: memref<8xindex>) {
   return
 }
 
+
+// -----
+
+// In-place 1-D stencil over time (Gauss-Seidel-like: no loop of the original
+// nest is parallel). By default isl finds a wavefront: a serial outer loop
+// around a parallel one, untiled. With outer-parallel=false it skews the nest
+// into a permutable band and tiles it (time tiling), with no parallel loop.
+// CHECK-LABEL: func.func @stencil
+// CHECK-NOT: step
+// CHECK: affine.for %{{.*}} = 1 to 113 {
+// CHECK-NEXT: affine.parallel (%{{.*}}) = (max(
+// SKEW-LABEL: func.func @stencil
+// SKEW: affine.for %{{.*}} = 0 to {{.*}} step 16 {
+// SKEW-NOT: affine.parallel
+// SKEW: return
+func.func @stencil(%A: memref<100xf32>) {
+  affine.for %t = 0 to 8 {
+    affine.for %i = 1 to 99 {
+      %a = affine.load %A[%i - 1] : memref<100xf32>
+      %b = affine.load %A[%i + 1] : memref<100xf32>
+      %s = arith.addf %a, %b : f32
+      affine.store %s, %A[%i] : memref<100xf32>
+    }
+  }
+  return
+}

@@ -1,3 +1,10 @@
+// RUN: polytile-opt %s --affine-polyhedral-schedule | FileCheck %s
+// RUN: polytile-opt %s --affine-polyhedral-schedule='fusion=max tile-sizes=8' | FileCheck %s
+// The kernel also serves as input to test/python/test_polyhedral.py and bench/polybench.py,
+// which check its numerics; here: the pass accepts it and the result verifies.
+// CHECK-LABEL: func.func @jacobi_2d
+// CHECK: affine.for
+
 // PolyBench jacobi-2d: 10 time steps of a 5-point stencil ping-ponging between A and B (NxN).
 func.func @jacobi_2d(%A: memref<?x?xf64>, %B: memref<?x?xf64>) attributes {llvm.emit_c_interface} {
   %c0 = arith.constant 0 : index

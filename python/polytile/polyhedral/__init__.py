@@ -13,12 +13,12 @@ scheduler, fusion strategies, tiling), ``codegen`` (isl AST -> affine loops).
 from __future__ import annotations
 
 import dataclasses
-from typing import Callable, Optional
+from typing import Optional
 
 from mlir import ir
 
 from polytile.polyhedral import codegen, deps, extract, schedule  # noqa: F401
-from polytile.polyhedral.extract import NotAffine, Scop
+from polytile.polyhedral.extract import NotAffine, Scop  # noqa: F401  (re-exported)
 
 
 @dataclasses.dataclass
@@ -69,14 +69,15 @@ def _split_affine(loops: list, skipped: Optional[list]) -> list:
 
 def optimize(fn: ir.Operation, tile_sizes: tuple = (32,), fusion: str = "smart",
              parallelize: bool = True, skipped: Optional[list] = None,
-             interchange: bool = True, outer_parallel: bool = True) -> int:
+             interchange: bool = True, outer_parallel: bool = True,
+             tile_inner: bool = False) -> int:
     """Reschedule every SCoP of ``fn`` in place; returns how many were rewritten."""
     count = 0
     for scop, dependences in analyze(fn, skipped):
         tree = schedule.compute(scop, dependences, fusion, outer_parallel)
         if interchange:
             tree = schedule.interchange_for_locality(tree, scop)
-        tree = schedule.tile(tree, tuple(tile_sizes))
+        tree = schedule.tile(tree, tuple(tile_sizes), tile_inner)
         ast = codegen.build_ast(scop, tree, dependences)
         try:
             items = codegen.lower_ast(ast)
