@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Install polytile into ./.venv and run the whole test suite: lit (FileCheck)
-# tests, then pytest. Usage: bash scripts/test.sh   (from anywhere)
+# tests, the ONNX conformance sweep, then pytest. Usage: bash scripts/test.sh   (from anywhere)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv
 .venv/bin/pip install --quiet --upgrade pip
 .venv/bin/pip install --quiet '.[test]'
 .venv/bin/lit -sv test
+# The full ONNX backend node-test sweep (about 2 minutes on 2 cores); fails on
+# any wrong answer or crash, reports unsupported tests as skipped.
+.venv/bin/polytile-conformance -j 2
 .venv/bin/pytest -q test/python

@@ -102,19 +102,21 @@ def _run_passes(module: ir.Module, passes: list[str]) -> None:
     pipeline.run(module)
 
 
-def lower(module: ir.Module, start: str, stop: str) -> None:
+def lower(module: ir.Module, start: str, stop: str, polyhedral: Optional[str] = None) -> None:
     """Run the stage pipelines from ``start`` to ``stop`` in place."""
-    _run_passes(module, pipelines.stage_passes(start, stop))
+    _run_passes(module, pipelines.stage_passes(start, stop, polyhedral))
 
 
 def compile(model: ModelSource, target: str = "cpu", input_shapes: Optional[dict] = None,
-            emit: Optional[str] = None, opt_level: int = 3):
+            emit: Optional[str] = None, opt_level: int = 3, polyhedral: Optional[str] = None):
     """Compile an ONNX model (path, bytes or ModelProto).
 
     Returns a :class:`CompiledModel`, or with ``emit=`` one of
     ``tg|linalg|affine|llvm`` the IR text of that stage. ``target="cuda"``
     compiles for NVIDIA GPUs (``polytile.gpu.compiler``; stages
-    ``tg|linalg|gpu|ptx|llvm``).
+    ``tg|linalg|gpu|ptx|llvm``). ``polyhedral="fusion=smart tile-sizes=32"``
+    (or ``""`` for the defaults) runs `affine-polyhedral-schedule` on the
+    loop nests of the CPU path.
     """
     if target == "cuda":
         from polytile.gpu.compiler import compile_cuda
@@ -134,7 +136,7 @@ def compile(model: ModelSource, target: str = "cpu", input_shapes: Optional[dict
         if emit == "tg":
             return str(module)
         stop = emit or "llvm"
-        lower(module, "tg", stop)
+        lower(module, "tg", stop, polyhedral)
         times.passes_s = time.perf_counter() - start
         if emit is not None:
             return str(module)

@@ -6,6 +6,8 @@ Stages (see DESIGN.md): ``tg`` (imported graph, after graph passes) ->
 """
 from __future__ import annotations
 
+from typing import Optional
+
 STAGES = ("tg", "linalg", "affine", "llvm")
 
 ENTRY_POINT = "polytile_entry"
@@ -77,11 +79,21 @@ def affine_to_llvm() -> list[str]:
     ]
 
 
-def stage_passes(start: str, stop: str) -> list[str]:
-    """The passes that take IR from stage ``start`` to stage ``stop``."""
+def polyhedral_step(options: str) -> list[str]:
+    """Polyhedral scheduling of the affine loop nests (``options`` as for
+    ``affine-polyhedral-schedule``), run at the start of the affine stage."""
+    return [f"affine-polyhedral-schedule{{{options}}}" if options else "affine-polyhedral-schedule"]
+
+
+def stage_passes(start: str, stop: str, polyhedral: Optional[str] = None) -> list[str]:
+    """The passes that take IR from stage ``start`` to stage ``stop``;
+    ``polyhedral`` (an options string, "" for the defaults) adds the
+    polyhedral scheduler to the affine stage."""
     steps = {"tg": tg_to_linalg, "linalg": linalg_to_affine, "affine": affine_to_llvm}
     i, j = STAGES.index(start), STAGES.index(stop)
     passes: list[str] = []
     for stage in STAGES[i:j]:
+        if stage == "affine" and polyhedral is not None:
+            passes.extend(polyhedral_step(polyhedral))
         passes.extend(steps[stage]())
     return passes

@@ -39,8 +39,8 @@ def random_feeds(compiled: polytile.CompiledModel, seed: int = 0) -> dict:
     return feeds
 
 
-def check_against_onnxruntime(path: str) -> None:
-    compiled = polytile.compile(path)
+def check_against_onnxruntime(path: str, **compile_options) -> None:
+    compiled = polytile.compile(path, **compile_options)
     feeds = random_feeds(compiled)
     actual = compiled.run(feeds)
     expected = run_onnxruntime(onnx.load(path), feeds)
@@ -62,6 +62,14 @@ def test_light_model(path):
 @pytest.mark.parametrize("path", REPO_MODELS, ids=[os.path.basename(p)[:-5] for p in REPO_MODELS])
 def test_repository_model(path):
     check_against_onnxruntime(path)
+
+
+@pytest.mark.parametrize("path", LIGHT_MODELS + REPO_MODELS,
+                         ids=[os.path.basename(p)[:-5] for p in LIGHT_MODELS + REPO_MODELS])
+def test_model_with_polyhedral_scheduling(path):
+    """The loop nests of every model go through affine-polyhedral-schedule
+    (fusion, tiling, interchange, parallel marking) without changing results."""
+    check_against_onnxruntime(path, polyhedral="fusion=smart tile-sizes=32")
 
 
 @pytest.mark.skipif(not os.path.exists(CACHED_RESNET50),
