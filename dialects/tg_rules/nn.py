@@ -11,8 +11,10 @@ from polytile.dialects.tg_rules.common import (broadcast_shapes, check_window_at
                                               fmt_dim, fmt_shape, window_output)
 
 
-@type_rule("conv")
-def _conv(info: OpInfo) -> list[ir.Type]:
+def _conv_operands(info: OpInfo):
+    """Checks shared by conv and conv_transpose: float input and weight (and
+    bias) of one element type, equal ranks >= 3, a positive group.
+    Returns (element type, input shape, weight shape, spatial rank, group)."""
     etype = info.element_type(0, FLOAT_TYPES)
     info.same_element_types(0, 1, 2)
     rank = info.rank(0)
@@ -21,10 +23,15 @@ def _conv(info: OpInfo) -> list[ir.Type]:
     x, w = info.operand(0).shape, info.operand(1).shape
     if len(w) != rank:
         info.fail(f"weight rank {len(w)} must equal input rank {rank}")
-    spatial = rank - 2
     group = info.int("group")
     if group < 1:
         info.fail("group must be positive")
+    return etype, x, w, rank - 2, group
+
+
+@type_rule("conv")
+def _conv(info: OpInfo) -> list[ir.Type]:
+    etype, x, w, spatial, group = _conv_operands(info)
     kernel, strides, dilations, pads = check_window_attrs(info, spatial)
     if not all(dims_compatible(k, d) for k, d in zip(kernel, w[2:])):
         info.fail(f"kernel_shape {kernel} does not match the weight's spatial dims {fmt_shape(w[2:])}")
@@ -215,18 +222,7 @@ def _max_pool_with_indices(info: OpInfo) -> list[ir.Type]:
 
 @type_rule("conv_transpose")
 def _conv_transpose(info: OpInfo) -> list[ir.Type]:
-    etype = info.element_type(0, FLOAT_TYPES)
-    info.same_element_types(0, 1, 2)
-    rank = info.rank(0)
-    if rank < 3:
-        info.fail(f"input must have rank >= 3 (N x C x spatial...), got {rank}")
-    x, w = info.operand(0).shape, info.operand(1).shape
-    if len(w) != rank:
-        info.fail(f"weight rank {len(w)} must equal input rank {rank}")
-    spatial = rank - 2
-    group = info.int("group")
-    if group < 1:
-        info.fail("group must be positive")
+    etype, x, w, spatial, group = _conv_operands(info)
     kernel, strides, dilations = (info.ints(n, spatial) for n in ("kernel_shape", "strides", "dilations"))
     if min(kernel + strides + dilations) < 1:
         info.fail("kernel_shape, strides and dilations must be positive")

@@ -107,6 +107,22 @@ def lower(module: ir.Module, start: str, stop: str, polyhedral: Optional[str] = 
     _run_passes(module, pipelines.stage_passes(start, stop, polyhedral))
 
 
+def import_to_tg(model: ModelSource, input_shapes: Optional[dict] = None):
+    """Import an ONNX model and run the tg graph passes: the part of a
+    compilation every target shares. Returns (context, module, inputs, outputs,
+    times) with ``times.import_s`` and ``times.passes_s`` filled in."""
+    times = CompileTimes()
+    start = time.perf_counter()
+    context = create_context()
+    module, inputs, outputs = import_graph(model, input_shapes, context)
+    times.import_s = time.perf_counter() - start
+    with context, ir.Location.unknown():
+        start = time.perf_counter()
+        _run_passes(module, pipelines.tg_graph_passes())
+        times.passes_s = time.perf_counter() - start
+    return context, module, inputs, outputs, times
+
+
 def compile(model: ModelSource, target: str = "cpu", input_shapes: Optional[dict] = None,
             emit: Optional[str] = None, opt_level: int = 3, polyhedral: Optional[str] = None):
     """Compile an ONNX model (path, bytes or ModelProto).
@@ -125,19 +141,14 @@ def compile(model: ModelSource, target: str = "cpu", input_shapes: Optional[dict
         raise PolytileError(f"target '{target}' is not supported (supported: cpu, cuda)")
     if emit is not None and emit not in pipelines.STAGES:
         raise PolytileError(f"unknown stage '{emit}' (stages: {', '.join(pipelines.STAGES)})")
-    times = CompileTimes()
-    start = time.perf_counter()
-    context = create_context()
-    module, inputs, outputs = import_graph(model, input_shapes, context)
-    times.import_s = time.perf_counter() - start
+    context, module, inputs, outputs, times = import_to_tg(model, input_shapes)
     with context, ir.Location.unknown():
-        start = time.perf_counter()
-        _run_passes(module, pipelines.tg_graph_passes())
         if emit == "tg":
             return str(module)
+        start = time.perf_counter()
         stop = emit or "llvm"
         lower(module, "tg", stop, polyhedral)
-        times.passes_s = time.perf_counter() - start
+        times.passes_s += time.perf_counter() - start
         if emit is not None:
             return str(module)
         start = time.perf_counter()

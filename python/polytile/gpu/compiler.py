@@ -17,14 +17,12 @@ from mlir import execution_engine, ir
 from mlir.dialects import gpu as gpu_dialect
 
 from polytile import pipelines as cpu_pipelines
-from polytile.compiler import CompileTimes, _run_passes
-from polytile.context import create_context
+from polytile.compiler import _run_passes, import_to_tg
 from polytile.diagnostics import PolytileError
 from polytile.gpu import pipelines
 from polytile.gpu.runtime import (CudaMemory, GpuCompiledModel, HostMemory, cuda_runtime_library,
                                   entry_buffers, host_runtime_libraries, require_cuda_driver,
                                   strip_buffer_attrs)
-from polytile.importers.onnx import import_graph
 from polytile.importers.onnx.graph import ModelSource
 
 
@@ -52,14 +50,9 @@ def compile_cuda(model: ModelSource, input_shapes: Optional[dict] = None, emit: 
         raise PolytileError(f"unknown stage '{emit}' for target 'cuda' (stages: {', '.join(pipelines.STAGES)})")
     if emit is None and not emulate_on_cpu:
         require_cuda_driver()
-    times = CompileTimes()
-    start = time.perf_counter()
-    context = create_context()
-    module, inputs, outputs = import_graph(model, input_shapes, context)
-    times.import_s = time.perf_counter() - start
+    context, module, inputs, outputs, times = import_to_tg(model, input_shapes)
     with context, ir.Location.unknown():
         start = time.perf_counter()
-        _run_passes(module, cpu_pipelines.tg_graph_passes())
         if emit == "tg":
             return str(module)
         _run_passes(module, pipelines.stage_passes("tg", "linalg", options))
@@ -82,7 +75,7 @@ def compile_cuda(model: ModelSource, input_shapes: Optional[dict] = None, emit: 
             _run_passes(module, pipelines.stage_passes("ptx", "llvm", options))
         if emit == "llvm":
             return str(module)
-        times.passes_s = time.perf_counter() - start
+        times.passes_s += time.perf_counter() - start
         start = time.perf_counter()
         if emulate_on_cpu:
             memory, libs = HostMemory(), host_runtime_libraries()
