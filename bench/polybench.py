@@ -15,6 +15,8 @@ the unoptimized kernel's and a mismatch is printed as WRONG instead of a time.
 """
 from __future__ import annotations
 
+import pathlib
+
 import argparse
 import statistics
 import sys
@@ -24,6 +26,8 @@ import numpy as np
 
 from polytile import toolchain
 from polytile.polyhedral import polybench as pb
+
+pb.KERNEL_DIR = pathlib.Path(__file__).resolve().parents[1] / "test" / "polybench"
 
 # Benchmark sizes (the kernels read them from the memref shapes).
 SIZES = {"gemm": 256, "2mm": 200, "atax": 1500, "bicg": 1500, "mvt": 1500, "gesummv": 1200,

@@ -4,6 +4,8 @@ every fusion strategy, with and without tiling, and when the parallel loops
 run on two threads (async runtime)."""
 from __future__ import annotations
 
+import pathlib
+
 import numpy as np
 import pytest
 from mlir import ir
@@ -11,6 +13,8 @@ from mlir import ir
 from polytile import polyhedral, toolchain
 from polytile.context import create_context
 from polytile.polyhedral import polybench as pb
+
+pb.KERNEL_DIR = pathlib.Path(__file__).resolve().parents[1] / "polybench"
 
 # Sizes above one 32-tile and not multiples of it, so partial tiles run.
 SIZES = {"heat-3d": 11, "seidel-2d": 35}
@@ -164,7 +168,7 @@ def test_onnx_elementwise_and_reduction_chain(monkeypatch):
 
 def test_onnx_bert_encoder_unchanged(monkeypatch):
     import onnx
-    path = pb.ROOT / "test" / "models" / "bert_encoder.onnx"
+    path = pathlib.Path(__file__).resolve().parents[1] / "models" / "bert_encoder.onnx"
     feeds = {"input_ids": np.random.default_rng(0).integers(0, 100, (1, 128)).astype(np.int64),
              "attention_mask": np.ones((1, 128), np.int64)}
     base, opt = _compile_both(onnx.load(str(path)), feeds, monkeypatch, "tile-sizes=32 fusion=max")

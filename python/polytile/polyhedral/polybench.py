@@ -17,8 +17,9 @@ from polytile import pipelines
 from polytile.context import create_context
 from polytile.pipeline import Pipeline
 
-ROOT = pathlib.Path(__file__).resolve().parents[3]
-KERNEL_DIR = ROOT / "test" / "polybench"
+# The kernels are files of the repository (test/polybench/), not of the
+# installed package: the test suite and bench/polybench.py set this.
+KERNEL_DIR: Optional[pathlib.Path] = None
 
 # Pass lists compared by the tests and the benchmark.
 VARIANTS = {
@@ -170,7 +171,9 @@ KERNELS = {
 
 
 def source(kernel: Kernel) -> str:
-    return (KERNEL_DIR / kernel.file).read_text()
+    if KERNEL_DIR is None:
+        raise RuntimeError("set polytile.polyhedral.polybench.KERNEL_DIR to the repository's test/polybench")
+    return (pathlib.Path(KERNEL_DIR) / kernel.file).read_text()
 
 
 def lower(kernel: Kernel, passes: list, extra_llvm: Optional[list] = None):
