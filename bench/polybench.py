@@ -5,7 +5,7 @@
 * ``poly``: ``affine-polyhedral-schedule{tile-sizes=32 fusion=smart}``;
 
 at 1 thread and, with ``--threads 2``, at 2 threads (parallel loops through
-``scf.parallel`` + ``async-parallel-for{num-workers=2}``; ``none`` and
+``scf.parallel`` + ``async-parallel-for{num-workers=2 min-task-size=4096}``; ``none`` and
 ``upstream`` get their parallel loops from upstream ``affine-parallelize``,
 ``poly`` from its own ``affine.parallel``). Each time is the median of
 ``--repeats`` calls after one warm-up; every variant's output is compared with
@@ -43,7 +43,7 @@ PARALLELIZE = {"none": ["func.func(affine-parallelize)"],
 
 
 def async_passes(threads: int) -> list:
-    return ["func.func(lower-affine)", f"async-parallel-for{{num-workers={threads}}}",
+    return ["func.func(lower-affine)", f"async-parallel-for{{num-workers={threads} min-task-size=4096}}",
             "async-to-async-runtime", "async-runtime-ref-counting",
             "async-runtime-ref-counting-opt", "arith-expand", "convert-async-to-llvm"]
 
