@@ -7,7 +7,8 @@ with torch and torchvision installed:
     python scripts/export_models.py --out ~/.cache/polytile --large   # + ResNet-50 (~100 MB)
 
 Models:
-  mobilenet_v2.onnx   torchvision MobileNet-v2 (width 1.0), 1x3x224x224, ~14 MB
+  mobilenet_v2.onnx   torchvision MobileNet-v2 (width 1.0), 1x3x224x224, ~14 MB,
+                      BatchNorm statistics calibrated on random batches
   bert_encoder.onnx   a BERT-style encoder (2 layers, hidden 128, 4 heads, seq 128,
                       token embeddings, LayerNorm, GELU(erf)), int64 input_ids
   resnet50.onnx       torchvision ResNet-50, 1x3x224x224 (--large only)
@@ -72,6 +73,20 @@ class BertEncoder(nn.Module):
         return x
 
 
+def calibrated(model: nn.Module) -> nn.Module:
+    """Set BatchNorm running statistics from random batches, so that a randomly
+    initialized network's activations (and logits) stay of order one instead of
+    vanishing through the layers."""
+    model.train()
+    with torch.no_grad():
+        for momentum_free_pass in range(4):
+            for m in model.modules():
+                if isinstance(m, nn.BatchNorm2d):
+                    m.momentum = None  # cumulative average
+            model(torch.randn(8, 3, 224, 224))
+    return model
+
+
 def export(model: nn.Module, args, path: str, input_names, output_names) -> None:
     model.eval()
     with torch.no_grad():
@@ -89,7 +104,7 @@ def main() -> None:
     torch.manual_seed(0)
     import torchvision
 
-    export(torchvision.models.mobilenet_v2(weights=None), (torch.randn(1, 3, 224, 224),),
+    export(calibrated(torchvision.models.mobilenet_v2(weights=None)), (torch.randn(1, 3, 224, 224),),
            os.path.join(args.out, "mobilenet_v2.onnx"), ["input"], ["logits"])
     ids = torch.randint(0, 1000, (1, 128))
     mask = torch.ones(1, 128, dtype=torch.int64)
