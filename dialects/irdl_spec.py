@@ -97,26 +97,15 @@ _LOADED_MODULES: list[ir.Module] = []
 
 
 def load_into_context(spec: DialectSpec, context: ir.Context) -> None:
-    """Load the dialect described by ``spec`` into ``context`` (idempotent)."""
-    if spec.name in _loaded_dialects(context):
+    """Load the dialect described by ``spec`` into ``context`` (idempotent: a
+    context that already knows the dialect's first op is left alone)."""
+    first_op = next(iter(spec.ops.values()), None)
+    if first_op is not None and context.is_registered_operation(first_op.full_name):
         return
     with context, ir.Location.unknown():
         module = ir.Module.parse(spec.source)
         irdl.load_dialects(module)
     _LOADED_MODULES.append(module)
-    _loaded_dialects(context).add(spec.name)
-
-
-_CONTEXT_DIALECTS: dict[int, tuple[ir.Context, set[str]]] = {}
-
-
-def _loaded_dialects(context: ir.Context) -> set[str]:
-    key = id(context)
-    entry = _CONTEXT_DIALECTS.get(key)
-    if entry is None or entry[0] is not context:
-        entry = (context, set())
-        _CONTEXT_DIALECTS[key] = entry
-    return entry[1]
 
 
 def _camel(name: str) -> str:

@@ -297,21 +297,13 @@ def run(argv: list[str], stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
     except OSError as e:
         stderr.write(f"{TOOL}: could not open output file '{opts.output}': {e.strerror}\n")
         return 1
-    with out if out is not stdout else _nullcontext():
+    with out if out is not stdout else contextlib.nullcontext():
         out.write((SPLIT_MARKER + "\n").join(outputs))
     return 1 if failed else 0
 
 
 def _pad(text: str, first_line: int) -> str:
     return "\n" * (first_line - 1) + text
-
-
-class _nullcontext:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
 
 
 def main(argv: Optional[list[str]] = None) -> int:
