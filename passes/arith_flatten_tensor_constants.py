@@ -37,7 +37,8 @@ def run(root: ir.Operation, options: Options) -> None:
     """Rewrite rank>=2 dense tensor constants as 1-d constants plus expand_shape."""
     for op in ops_in(root, "arith.constant"):
         value = op.attributes["value"]
-        if not isinstance(value.maybe_downcast(), ir.DenseElementsAttr):
+        if not isinstance(value.maybe_downcast(), ir.DenseElementsAttr) or \
+                not str(value.type).startswith("tensor<"):  # vector constants stay
             continue
         dense = ir.DenseElementsAttr(value)
         rt = ir.RankedTensorType(value.type)

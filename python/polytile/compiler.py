@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from typing import Optional, Sequence
+import os
+from typing import Callable, Optional, Sequence, Union
 
 import numpy as np
 from mlir import ir
@@ -102,9 +103,43 @@ def _run_passes(module: ir.Module, passes: list[str]) -> None:
     pipeline.run(module)
 
 
-def lower(module: ir.Module, start: str, stop: str, polyhedral: Optional[str] = None) -> None:
-    """Run the stage pipelines from ``start`` to ``stop`` in place."""
-    _run_passes(module, pipelines.stage_passes(start, stop, polyhedral))
+def lower(module: ir.Module, start: str, stop: str, polyhedral: Optional[str] = None,
+          threads: Optional[int] = None, schedules: ScheduleSource = None) -> None:
+    """Run the stage pipelines from ``start`` to ``stop`` in place; ``schedules``
+    (see :func:`compile`) are attached right after the kernels are formed."""
+    passes = pipelines.stage_passes(start, stop, polyhedral, threads)
+    if schedules is not None and pipelines.FUSE_KERNELS in passes:
+        cut = passes.index(pipelines.FUSE_KERNELS) + 1
+        _run_passes(module, passes[:cut])
+        attach_schedules(module, schedules)
+        passes = passes[cut:]
+    _run_passes(module, passes)
+
+
+ScheduleSource = Union[None, str, "os.PathLike", dict, Callable]
+
+
+def attach_schedules(module: ir.Module, schedules: ScheduleSource) -> None:
+    """Attach user schedules to the module's kernels (before the default scheduler runs).
+
+    ``schedules`` is a ``.mlir`` file path or text of ``sched`` ops, a dict
+    ``kernel name -> sched.Schedule``, or a callable ``hook(kernel_name, kernel_func)``
+    returning a ``sched.Schedule`` or None (None: the default schedule)."""
+    from polytile.dialects import sched
+    from polytile.passes.conversion.tg_to_linalg.schedule_info import kernel_funcs
+    if callable(schedules):
+        chosen = {}
+        for fn in kernel_funcs(module.operation):
+            name = ir.StringAttr(fn.attributes["sym_name"]).value
+            schedule = schedules(name, fn)
+            if schedule is not None:
+                chosen[name] = schedule
+        schedules = chosen
+    elif not isinstance(schedules, dict):
+        schedules = sched.load_schedules(schedules, module.context)
+    block = module.body
+    for schedule in schedules.values():
+        schedule.build(ir.InsertionPoint(block))
 
 
 def import_to_tg(model: ModelSource, input_shapes: Optional[dict] = None):
@@ -124,7 +159,8 @@ def import_to_tg(model: ModelSource, input_shapes: Optional[dict] = None):
 
 
 def compile(model: ModelSource, target: str = "cpu", input_shapes: Optional[dict] = None,
-            emit: Optional[str] = None, opt_level: int = 3, polyhedral: Optional[str] = None):
+            emit: Optional[str] = None, opt_level: int = 3, polyhedral: Optional[str] = None,
+            threads: Optional[int] = None, schedules: ScheduleSource = None):
     """Compile an ONNX model (path, bytes or ModelProto).
 
     Returns a :class:`CompiledModel`, or with ``emit=`` one of
@@ -132,7 +168,11 @@ def compile(model: ModelSource, target: str = "cpu", input_shapes: Optional[dict
     compiles for NVIDIA GPUs (``polytile.gpu.compiler``; stages
     ``tg|linalg|gpu|ptx|llvm``). ``polyhedral="fusion=smart tile-sizes=32"``
     (or ``""`` for the defaults) runs `affine-polyhedral-schedule` on the
-    loop nests of the CPU path.
+    loop nests of the CPU path. ``threads`` (default: every core) bounds the
+    threads kernels use. ``schedules`` overrides kernel schedules: a ``.mlir`` file
+    (or its text) of ``sched`` ops, a dict ``kernel -> sched.Schedule`` or a hook
+    ``hook(kernel_name, kernel_func) -> Schedule | None``; kernels left out get
+    the default schedule (``emit="sched"`` shows kernels and schedules).
     """
     if target == "cuda":
         from polytile.gpu.compiler import compile_cuda
@@ -147,12 +187,13 @@ def compile(model: ModelSource, target: str = "cpu", input_shapes: Optional[dict
             return str(module)
         start = time.perf_counter()
         stop = emit or "llvm"
-        lower(module, "tg", stop, polyhedral)
+        lower(module, "tg", stop, polyhedral, threads, schedules)
         times.passes_s += time.perf_counter() - start
         if emit is not None:
             return str(module)
         start = time.perf_counter()
         from polytile.runtime.jit import JitFunction
-        function = JitFunction(module, pipelines.ENTRY_POINT, opt_level=opt_level)
+        function = JitFunction(module, pipelines.ENTRY_POINT, opt_level=opt_level,
+                               parallel=pipelines.resolve_threads(threads) > 1)
         times.jit_s = time.perf_counter() - start
     return CompiledModel(function, inputs, outputs, times, lambda: str(module))

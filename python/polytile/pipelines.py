@@ -1,14 +1,19 @@
 """The compiler's stage pipelines, as plain recipes: one pass per line.
 
 Stages (see DESIGN.md): ``tg`` (imported graph, after graph passes) ->
-``linalg`` (tensors, structured ops, with a memref entry point) -> ``affine``
-(bufferized loops) -> ``llvm`` (LLVM dialect, ready for the JIT or AOT).
+``sched`` (tg ops grouped into kernel functions, each with its schedule as
+``sched`` ops) -> ``linalg`` (tensors, structured ops, schedules applied, with a
+memref entry point) -> ``affine`` (bufferized loops) -> ``llvm`` (LLVM dialect,
+ready for the JIT or AOT).
+
+``threads`` (None: every core of the host) is the number of threads kernels
+may use; more than one adds the async runtime's parallel loops.
 """
 from __future__ import annotations
 
 from typing import Optional
 
-STAGES = ("tg", "linalg", "affine", "llvm")
+STAGES = ("tg", "sched", "linalg", "affine", "llvm")
 
 ENTRY_POINT = "polytile_entry"
 
@@ -27,8 +32,29 @@ def tg_graph_passes() -> list[str]:
     ]
 
 
-def tg_to_linalg() -> list[str]:
-    """Lower tg to linalg on tensors and expose a memref entry point."""
+def host_threads() -> int:
+    from polytile.schedules.host import host_cpu
+    return host_cpu().cores
+
+
+def resolve_threads(threads: Optional[int]) -> int:
+    """``threads`` as a count: None or 0 mean every core of the host."""
+    if threads is not None and threads < 0:
+        raise ValueError(f"threads must be >= 0, got {threads}")
+    return host_threads() if not threads else threads
+
+
+FUSE_KERNELS = "tg-fuse-kernels"
+
+
+def tg_to_sched(threads: Optional[int] = None) -> list[str]:
+    """Group tg ops into kernels, give each without a schedule the default one, check them all."""
+    return [FUSE_KERNELS, f"sched-default{{threads={resolve_threads(threads)}}}", "sched-verify"]
+
+
+def sched_to_linalg() -> list[str]:
+    """Lower tg to linalg on tensors (packed layouts where schedules ask), expose a memref entry
+    point, inline the kernels, fold constant packing, and apply the schedules."""
     return [
         "convert-tg-to-linalg",
         f"func-add-memref-entry{{entry-name={ENTRY_POINT}}}",
@@ -38,6 +64,8 @@ def tg_to_linalg() -> list[str]:
         "canonicalize",
         "cse",
         "func.func(linalg-fuse-elementwise-ops)",
+        "linalg-fold-constant-layouts",
+        "sched-apply",
         "func.func(linalg-generalize-named-ops)",
         "linalg-interchange-for-locality",
     ]
@@ -54,6 +82,7 @@ def linalg_to_affine() -> list[str]:
         "canonicalize",
         "cse",
         "buffer-deallocation-pipeline",
+        "sched-lower-vectors",
         "func.func(convert-linalg-to-affine-loops)",
         "convert-bufferization-to-memref",
         "canonicalize",
@@ -61,17 +90,36 @@ def linalg_to_affine() -> list[str]:
     ]
 
 
-def affine_to_llvm() -> list[str]:
-    """Lower loops, memrefs, math and arith to the LLVM dialect."""
+def parallel_loops(threads: int) -> list[str]:
+    """``scf.forall``/``scf.parallel`` loops on ``threads`` threads (async runtime), or serial."""
+    if threads <= 1:
+        return ["scf-forall-to-for"]
+    return [
+        "scf-forall-to-parallel",
+        f"async-parallel-for{{async-dispatch=false num-workers={threads} min-task-size=1}}",
+        "async-to-async-runtime",
+        "async-runtime-ref-counting",
+        "async-runtime-ref-counting-opt",
+        "convert-async-to-llvm",
+        "canonicalize",
+    ]
+
+
+def affine_to_llvm(threads: Optional[int] = 1) -> list[str]:
+    """Lower loops, vectors, memrefs, math and arith to the LLVM dialect."""
     return [
         "lower-affine",
+        "convert-vector-to-scf{full-unroll=true}",
+        *parallel_loops(resolve_threads(threads)),
         "convert-scf-to-cf",
         "expand-strided-metadata",
         "lower-affine",
         "finalize-memref-to-llvm",
         "convert-math-to-llvm",
         "convert-math-to-libm",
+        "convert-vector-to-llvm{reassociate-fp-reductions=true}",
         "convert-arith-to-llvm",
+        "convert-ub-to-llvm",
         "convert-index-to-llvm",
         "convert-func-to-llvm",
         "convert-cf-to-llvm",
@@ -85,11 +133,13 @@ def polyhedral_step(options: str) -> list[str]:
     return [f"affine-polyhedral-schedule{{{options}}}" if options else "affine-polyhedral-schedule"]
 
 
-def stage_passes(start: str, stop: str, polyhedral: Optional[str] = None) -> list[str]:
+def stage_passes(start: str, stop: str, polyhedral: Optional[str] = None,
+                 threads: Optional[int] = None) -> list[str]:
     """The passes that take IR from stage ``start`` to stage ``stop``;
     ``polyhedral`` (an options string, "" for the defaults) adds the
-    polyhedral scheduler to the affine stage."""
-    steps = {"tg": tg_to_linalg, "linalg": linalg_to_affine, "affine": affine_to_llvm}
+    polyhedral scheduler to the affine stage; ``threads`` as in the module doc."""
+    steps = {"tg": lambda: tg_to_sched(threads), "sched": sched_to_linalg,
+             "linalg": linalg_to_affine, "affine": lambda: affine_to_llvm(threads)}
     i, j = STAGES.index(start), STAGES.index(stop)
     passes: list[str] = []
     for stage in STAGES[i:j]:
@@ -97,3 +147,8 @@ def stage_passes(start: str, stop: str, polyhedral: Optional[str] = None) -> lis
             passes.extend(polyhedral_step(polyhedral))
         passes.extend(steps[stage]())
     return passes
+
+
+def tg_to_linalg() -> list[str]:
+    """Lower tg to linalg without kernels or schedules (the GPU path maps loops itself)."""
+    return [p for p in sched_to_linalg() if p not in ("linalg-fold-constant-layouts", "sched-apply")]

@@ -6,12 +6,16 @@ become signless (arith needs them); lowerings that care ask
 ``ctx.unsigned(i)``. Each lowering lives in the module of its op family and is
 registered with ``@lowering("<op>")``.
 
+The anchor of a kernel whose schedule has ``sched.pack`` (see `tg-fuse-kernels`
+and the sched dialect) is lowered to the packed form of ``packed.py``, tagged
+for `sched-apply`.
+
 Fails, naming the op, when a tg op has no lowering yet.
 """
 from __future__ import annotations
 
 import dataclasses
-from typing import Callable, Sequence
+from typing import Callable, Optional, Sequence
 
 from mlir import ir
 
@@ -19,6 +23,7 @@ from polytile.pass_registry import PassError, register_pass
 from polytile.passes.walk import ops_in, replace_op, retype_values
 
 from .builders import tensor_type
+from .schedule_info import Packing, kernel_packings
 
 
 @dataclasses.dataclass
@@ -28,6 +33,8 @@ class LoweringContext:
     op: ir.Operation
     original_operand_types: list[ir.Type]
     original_result_types: list[ir.Type]
+    # Set for the anchor of a kernel whose schedule packs its operands (see packed.py).
+    packing: Optional[Packing] = None
 
     @property
     def operands(self) -> list[ir.Value]:
@@ -80,6 +87,13 @@ def lowering(op_name: str) -> Callable[[Lowering], Lowering]:
     return register
 
 
+def _packing(op: ir.Operation) -> Optional[Packing]:
+    if "sched.packing" not in op.attributes:
+        return None
+    kernel, mr, nr = str(ir.StringAttr(op.attributes["sched.packing"]).value).split(":")
+    return Packing(kernel, int(mr), int(nr))
+
+
 def _is_unsigned(t: ir.Type) -> bool:
     return isinstance(t, ir.IntegerType) and ir.IntegerType(t).is_unsigned or str(t).startswith("ui")
 
@@ -104,7 +118,9 @@ def run(root: ir.Operation, options) -> None:
     for op in tg_ops:
         if op.name not in LOWERINGS:
             raise PassError(f"no lowering to linalg for '{op.name}' yet", op)
-    contexts = [LoweringContext(op, [v.type for v in op.operands], [r.type for r in op.results])
+    kernel_packings(root)  # marks packed anchors with sched.packing
+    contexts = [LoweringContext(op, [v.type for v in op.operands], [r.type for r in op.results],
+                                _packing(op))
                 for op in tg_ops]
     retype_values(root, signless)
     for ctx in contexts:

@@ -19,7 +19,7 @@ import numpy as np
 from mlir import ir
 from mlir.dialects import arith, linalg, math, tensor
 
-from . import LoweringContext, lowering
+from . import LoweringContext, lowering, packed
 from .builders import (PARALLEL, REDUCTION, amap, broadcast_map, broadcast_shape, c, d,
                        elementwise, empty, etype_of, filled, generic, is_float, pad, reshape,
                        scalar_constant, shape_of)
@@ -39,8 +39,29 @@ def _acc_type(et: ir.Type) -> ir.Type:
     return compute_type(et) if is_float(et) else et
 
 
+def _packed_matmul(ctx: LoweringContext) -> Optional[ir.Value]:
+    """The packed form (packed.py) when the kernel's schedule asks for it and the shapes fit."""
+    p = ctx.packing
+    a, b = ctx.operands
+    a_shape, b_shape = shape_of(a), shape_of(b)
+    if p is None or str(ctx.result_element_type) != "f32" or len(a_shape) < 2 or len(b_shape) < 2:
+        return None
+    if len(b_shape) == 2 and len(a_shape) > 2:  # batch of rows times one matrix: one 2-d product
+        rows = 1
+        for dim in a_shape[:-1]:
+            rows *= dim
+        a, a_shape = reshape(a, [rows, a_shape[-1]]), [rows, a_shape[-1]]
+    if a_shape[:-2] != b_shape[:-2] or a_shape[-2] % p.mr:
+        return None
+    out = packed.packed_matmul(a, b, p.mr, p.nr, p.kernel)
+    return reshape(out, ctx.result_shape)
+
+
 @lowering("matmul")
 def _matmul(ctx: LoweringContext):
+    fast = _packed_matmul(ctx)
+    if fast is not None:
+        return [fast]
     a, b = ctx.operands
     et = ctx.result_element_type
     a_shape, b_shape = shape_of(a), shape_of(b)
@@ -67,17 +88,34 @@ def _matmul(ctx: LoweringContext):
     return [reshape(convert_tensor(out, et) if is_float(et) else out, ctx.result_shape)]
 
 
-@lowering("gemm")
-def _gemm(ctx: LoweringContext):
+def _gemm_product(ctx: LoweringContext) -> ir.Value:
+    """``A' @ B'`` of a Gemm, packed when the kernel's schedule asks for it."""
     a, b = ctx.operand(0), ctx.operand(1)
     et = ctx.result_element_type
     m, n = ctx.result_shape
+    p = ctx.packing
+    if p is not None and str(et) == "f32" and m % p.mr == 0:
+        if ctx.attr("transA"):
+            a = packed.transpose(a, [1, 0])
+        if ctx.attr("transB"):
+            bp = packed.pack_rows_transposed(b, p.nr, p.kernel)
+        else:
+            bp = packed.pack_columns(b, p.nr, p.kernel)
+        return packed.packed_contraction(a, bp, n, p.mr, p.kernel)
     a_map = amap(3, [d(2), d(0)] if ctx.attr("transA") else [d(0), d(2)])
     b_map = amap(3, [d(1), d(2)] if ctx.attr("transB") else [d(2), d(1)])
     acc_t = _acc_type(et)
     init = filled([m, n], acc_t, 0)
-    ab = generic([a, b], [init], [a_map, b_map, amap(3, [d(0), d(1)])],
-                 [PARALLEL, PARALLEL, REDUCTION], _mul_add(et, acc_t))[0]
+    return generic([a, b], [init], [a_map, b_map, amap(3, [d(0), d(1)])],
+                   [PARALLEL, PARALLEL, REDUCTION], _mul_add(et, acc_t))[0]
+
+
+@lowering("gemm")
+def _gemm(ctx: LoweringContext):
+    et = ctx.result_element_type
+    m, n = ctx.result_shape
+    acc_t = _acc_type(et)
+    ab = _gemm_product(ctx)
     alpha, beta = ctx.attr("alpha"), ctx.attr("beta")
     has_c = ctx.has_operand(2) and beta != 0.0
     if alpha == 1.0 and not has_c:

@@ -50,14 +50,23 @@ def _descriptor(array: np.ndarray):
     return np_to_memref.get_ranked_memref_descriptor(array)
 
 
+_KEEP_ALIVE: list = []
+
+
 class JitFunction:
     """A compiled entry point; call it with input arrays and output arrays."""
 
-    def __init__(self, module: ir.Module, entry: str, opt_level: int = 3):
-        self.engine = execution_engine.ExecutionEngine(
-            module, opt_level=opt_level, shared_libs=runtime_libraries())
+    def __init__(self, module: ir.Module, entry: str, opt_level: int = 3, parallel: bool = False):
+        libs = runtime_libraries()
+        if parallel:
+            libs.append(str(toolchain.mlir_runtime_lib_dir() / "libmlir_async_runtime.so"))
+        self.engine = execution_engine.ExecutionEngine(module, opt_level=opt_level, shared_libs=libs)
         self.engine.initialize()
         self.entry = entry
+        if parallel:
+            # Destroying an engine that loaded the async runtime tears the
+            # process-wide runtime down under the others: keep such engines alive.
+            _KEEP_ALIVE.append(self.engine)
 
     def __call__(self, arrays: Sequence[np.ndarray]) -> None:
         descriptors = [_descriptor(a) for a in arrays]

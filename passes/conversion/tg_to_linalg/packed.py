@@ -1,0 +1,147 @@
+"""Packed forms of contractions, the layouts that schedules with ``sched.pack`` ask for.
+
+A matrix product ``C[M, N] = A[M, K] @ B[K, N]`` is computed on a packed ``B``:
+``BP[N/nr][K][nr]`` (each ``nr``-wide column strip contiguous, so the register tile
+reads one cache line per ``k``), with ``A`` viewed as ``[M/mr][mr][K]`` and ``C`` as
+``[M/mr][mr][N/nr][nr]`` -- the same bytes as row-major ``[M, N]``, so no unpacking
+copy is needed. The contraction is one ``linalg.generic`` over the loops
+``(batch..., n1, m1, k, m0, n0)`` tagged ``sched.kernel = "<kernel>"`` so that
+`sched-apply` finds it. When ``B`` is a constant, `linalg-fold-constant-layouts`
+packs it at compile time. ``N`` not a multiple of ``nr`` is padded with zero
+columns; ``M`` must be a multiple of ``mr`` (the default scheduler picks a divisor).
+
+A convolution (NCHW, groups 1 or depthwise) is computed channels-last: the input
+is copied once into a zero-padded ``NHWC`` buffer, the weights are laid out
+``HWCF`` (``HWC`` for depthwise; folded at compile time when constant) and the
+result is transposed back to ``NCHW``. Stride and dilation are kept.
+
+Not supported yet: integer and 16-bit float packed forms (those use the plain
+lowering), transposed convolutions, grouped convolutions other than depthwise.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from mlir import ir
+from mlir.dialects import arith, linalg, tensor
+
+from .builders import (PARALLEL, REDUCTION, amap, d, empty, etype_of, filled, generic, pad,
+                       scalar_constant, shape_of)
+
+KERNEL_ATTR = "sched.kernel"
+LAYOUT_ATTR = "sched.layout"
+
+
+def _i64_reassoc(groups: Sequence[Sequence[int]]) -> ir.ArrayAttr:
+    i64 = ir.IntegerType.get_signless(64)
+    return ir.ArrayAttr.get([ir.ArrayAttr.get([ir.IntegerAttr.get(i64, i) for i in g]) for g in groups])
+
+
+def expand(value: ir.Value, groups: Sequence[Sequence[int]], shape: Sequence[int]) -> ir.Value:
+    out_type = ir.RankedTensorType.get(list(shape), etype_of(value))
+    return tensor.ExpandShapeOp(out_type, value, _i64_reassoc(groups), [], list(shape)).result
+
+
+def collapse(value: ir.Value, groups: Sequence[Sequence[int]]) -> ir.Value:
+    src = shape_of(value)
+    shape = []
+    for g in groups:
+        size = 1
+        for i in g:
+            size *= src[i]
+        shape.append(size)
+    out_type = ir.RankedTensorType.get(shape, etype_of(value))
+    return tensor.CollapseShapeOp(out_type, value, _i64_reassoc(groups)).result
+
+
+def transpose(value: ir.Value, perm: Sequence[int]) -> ir.Value:
+    src = shape_of(value)
+    init = empty([src[p] for p in perm], etype_of(value))
+    out = linalg.transpose(value, outs=[init], permutation=list(perm))
+    if isinstance(out, ir.Value):
+        return out
+    return out.operation.results[0] if hasattr(out, "operation") else out[0]
+
+
+def extract(value: ir.Value, sizes: Sequence[int]) -> ir.Value:
+    """The leading ``sizes`` corner of ``value`` (offsets 0, strides 1)."""
+    if list(sizes) == shape_of(value):
+        return value
+    out_type = ir.RankedTensorType.get(list(sizes), etype_of(value))
+    rank = len(sizes)
+    return tensor.ExtractSliceOp(out_type, value, [], [], [], ir.DenseI64ArrayAttr.get([0] * rank),
+                                 ir.DenseI64ArrayAttr.get(list(sizes)),
+                                 ir.DenseI64ArrayAttr.get([1] * rank)).result
+
+
+def _mul_add(a, b, acc):
+    return arith.addf(acc, arith.mulf(a, b))
+
+
+def _tag(value: ir.Value, kernel: str) -> None:
+    value.owner.attributes[KERNEL_ATTR] = ir.StringAttr.get(kernel)
+
+
+def round_up(value: int, multiple: int) -> int:
+    return -(-value // multiple) * multiple
+
+
+def _tag_layout(value: ir.Value, kernel: str) -> None:
+    value.owner.attributes[LAYOUT_ATTR] = ir.StringAttr.get(kernel)
+
+
+def pack_columns(b: ir.Value, nr: int, kernel: str) -> ir.Value:
+    """``B[batch..., K, N]`` -> ``BP[batch..., N/nr, K, nr]`` (N zero-padded to a multiple of nr)."""
+    shape = shape_of(b)
+    nb = len(shape) - 2
+    k, n = shape[-2], shape[-1]
+    n_pad = round_up(n, nr)
+    zero = scalar_constant(etype_of(b), 0.0)
+    b = pad(b, [0] * (nb + 2), [0] * (nb + 1) + [n_pad - n], zero)
+    batch_groups = [[i] for i in range(nb)]
+    b3 = expand(b, batch_groups + [[nb], [nb + 1, nb + 2]], shape[:-2] + [k, n_pad // nr, nr])
+    perm = list(range(nb)) + [nb + 1, nb, nb + 2]
+    packed = transpose(b3, perm)
+    _tag_layout(packed, kernel)
+    return packed
+
+
+def packed_matmul(a: ir.Value, b: ir.Value, mr: int, nr: int, kernel: str) -> ir.Value:
+    """``A[batch..., M, K] @ B[batch..., K, N]`` (f32, equal batch dims) on a packed B; returns
+    ``C[batch..., M, N]``. ``M % mr == 0`` is required."""
+    assert shape_of(a)[-2] % mr == 0, (shape_of(a), mr)
+    return packed_contraction(a, pack_columns(b, nr, kernel), shape_of(b)[-1], mr, kernel)
+
+
+def pack_rows_transposed(bt: ir.Value, nr: int, kernel: str) -> ir.Value:
+    """``BT[N, K]`` (B given transposed, as Gemm's transB) -> ``BP[N/nr, K, nr]``."""
+    n, k = shape_of(bt)
+    n_pad = round_up(n, nr)
+    zero = scalar_constant(etype_of(bt), 0.0)
+    bt = pad(bt, [0, 0], [n_pad - n, 0], zero)
+    b3 = expand(bt, [[0, 1], [2]], [n_pad // nr, nr, k])
+    packed = transpose(b3, [0, 2, 1])
+    _tag_layout(packed, kernel)
+    return packed
+
+
+def packed_contraction(a: ir.Value, bp: ir.Value, n: int, mr: int, kernel: str) -> ir.Value:
+    """``A[batch..., M, K]`` times an already packed ``BP[batch..., N/nr, K, nr]``: ``C[batch..., M, N]``."""
+    a_shape, bp_shape = shape_of(a), shape_of(bp)
+    nb = len(a_shape) - 2
+    batch = a_shape[:-2]
+    m, k = a_shape[-2], a_shape[-1]
+    n_tiles, nr = bp_shape[-3], bp_shape[-1]
+    bg = [[i] for i in range(nb)]
+    a3 = expand(a, bg + [[nb, nb + 1], [nb + 2]], batch + [m // mr, mr, k])
+    init = filled(batch + [m // mr, mr, n_tiles, nr], etype_of(a), 0.0)
+    bl = [d(i) for i in range(nb)]
+    n1, m1, kk, m0, n0 = (d(nb + i) for i in range(5))
+    loops = nb + 5
+    maps = [amap(loops, bl + [m1, m0, kk]), amap(loops, bl + [n1, kk, n0]),
+            amap(loops, bl + [m1, m0, n1, n0])]
+    iters = [PARALLEL] * (nb + 2) + [REDUCTION, PARALLEL, PARALLEL]
+    c4 = generic([a3, bp], [init], maps, iters, _mul_add)[0]
+    _tag(c4, kernel)
+    c2 = collapse(c4, bg + [[nb, nb + 1], [nb + 2, nb + 3]])
+    return extract(c2, batch + [m, n])

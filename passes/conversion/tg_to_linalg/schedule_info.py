@@ -1,0 +1,76 @@
+"""What convert-tg-to-linalg reads of the kernels' schedules: which anchors get a packed layout.
+
+A kernel (a ``func.func`` with ``tg.kernel``, made by `tg-fuse-kernels`) whose
+schedule has a ``sched.pack`` step on operand 1 of a f32 contraction anchor is lowered
+in packed form, with the register tile ``mr x nr`` of its innermost ``sched.tile``
+level. Anything else keeps the plain lowering.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Optional
+
+from mlir import ir
+
+
+@dataclasses.dataclass(frozen=True)
+class Packing:
+    kernel: str
+    mr: int
+    nr: int
+
+
+def _func_name(op: ir.Operation) -> str:
+    return ir.StringAttr(op.attributes["sym_name"]).value
+
+
+def anchor_of(kernel_func: ir.Operation) -> Optional[ir.Operation]:
+    for block in kernel_func.regions[0].blocks:
+        for op in block.operations:
+            if "tg.anchor" in op.operation.attributes:
+                return op.operation
+    return None
+
+
+def kernel_funcs(module_op: ir.Operation) -> list[ir.Operation]:
+    return [op.operation for op in module_op.regions[0].blocks[0].operations
+            if op.operation.name == "func.func" and "tg.kernel" in op.operation.attributes]
+
+
+def packing_of(schedule, anchor: ir.Operation) -> Optional[Packing]:
+    """The packing a schedule asks for on ``anchor`` (None: plain lowering)."""
+    from polytile.dialects import sched
+    packs = [s for s in schedule.steps if isinstance(s, sched.Pack)]
+    tiles = [s for s in schedule.steps if isinstance(s, sched.Tile)]
+    if not packs or not tiles or anchor.name not in ("tg.matmul", "tg.gemm"):
+        return None
+    if packs[0].operand != 1 or not packs[0].tiles:
+        return None
+    sizes = list(tiles[-1].sizes)
+    if len(sizes) < 3:
+        return None
+    mr, nr = sizes[-3], sizes[-2]
+    if nr != packs[0].tiles[-1] or mr <= 0:
+        return None
+    return Packing(schedule.kernel, mr, nr)
+
+
+def kernel_packings(root: ir.Operation) -> list:
+    """(anchor, Packing) for every kernel under ``root`` (a module) with a packing schedule; each
+    such anchor is marked ``sched.packing = "<kernel>:<mr>:<nr>"`` for its lowering."""
+    if root.name != "builtin.module":
+        return []
+    from polytile.dialects import sched
+    schedules = sched.schedules_in(root)
+    out = []
+    for fn in kernel_funcs(root):
+        schedule = schedules.get(_func_name(fn))
+        anchor = anchor_of(fn)
+        if schedule is None or anchor is None:
+            continue
+        packing = packing_of(schedule, anchor)
+        if packing is not None:
+            anchor.attributes["sched.packing"] = ir.StringAttr.get(
+                f"{packing.kernel}:{packing.mr}:{packing.nr}")
+            out.append((anchor, packing))
+    return out

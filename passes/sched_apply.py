@@ -1,0 +1,149 @@
+"""sched-apply and sched-lower-vectors: carry out kernel schedules with the transform dialect.
+
+`sched-apply` (on tensors, after lowering to linalg and inlining the kernels) finds
+each kernel's anchor by its ``sched.kernel`` tag (set by convert-tg-to-linalg for
+packed anchors), reads the kernel's schedule (the ``sched`` ops of the module),
+and runs a transform script written for it (``polytile.schedules.transform_scripts``):
+register tiles in an ``scf.forall`` (threads as an outer forall), the zero fill and
+the element-wise epilogue (``sched.fuse consumers``) fused into it, a reduction
+step loop, vectorization and hoisting of the accumulator; packing copies that are
+not constants are tiled and vectorized too. The sched ops are then removed.
+
+`sched-lower-vectors` (after bufferization) turns the register-tile foralls into
+``scf.for`` loops and lowers the vector ops (contractions to outer products/FMAs).
+
+Does not support yet: kernels that were not lowered in packed form (they keep the
+plain loops), interchange/unroll steps (accepted, not applied), schedules of GPU
+kernels (see polytile.gpu).
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+from typing import Optional
+
+from mlir import ir
+from mlir.dialects.transform import interpreter
+
+from polytile.pass_registry import PassError, option, register_pass
+from polytile.schedules import transform_scripts as scripts
+
+from .walk import ops_in
+
+KERNEL_ATTR = "sched.kernel"
+EPILOGUE_ATTR = "sched.epilogue"
+LAYOUT_ATTR = "sched.layout"
+
+
+@dataclasses.dataclass(frozen=True)
+class Options:
+    threads: int = option(-1, "Override the thread count of every schedule (-1: keep, 0: all cores)")
+
+
+def _str(op: ir.Operation, name: str) -> str:
+    return ir.StringAttr(op.attributes[name]).value
+
+
+def _iterators(op: ir.Operation) -> list[str]:
+    return [str(a).split("<")[-1].rstrip(">") for a in ir.ArrayAttr(op.attributes["iterator_types"])]
+
+
+def _single_user(value: ir.Value) -> Optional[ir.Operation]:
+    users = [u.owner for u in value.uses]
+    if len(users) != 1:
+        return None
+    user = users[0]
+    return user if isinstance(user, ir.Operation) else user.operation
+
+
+def _epilogue_of(anchor: ir.Operation) -> Optional[ir.Operation]:
+    """The all-parallel generic consuming the anchor's result directly (after elementwise fusion)."""
+    user = _single_user(anchor.results[0])
+    if user is None or user.name != "linalg.generic":
+        return None
+    if any(k != "parallel" for k in _iterators(user)) or len(user.results) != 1:
+        return None
+    if ir.RankedTensorType(user.results[0].type).shape != ir.RankedTensorType(anchor.results[0].type).shape:
+        return None
+    return user
+
+
+def _host_threads() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _threads(schedule, override: int) -> int:
+    from polytile.dialects import sched
+    requested = override
+    if requested < 0:
+        parallel = [s for s in schedule.steps if isinstance(s, sched.Parallel)]
+        requested = parallel[0].threads if parallel else 1
+    return _host_threads() if requested == 0 else max(1, requested)
+
+
+def plan_for(anchor: ir.Operation, schedule, threads_override: int = -1) -> scripts.KernelPlan:
+    """The transform plan of a packed matmul anchor (loops batch..., n1, m1, k, m0, n0)."""
+    from polytile.dialects import sched
+    kernel = _str(anchor, KERNEL_ATTR)
+    loops = len(_iterators(anchor))
+    nb = loops - 5
+    tiles = [s for s in schedule.steps if isinstance(s, sched.Tile)]
+    kc = list(tiles[-1].sizes)[-1] if tiles else 4
+    unroll = [s for s in schedule.steps if isinstance(s, sched.Unroll)]
+    del unroll  # the k step is unrolled by the vector lowering already
+    fuse = [s for s in schedule.steps if isinstance(s, sched.Fuse)]
+    epilogue = _epilogue_of(anchor) if fuse and fuse[0].consumers else None
+    plan = scripts.KernelPlan(kernel=kernel, anchor_op="linalg.generic",
+                              tile=[1] * nb + [1, 1, 0, 0, 0],
+                              step=[0] * nb + [0, 0, max(kc, 1), 0, 0],
+                              threads=_threads(schedule, threads_override), thread_dim=nb)
+    if epilogue is not None:
+        epilogue.attributes[EPILOGUE_ATTR] = ir.StringAttr.get(kernel)
+        # epilogue loops (batch..., m1, m0, n1, n0) -> (batch..., n1, m1, m0, n0)
+        plan.epilogue_interchange = list(range(nb)) + [nb + 2, nb, nb + 1, nb + 3]
+        plan.epilogue_tile = [1] * nb + [1, 1, 0, 0]
+    return plan
+
+
+def _layout_copies(root: ir.Operation) -> dict[str, list]:
+    copies: dict[str, list] = {}
+    for op in ops_in(root, "linalg.transpose"):
+        if LAYOUT_ATTR in op.attributes:
+            rank = len(ir.RankedTensorType(op.results[0].type).shape)
+            copies.setdefault(_str(op, LAYOUT_ATTR), []).append(
+                ("linalg.transpose", [1] * (rank - 2) + [8, 0]))
+    return copies
+
+
+def _apply(root: ir.Operation, script: str, what: str, at: ir.Operation) -> None:
+    transform = ir.Module.parse(script)
+    try:
+        interpreter.apply_named_sequence(root, transform.body.operations[0], transform)
+    except ValueError as err:
+        raise PassError(f"cannot apply the schedule of {what}: {err}", at) from None
+
+
+@register_pass("sched-apply", options=Options)
+def run(root: ir.Operation, options: Options) -> None:
+    """Apply every kernel's schedule to its tagged linalg ops (transform dialect), then drop the sched ops."""
+    from polytile.dialects import sched
+    schedules = sched.schedules_in(root)
+    copies = _layout_copies(root)
+    for anchor in [op for op in ops_in(root, "linalg.generic") if KERNEL_ATTR in op.attributes]:
+        kernel = _str(anchor, KERNEL_ATTR)
+        schedule = schedules.get(kernel)
+        if schedule is None:
+            raise PassError(f"kernel '{kernel}' was lowered for a schedule, but none is attached", anchor)
+        plan = plan_for(anchor, schedule, options.threads)
+        # Only one size (1 x 8 rows) fits every packing copy: tile rows of the K dim.
+        plan.layout_copies = copies.get(kernel, [])
+        _apply(root, scripts.kernel_script(plan), f"kernel '{kernel}'", anchor)
+    sched.remove_schedules(root)
+
+
+@register_pass("sched-lower-vectors")
+def run_lower_vectors(root: ir.Operation, options) -> None:
+    """After bufferization: register-tile foralls to loops, vector ops lowered to FMAs, shuffles, loads."""
+    if not ops_in(root, "vector."):
+        return
+    _apply(root, scripts.post_bufferize_script(), "the vector lowering", root)

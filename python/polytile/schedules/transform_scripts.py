@@ -1,0 +1,175 @@
+"""Transform-dialect scripts that apply a kernel's schedule to its linalg ops.
+
+`sched-apply` writes one script per scheduled kernel from the kernel's register
+tile (the innermost ``sched.tile`` level), its thread distribution
+(``sched.parallel``) and whether its epilogue is fused (``sched.fuse``), and runs
+it with the transform interpreter on the function holding the kernel. The scripts
+follow the recipe of ``shared/reference/cpu-kernels``: an ``scf.forall`` over the
+register tiles (the zero fill and the element-wise epilogue fused into it), a
+``k`` step loop, vectorization, contraction patterns, and the accumulator tile
+hoisted out of the ``k`` loop so it stays in registers. After bufferization
+`post_bufferize_script` turns the inner ``scf.forall`` loops into ``scf.for`` and
+lowers the vector ops (contractions to outer products, i.e. FMAs).
+
+Each script matches its ops by the ``sched.kernel`` / ``sched.epilogue``
+attributes, so kernels are scheduled independently inside one function.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Optional, Sequence
+
+INNER_TILE = "sched.inner_tile"
+MAX_TILE_LOOPS = 8
+
+
+def _anys(n: int) -> str:
+    return ", ".join(["!transform.any_op"] * n)
+
+
+def _sizes(values: Sequence[int]) -> str:
+    return "[" + ", ".join(str(v) for v in values) + "]"
+
+
+@dataclasses.dataclass
+class KernelPlan:
+    """What a script needs to know of one kernel's IR and schedule.
+
+    ``tile`` / ``threads_tile`` / ``step`` are tile sizes over the anchor's loops:
+    the forall tile (one register tile per iteration), an optional outer forall
+    distributing tiles over ``threads`` threads, and the ``scf.for`` step tile
+    (the reduction step). ``epilogue_tile`` tiles the fused epilogue (then the
+    anchor is fused into that loop instead of being tiled itself).
+    ``decompose`` is set for convolutions (2-d -> 1-d before vectorizing).
+    """
+
+    kernel: str
+    anchor_op: str
+    tile: list[int]
+    step: list[int]
+    epilogue_tile: Optional[list[int]] = None
+    epilogue_interchange: Optional[list[int]] = None
+    threads: int = 1
+    thread_dim: int = 0
+    decompose: bool = False
+    vectorize: bool = True
+    layout_copies: list[tuple[str, list[int]]] = dataclasses.field(default_factory=list)
+
+
+def _match(handle: str, op: str, attr: str, value: str) -> str:
+    return (f'    {handle} = transform.structured.match ops{{["{op}"]}} attributes{{{attr} = "{value}"}} '
+            f'in %root : (!transform.any_op) -> !transform.any_op\n')
+
+
+def kernel_script(plan: KernelPlan) -> str:
+    """The pre-bufferization script for one kernel (entry ``@__transform_main``)."""
+    s = ""
+    s += _match("%anchor", plan.anchor_op, "sched.kernel", plan.kernel)
+    s += ("    %fill = transform.get_producer_of_operand %anchor[2] : "
+          "(!transform.any_op) -> !transform.any_op\n")
+    if plan.epilogue_tile is not None:
+        s += _match("%epi0", "linalg.generic", "sched.epilogue", plan.kernel)
+        root = "%epi0"
+        if plan.epilogue_interchange:
+            s += (f"    %epi = transform.structured.interchange %epi0 iterator_interchange = "
+                  f"{_sizes(plan.epilogue_interchange)} : (!transform.any_op) -> !transform.any_op\n")
+            root = "%epi"
+        tile = plan.epilogue_tile
+    else:
+        root, tile = "%anchor", plan.tile
+    if plan.threads > 1:
+        nt = [0] * len(tile)
+        nt[plan.thread_dim] = plan.threads
+        s += (f"    %rt, %par = transform.structured.tile_using_forall {root} num_threads {_sizes(nt)} "
+              f": (!transform.any_op) -> (!transform.any_op, !transform.any_op)\n")
+        root = "%rt"
+    s += (f"    %tiled, %loop = transform.structured.tile_using_forall {root} tile_sizes {_sizes(tile)} "
+          f": (!transform.any_op) -> (!transform.any_op, !transform.any_op)\n")
+    if plan.epilogue_tile is not None:
+        s += ("    %at, %loop2 = transform.structured.fuse_into_containing_op %anchor into %loop "
+              ": (!transform.any_op, !transform.any_op) -> (!transform.any_op, !transform.any_op)\n")
+        anchor, loop = "%at", "%loop2"
+    else:
+        anchor, loop = "%tiled", "%loop"
+    s += (f"    %ft, %loop3 = transform.structured.fuse_into_containing_op %fill into {loop} "
+          ": (!transform.any_op, !transform.any_op) -> (!transform.any_op, !transform.any_op)\n")
+    s += f'    transform.annotate %loop3 "{INNER_TILE}_{sum(1 for v in tile if v)}" : !transform.any_op\n'
+    nsteps = sum(1 for v in plan.step if v)
+    if nsteps:
+        s += (f"    %ak, %kl:{nsteps} = transform.structured.tile_using_for {anchor} tile_sizes "
+              f"{_sizes(plan.step)} : (!transform.any_op) -> ({_anys(nsteps + 1)})\n")
+        anchor = "%ak"
+    if plan.decompose:
+        s += f"    %dec = transform.structured.decompose {anchor} : (!transform.any_op) -> !transform.any_op\n"
+        anchor = "%dec"
+    if plan.vectorize:
+        s += f"    transform.structured.vectorize {anchor} : !transform.any_op\n"
+        s += "    transform.structured.vectorize %ft : !transform.any_op\n"
+        if plan.epilogue_tile is not None:
+            s += "    transform.structured.vectorize %tiled : !transform.any_op\n"
+    for i, (op, sizes) in enumerate(plan.layout_copies):
+        n = sum(1 for v in sizes if v)
+        s += _match(f"%lc{i}", op, "sched.layout", plan.kernel)
+        s += (f"    %lct{i}, %lcl{i}:{n} = transform.structured.tile_using_for %lc{i} tile_sizes "
+              f"{_sizes(sizes)} : (!transform.any_op) -> ({_anys(n + 1)})\n")
+        s += f"    transform.structured.vectorize %lct{i} : !transform.any_op\n"
+    s += """    %f = transform.structured.match ops{["func.func"]} in %root : (!transform.any_op) -> !transform.any_op
+    transform.apply_patterns to %f {
+      transform.apply_patterns.vector.reduction_to_contract
+      transform.apply_patterns.vector.transfer_permutation_patterns
+      transform.apply_patterns.vector.cast_away_vector_leading_one_dim
+      transform.apply_patterns.vector.drop_unit_dims_with_shape_cast
+      transform.apply_patterns.tensor.fold_tensor_subset_ops_into_vector_transfers
+      transform.apply_patterns.tensor.fold_tensor_subset_ops
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+"""
+    if nsteps:
+        for i in reversed(range(nsteps)):
+            s += f"    transform.loop.hoist_loop_invariant_subsets %kl#{i} : !transform.any_op\n"
+    s += """    transform.apply_patterns to %f { transform.apply_patterns.canonicalization } : !transform.any_op
+    transform.apply_cse to %f : !transform.any_op
+"""
+    return _wrap(s)
+
+
+def ir_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def post_bufferize_script() -> str:
+    """Inner tile loops to ``scf.for``, redundant transfers hoisted, vector ops lowered."""
+    s = ""
+    for n in range(1, MAX_TILE_LOOPS + 1):
+        s += (f'    %fin{n} = transform.structured.match ops{{["scf.forall"]}} attributes{{{INNER_TILE}_{n}}} '
+              f"in %root : (!transform.any_op) -> !transform.any_op\n"
+              f"    transform.foreach %fin{n} : !transform.any_op {{\n"
+              f"    ^bb0(%one: !transform.any_op):\n"
+              f"      %inner{n}:{n} = transform.loop.forall_to_for %one : (!transform.any_op) -> ({_anys(n)})\n"
+              f"    }}\n")
+    s += f"""    %f = transform.structured.match ops{{["func.func"]}} in %root : (!transform.any_op) -> !transform.any_op
+    transform.apply_cse to %f : !transform.any_op
+    transform.apply_patterns to %f {{ transform.apply_patterns.canonicalization }} : !transform.any_op
+    transform.apply_cse to %f : !transform.any_op
+    %f4 = transform.structured.hoist_redundant_vector_transfers %f : (!transform.any_op) -> !transform.any_op
+    transform.apply_patterns to %f4 {{
+      transform.apply_patterns.vector.lower_contraction lowering_strategy = "outerproduct"
+      transform.apply_patterns.vector.transfer_permutation_patterns
+      transform.apply_patterns.vector.lower_multi_reduction lowering_strategy = "innerparallel"
+      transform.apply_patterns.vector.split_transfer_full_partial split_transfer_strategy = "linalg-copy"
+      transform.apply_patterns.vector.transfer_to_scf max_transfer_rank = 1 full_unroll = true
+      transform.apply_patterns.vector.lower_transfer max_transfer_rank = 1
+      transform.apply_patterns.vector.lower_shape_cast
+      transform.apply_patterns.vector.lower_transpose lowering_strategy = "shuffle_1d"
+      transform.apply_patterns.vector.lower_outerproduct
+      transform.apply_patterns.vector.lower_broadcast
+      transform.apply_patterns.canonicalization
+    }} : !transform.any_op
+"""
+    return _wrap(s)
+
+
+def _wrap(body: str) -> str:
+    return ("module attributes {transform.with_named_sequence} {\n"
+            "  transform.named_sequence @__transform_main(%root: !transform.any_op) {\n"
+            + body + "    transform.yield\n  }\n}\n")
