@@ -11,6 +11,6 @@ from mlir.dialects._ods_common import _cext
 if __name__ not in _cext.globals.dialect_search_modules:
     _cext.globals.append_dialect_search_prefix(__name__)
 
-from . import tg  # noqa: E402
+from . import sched, tg  # noqa: E402
 
-DIALECTS = {"tg": tg}
+DIALECTS = {"tg": tg, "sched": sched}

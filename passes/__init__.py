@@ -20,3 +20,11 @@ from . import gpu_launch_parallel_loops  # noqa: F401  gpu-launch-parallel-loops
 from . import gpu_emulate_launch_on_cpu  # noqa: F401  gpu-emulate-launch-on-cpu
 from . import affine_polyhedral_deps  # noqa: F401  affine-polyhedral-deps
 from . import affine_polyhedral_schedule  # noqa: F401  affine-polyhedral-schedule
+from . import tg_fuse_kernels  # noqa: F401  tg-fuse-kernels
+from . import sched_verify  # noqa: F401  sched-verify
+from . import linalg_fold_constant_layouts  # noqa: F401  linalg-fold-constant-layouts
+from . import sched_default  # noqa: F401  sched-default
+from . import sched_apply  # noqa: F401  sched-apply, sched-lower-vectors
+from . import gpu_matmul_shared_tiles  # noqa: F401  gpu-matmul-shared-tiles
+from . import gpu_matmul_mma_sync  # noqa: F401  gpu-matmul-mma-sync
+from . import func_profile_calls  # noqa: F401  func-profile-calls

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import sys
 from typing import Optional
 
 from mlir import ir
@@ -38,6 +39,9 @@ LAYOUT_ATTR = "sched.layout"
 @dataclasses.dataclass(frozen=True)
 class Options:
     threads: int = option(-1, "Override the thread count of every schedule (-1: keep, 0: all cores)")
+    strict: bool = option(False, "Fail when a schedule cannot be applied (default: keep the "
+                                 "kernel's loops as far as they were transformed, which stays correct)")
+    remarks: bool = option(False, "Report kernels whose schedule could not be fully applied on stderr")
 
 
 def _str(op: ir.Operation, name: str) -> str:
@@ -93,10 +97,17 @@ def plan_for(anchor: ir.Operation, schedule, threads_override: int = -1) -> scri
     del unroll  # the k step is unrolled by the vector lowering already
     fuse = [s for s in schedule.steps if isinstance(s, sched.Fuse)]
     epilogue = _epilogue_of(anchor) if fuse and fuse[0].consumers else None
+    threads = _threads(schedule, threads_override)
+    # Threads split the column strips (n1) or else the row tiles (m1) evenly, so
+    # that every thread's tiles keep static shapes (the vectorizer needs them).
+    n_tiles = ir.RankedTensorType(anchor.operands[1].type).shape[-3]
+    m_tiles = ir.RankedTensorType(anchor.operands[0].type).shape[-3]
+    thread_dim = nb if n_tiles % threads == 0 else nb + 1 if m_tiles % threads == 0 else None
     plan = scripts.KernelPlan(kernel=kernel, anchor_op="linalg.generic",
                               tile=[1] * nb + [1, 1, 0, 0, 0],
                               step=[0] * nb + [0, 0, max(kc, 1), 0, 0],
-                              threads=_threads(schedule, threads_override), thread_dim=nb)
+                              threads=threads if thread_dim is not None else 1,
+                              thread_dim=thread_dim or 0)
     if epilogue is not None:
         epilogue.attributes[EPILOGUE_ATTR] = ir.StringAttr.get(kernel)
         # epilogue loops (batch..., m1, m0, n1, n0) -> (batch..., n1, m1, m0, n0)
@@ -137,7 +148,16 @@ def run(root: ir.Operation, options: Options) -> None:
         plan = plan_for(anchor, schedule, options.threads)
         # Only one size (1 x 8 rows) fits every packing copy: tile rows of the K dim.
         plan.layout_copies = copies.get(kernel, [])
-        _apply(root, scripts.kernel_script(plan), f"kernel '{kernel}'", anchor)
+        try:
+            _apply(root, scripts.kernel_script(plan), f"kernel '{kernel}'", anchor)
+        except PassError as err:
+            # Each transform keeps the IR correct: a failure (e.g. a tile shape the
+            # vectorizer does not take) leaves slower but right loops.
+            if options.strict:
+                raise
+            root.verify()
+            if options.remarks:
+                sys.stderr.write(f"remark: {err}\n")
     sched.remove_schedules(root)
 
 
@@ -146,4 +166,10 @@ def run_lower_vectors(root: ir.Operation, options) -> None:
     """After bufferization: register-tile foralls to loops, vector ops lowered to FMAs, shuffles, loads."""
     if not ops_in(root, "vector."):
         return
+    for forall in ops_in(root, "scf.forall"):
+        if scripts.INNER_TILE in forall.attributes:
+            ivs = len(forall.regions[0].blocks[0].arguments) - len(forall.results)
+            if not 1 <= ivs <= scripts.MAX_TILE_LOOPS:
+                raise PassError(f"register-tile loop with {ivs} induction variables", forall)
+            forall.attributes[scripts.iv_count_attr(ivs)] = ir.UnitAttr.get()
     _apply(root, scripts.post_bufferize_script(), "the vector lowering", root)

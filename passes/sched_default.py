@@ -37,6 +37,7 @@ MR_CHOICES = (8, 6, 4, 3, 2, 1)
 @dataclasses.dataclass(frozen=True)
 class Options:
     threads: int = option(0, "Threads per kernel (0: all cores of the host)")
+    vector_bits: int = option(0, "Vector register width in bits (0: the host's)")
 
 
 def _shape(value: ir.Value) -> list[int]:
@@ -62,10 +63,11 @@ def _matmul_dims(anchor: ir.Operation) -> Optional[tuple[list[int], int, int, in
     return batch, a[-2], b[-1], a[-1]
 
 
-def matmul_schedule(kernel: str, batch: list[int], m: int, n: int, k: int, threads: int):
+def matmul_schedule(kernel: str, batch: list[int], m: int, n: int, k: int, threads: int,
+                    vector_bits: int = 0):
     """The default schedule of a matrix product, or None when no register tile fits."""
     from polytile.dialects import sched
-    lanes = host_cpu().f32_lanes
+    lanes = (vector_bits or host_cpu().vector_bits) // 32
     nr = next((w for w in (2 * lanes, lanes, lanes // 2) if w >= 4 and n % w == 0), None)
     if nr is None:
         return None
@@ -84,7 +86,7 @@ def matmul_schedule(kernel: str, batch: list[int], m: int, n: int, k: int, threa
     ])
 
 
-def default_schedule(kernel_func: ir.Operation, threads: int):
+def default_schedule(kernel_func: ir.Operation, threads: int, vector_bits: int = 0):
     """The default schedule of one kernel function, or None (plain lowering)."""
     anchor = anchor_of(kernel_func)
     if anchor is None or anchor.name not in ("tg.matmul", "tg.gemm"):
@@ -93,7 +95,7 @@ def default_schedule(kernel_func: ir.Operation, threads: int):
     if dims is None:
         return None
     name = ir.StringAttr(kernel_func.attributes["sym_name"]).value
-    return matmul_schedule(name, *dims, threads)
+    return matmul_schedule(name, *dims, threads, vector_bits)
 
 
 @register_pass("sched-default", options=Options)
@@ -106,6 +108,6 @@ def run(root: ir.Operation, options: Options) -> None:
         name = ir.StringAttr(fn.attributes["sym_name"]).value
         if name in existing:
             continue
-        schedule = default_schedule(fn, options.threads)
+        schedule = default_schedule(fn, options.threads, options.vector_bits)
         if schedule is not None:
             schedule.build(ir.InsertionPoint(block), loc=fn.location)

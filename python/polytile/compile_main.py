@@ -15,6 +15,7 @@ unless ``--debug``).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 import traceback
@@ -68,6 +69,36 @@ def collect_input_shapes(values: Optional[list[str]]) -> dict[str, tuple[int, ..
 def add_input_shape_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--input-shape", action="append", metavar="NAME=AxBx...",
                         help="pin the shape of a model input with dynamic dims (repeatable)")
+
+
+def add_schedule_options(parser: argparse.ArgumentParser) -> None:
+    """``--threads N`` and ``--schedule FILE`` (CPU target)."""
+    parser.add_argument("--threads", type=_non_negative_int, default=None, metavar="N",
+                        help="threads the kernels may use (default and 0: every core)")
+    parser.add_argument("--schedule", metavar="FILE.mlir",
+                        help="sched ops overriding the default schedule of the kernels they name "
+                             "(see --emit=sched for the kernels and their default schedules)")
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got '{text}'") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {value}")
+    return value
+
+
+def schedule_arguments(args: argparse.Namespace) -> dict:
+    """polytile.compile keyword arguments of the schedule options (CPU target only)."""
+    if args.target != "cpu":
+        if args.schedule or args.threads is not None:
+            raise UsageError("--schedule and --threads apply to --target cpu only")
+        return {}
+    if args.schedule and not os.path.isfile(args.schedule):
+        raise UsageError(f"no such schedule file: {args.schedule}")
+    return {"threads": args.threads, "schedules": args.schedule}
 
 
 def read_model_argument(path: str, stdin: TextIO):
@@ -151,6 +182,7 @@ def build_parser() -> ArgumentParser:
                         help="print the polytile-opt pipeline that lowers the --emit stage to llvm "
                              "(--target cpu), and exit")
     parser.add_argument("--time", action="store_true", help="print import and pass times to stderr")
+    add_schedule_options(parser)
     parser.add_argument("--debug", action="store_true", help="print tracebacks of errors")
     return parser
 
@@ -177,7 +209,8 @@ def compile_command(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, std
     import polytile
 
     start = time.perf_counter()
-    text = polytile.compile(model, target=args.target, input_shapes=shapes or None, emit=args.emit)
+    text = polytile.compile(model, target=args.target, input_shapes=shapes or None, emit=args.emit,
+                            **schedule_arguments(args))
     elapsed = time.perf_counter() - start
     if not text.endswith("\n"):
         text += "\n"

@@ -30,6 +30,7 @@ from typing import Optional, TextIO
 import numpy as np
 
 from polytile.compile_main import (ArgumentParser, UsageError, add_input_shape_option,
+                                   add_schedule_options, schedule_arguments,
                                    collect_input_shapes, pre_scan_debug, read_model_argument,
                                    run_tool)
 from polytile.conformance import compare_arrays
@@ -64,6 +65,7 @@ def build_parser() -> ArgumentParser:
     parser.add_argument("--rtol", type=float, default=1e-3, help="relative tolerance of --check (default: 1e-3)")
     parser.add_argument("--atol", type=float, default=1e-4, help="absolute tolerance of --check (default: 1e-4)")
     parser.add_argument("--save-outputs", metavar="OUT.npz", help="write the outputs to an .npz archive")
+    add_schedule_options(parser)
     parser.add_argument("--debug", action="store_true", help="print tracebacks of errors")
     return parser
 
@@ -249,7 +251,8 @@ def run_command(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     given = load_feeds(args.inputs) if args.inputs else {}
     model = load_model(source)
     shapes = shapes_from_feeds(model, given, pinned) if given else pinned
-    compiled = polytile.compile(model, target=args.target, input_shapes=shapes or None)
+    compiled = polytile.compile(model, target=args.target, input_shapes=shapes or None,
+                                **schedule_arguments(args))
 
     feeds = given if args.inputs else random_feeds(compiled.inputs, args.seed)
     times = []

@@ -76,15 +76,30 @@ def parse_module(text: str, name: str, first_line: int, context: ir.Context) -> 
             # A trailing `{-# dialect_resources #-}` section belongs to the file,
             # not to the wrapper: close the wrapper before it.
             body, trailer = _split_resources(text)
-            module = ir.Operation.parse(_WRAP + padding + body + "\n}" + trailer,
+            # Attribute/type alias definitions must precede the wrapper: they
+            # move onto its line (their own lines are left empty).
+            aliases, body = _hoist_aliases(body)
+            wrap = aliases + _WRAP
+            module = ir.Operation.parse(wrap + padding + body + "\n}" + trailer,
                                         source_name=name).operation
         except ir.MLIRError as e:
             diags = _diagnostics(e)
-            raise SourceError(_unshift_diagnostics(diags, name) if not padding else diags) from None
+            raise SourceError(_unshift_diagnostics(diags, name, len(wrap)) if not padding else diags) from None
         module.location = _implicit_module_loc(name)
         if not padding:
-            _unshift_locations(module, name)
+            _unshift_locations(module, name, len(wrap))
         return module
+
+
+_ALIAS = re.compile(r"^[#!][\w.$-]+\s*=.*$", re.MULTILINE)
+
+
+def _hoist_aliases(text: str) -> tuple[str, str]:
+    """(alias definitions on one line, text with those lines emptied)."""
+    found = _ALIAS.findall(text)
+    if not found:
+        return "", text
+    return " ".join(found) + " ", _ALIAS.sub("", text)
 
 
 def _implicit_module_loc(name: str) -> ir.Location:
@@ -102,35 +117,35 @@ def _split_resources(text: str) -> tuple[str, str]:
     return (text, "") if m is None else (text[:m.start()], "\n" + text[m.start():])
 
 
-def _shifted(loc: ir.Location, name: str) -> bool:
+def _shifted(loc: ir.Location, name: str, shift: int) -> bool:
     return loc.is_a_file() and loc.filename == name and loc.start_line == 1 \
-        and loc.start_col > len(_WRAP)
+        and loc.start_col > shift
 
 
-def _unshift_locations(root: ir.Operation, name: str) -> None:
-    """Undo the wrapper's column shift in the locations of line 1."""
+def _unshift_locations(root: ir.Operation, name: str, shift: int) -> None:
+    """Undo the wrapper's column shift (``shift`` columns) in the locations of line 1."""
 
     def visit(op: ir.Operation) -> ir.WalkResult:
-        if _shifted(op.location, name):
-            op.location = ir.Location.file(name, 1, op.location.start_col - len(_WRAP))
+        if _shifted(op.location, name, shift):
+            op.location = ir.Location.file(name, 1, op.location.start_col - shift)
         for region in op.regions:
             for block in region.blocks:
                 for arg in block.arguments:
-                    if _shifted(arg.location, name):
+                    if _shifted(arg.location, name, shift):
                         arg.set_location(
-                            ir.Location.file(name, 1, arg.location.start_col - len(_WRAP)))
+                            ir.Location.file(name, 1, arg.location.start_col - shift))
         return ir.WalkResult.ADVANCE
 
     root.walk(visit, ir.WalkOrder.PRE_ORDER)
 
 
-def _unshift_diagnostics(diags: list[Diagnostic], name: str) -> list[Diagnostic]:
-    """Undo the wrapper's column shift in diagnostics on line 1."""
+def _unshift_diagnostics(diags: list[Diagnostic], name: str, shift: int) -> list[Diagnostic]:
+    """Undo the wrapper's column shift (``shift`` columns) in diagnostics on line 1."""
 
     def fix(d: Diagnostic) -> Diagnostic:
         loc = d.loc
-        if loc.file == name and loc.line == 1 and loc.col > len(_WRAP):
-            loc = dataclasses.replace(loc, col=loc.col - len(_WRAP))
+        if loc.file == name and loc.line == 1 and loc.col > shift:
+            loc = dataclasses.replace(loc, col=loc.col - shift)
         return dataclasses.replace(d, loc=loc, notes=tuple(fix(n) for n in d.notes))
 
     return [fix(d) for d in diags]

@@ -3,7 +3,8 @@
 Stages for ``target="cuda"``: ``tg`` -> ``linalg`` (as on the CPU, but with
 every parallel loop outermost) -> ``gpu`` (bufferized; every buffer an argument
 of the entry function; loops mapped to blocks and threads and outlined into a
-``gpu.module``) -> ``ptx`` (the ``gpu.module`` lowered to NVVM and serialized to
+``gpu.module``; matmuls get their own kernels: tensor cores for fp16, tiles
+staged in shared memory otherwise) -> ``ptx`` (the ``gpu.module`` lowered to NVVM and serialized to
 PTX in a ``gpu.binary``) -> ``llvm`` (host code lowered to LLVM, calling the
 MLIR CUDA runtime).
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 
 from polytile import pipelines
+from polytile.passes import gpu_matmul_mma_sync, gpu_matmul_shared_tiles  # noqa: F401  (registers them)
 
 STAGES = ("tg", "linalg", "gpu", "ptx", "llvm")
 
@@ -25,6 +27,19 @@ class GpuOptions:
     opt_level: int = 3
     block_size: int = 256
     entry: str = pipelines.ENTRY_POINT
+    shared_tiles: bool = True  # matmuls: block tiles of A and B in shared memory
+    tensor_cores: bool = True  # fp16 matmuls on mma.sync (when the chip is sm_80 or newer)
+    tf32: bool = False  # f32 matmuls on mma.sync too, with TF32 inputs (needs tensor_cores)
+
+    @property
+    def sm_version(self) -> int:
+        """The chip's compute capability as a number (``sm_90a`` -> 90); 0 if unknown."""
+        digits = "".join(ch for ch in self.chip.removeprefix("sm_") if ch.isdigit())
+        return int(digits) if self.chip.startswith("sm_") and digits else 0
+
+    @property
+    def use_tensor_cores(self) -> bool:
+        return self.tensor_cores and self.sm_version >= 80
 
 
 def tg_to_linalg() -> list[str]:
@@ -34,15 +49,28 @@ def tg_to_linalg() -> list[str]:
     return passes + ["gpu-interchange-parallel-outer"]
 
 
-def linalg_to_launches(options: GpuOptions = GpuOptions()) -> list[str]:
-    """Bufferize, hoist every buffer into the entry's arguments (allocated once
-    by the caller) and map the parallel loops to threads in gpu.launch ops."""
+def matmul_kernels(options: GpuOptions = GpuOptions()) -> list[str]:
+    """Matmul-like generics to dedicated kernels: fp16 (and with ``tf32`` f32)
+    on tensor cores, the rest with shared-memory tiles."""
+    passes = []
+    if options.use_tensor_cores:
+        passes.append(f"gpu-matmul-mma-sync{{tf32={'true' if options.tf32 else 'false'}}}")
+    if options.shared_tiles:
+        passes.append("gpu-matmul-shared-tiles")
+    return passes
+
+
+def linalg_to_launches(options: GpuOptions = GpuOptions(), matmuls: bool = True) -> list[str]:
+    """Bufferize, give matmuls their kernels (unless ``matmuls`` is False),
+    hoist every buffer into the entry's arguments (allocated once by the
+    caller) and map the other parallel loops to threads in gpu.launch ops."""
     return [
         "eliminate-empty-tensors",
         "one-shot-bufferize{bufferize-function-boundaries=false}",
         "canonicalize",
         "cse",
         "gpu-memref-copy-to-linalg",
+        *(matmul_kernels(options) if matmuls else []),
         "func.func(convert-linalg-to-parallel-loops)",
         "canonicalize",
         f"gpu-hoist-buffers{{entry-name={options.entry}}}",
@@ -68,8 +96,10 @@ def linalg_to_gpu(options: GpuOptions = GpuOptions()) -> list[str]:
 
 def emulation_passes(options: GpuOptions = GpuOptions()) -> list[str]:
     """Testing aid: the GPU path's launches as CPU loops (no GPU needed); the
-    CPU's ``affine_to_llvm()`` lowers the result."""
-    return linalg_to_launches(options) + ["gpu-emulate-launch-on-cpu", "canonicalize"]
+    CPU's ``affine_to_llvm()`` lowers the result. The matmul kernels use
+    barriers, shared memory and warp-wide mma ops, which the emulation cannot
+    run: matmuls keep the one-thread-per-output mapping here."""
+    return linalg_to_launches(options, matmuls=False) + ["gpu-emulate-launch-on-cpu", "canonicalize"]
 
 
 def gpu_to_ptx(options: GpuOptions = GpuOptions()) -> list[str]:
@@ -80,6 +110,7 @@ def gpu_to_ptx(options: GpuOptions = GpuOptions()) -> list[str]:
         "gpu.module(convert-scf-to-cf)",
         "gpu.module(expand-strided-metadata)",
         "gpu.module(lower-affine)",
+        "gpu.module(convert-nvgpu-to-nvvm)",
         "gpu.module(convert-gpu-to-nvvm)",
         "gpu.module(convert-nvvm-to-llvm)",
         "gpu.module(canonicalize)",

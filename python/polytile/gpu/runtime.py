@@ -237,6 +237,12 @@ class GpuCompiledModel(CompiledModel):
         """Device memory held for the model's buffers."""
         return sum(b.nbytes for b in self.buffers)
 
+    def launch(self) -> None:
+        """Run the model on the inputs already in device memory (those of the
+        last ``run``), without any copy; returns when the kernels are done.
+        For timing the device work alone."""
+        self._engine.invoke(self._entry, *self._args)
+
     def _call(self, arrays: list[np.ndarray]) -> None:
         n_in = len(self.inputs)
         for ptr, array in zip(self._pointers[:n_in], arrays[:n_in]):

@@ -77,23 +77,33 @@ def kernel_script(plan: KernelPlan) -> str:
         tile = plan.epilogue_tile
     else:
         root, tile = "%anchor", plan.tile
+    anchor, fill = "%anchor", "%fill"
     if plan.threads > 1:
         nt = [0] * len(tile)
         nt[plan.thread_dim] = plan.threads
         s += (f"    %rt, %par = transform.structured.tile_using_forall {root} num_threads {_sizes(nt)} "
               f": (!transform.any_op) -> (!transform.any_op, !transform.any_op)\n")
         root = "%rt"
+        if plan.epilogue_tile is not None:
+            s += ("    %pa, %par2 = transform.structured.fuse_into_containing_op %anchor into %par "
+                  ": (!transform.any_op, !transform.any_op) -> (!transform.any_op, !transform.any_op)\n")
+            anchor = "%pa"
+        else:
+            s += "    %par2 = transform.merge_handles %par : !transform.any_op\n"
+        s += ("    %pf, %par3 = transform.structured.fuse_into_containing_op %fill into %par2 "
+              ": (!transform.any_op, !transform.any_op) -> (!transform.any_op, !transform.any_op)\n")
+        fill = "%pf"
     s += (f"    %tiled, %loop = transform.structured.tile_using_forall {root} tile_sizes {_sizes(tile)} "
           f": (!transform.any_op) -> (!transform.any_op, !transform.any_op)\n")
     if plan.epilogue_tile is not None:
-        s += ("    %at, %loop2 = transform.structured.fuse_into_containing_op %anchor into %loop "
+        s += (f"    %at, %loop2 = transform.structured.fuse_into_containing_op {anchor} into %loop "
               ": (!transform.any_op, !transform.any_op) -> (!transform.any_op, !transform.any_op)\n")
         anchor, loop = "%at", "%loop2"
     else:
         anchor, loop = "%tiled", "%loop"
-    s += (f"    %ft, %loop3 = transform.structured.fuse_into_containing_op %fill into {loop} "
+    s += (f"    %ft, %loop3 = transform.structured.fuse_into_containing_op {fill} into {loop} "
           ": (!transform.any_op, !transform.any_op) -> (!transform.any_op, !transform.any_op)\n")
-    s += f'    transform.annotate %loop3 "{INNER_TILE}_{sum(1 for v in tile if v)}" : !transform.any_op\n'
+    s += f'    transform.annotate %loop3 "{INNER_TILE}" : !transform.any_op\n'
     nsteps = sum(1 for v in plan.step if v)
     if nsteps:
         s += (f"    %ak, %kl:{nsteps} = transform.structured.tile_using_for {anchor} tile_sizes "
@@ -137,11 +147,17 @@ def ir_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def iv_count_attr(n: int) -> str:
+    """The attribute `sched-lower-vectors` puts on a register-tile forall with ``n`` induction
+    variables (canonicalization drops unit dims, so the count is only known then)."""
+    return f"{INNER_TILE}_ivs_{n}"
+
+
 def post_bufferize_script() -> str:
     """Inner tile loops to ``scf.for``, redundant transfers hoisted, vector ops lowered."""
     s = ""
     for n in range(1, MAX_TILE_LOOPS + 1):
-        s += (f'    %fin{n} = transform.structured.match ops{{["scf.forall"]}} attributes{{{INNER_TILE}_{n}}} '
+        s += (f'    %fin{n} = transform.structured.match ops{{["scf.forall"]}} attributes{{{iv_count_attr(n)}}} '
               f"in %root : (!transform.any_op) -> !transform.any_op\n"
               f"    transform.foreach %fin{n} : !transform.any_op {{\n"
               f"    ^bb0(%one: !transform.any_op):\n"

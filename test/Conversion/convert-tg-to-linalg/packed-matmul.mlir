@@ -1,0 +1,50 @@
+// RUN: polytile-opt %s --split-input-file --pass-pipeline='builtin.module(convert-tg-to-linalg)' | FileCheck %s
+
+// The anchor of a kernel whose schedule packs B is lowered in packed form: B in
+// column strips [N/32][K][32] (a tagged transpose), A viewed as [M/8][8][K], one
+// generic over (n1, m1, k, m0, n0) tagged with the kernel, C collapsed back.
+// CHECK-LABEL: func.func private @matmul_0
+// CHECK-SAME: (%[[A:.*]]: tensor<16x8xf32>, %[[B:.*]]: tensor<8x64xf32>)
+// CHECK: %[[BE:.*]] = tensor.expand_shape %[[B]] {{\[}}[0], [1, 2]] output_shape [8, 2, 32]
+// CHECK: %[[BP:.*]] = linalg.transpose ins(%[[BE]] : tensor<8x2x32xf32>) outs(%{{.*}} : tensor<2x8x32xf32>) permutation = [1, 0, 2]  {sched.layout = "matmul_0"}
+// CHECK: %[[AE:.*]] = tensor.expand_shape %[[A]] {{\[}}[0, 1], [2]] output_shape [2, 8, 8]
+// CHECK: %[[C:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction", "parallel", "parallel"]} ins(%[[AE]], %[[BP]] : {{.*}}) outs(%{{.*}} : tensor<2x8x2x32xf32>) attrs = {sched.kernel = "matmul_0"}
+// CHECK: %[[R:.*]] = tensor.collapse_shape %[[C]] {{\[}}[0, 1], [2, 3]] : tensor<2x8x2x32xf32> into tensor<16x64xf32>
+// CHECK: return %[[R]]
+func.func private @matmul_0(%a: tensor<16x8xf32>, %b: tensor<8x64xf32>) -> tensor<16x64xf32> attributes {tg.kernel = "contraction"} {
+  %0 = "tg.matmul"(%a, %b) {tg.anchor} : (tensor<16x8xf32>, tensor<8x64xf32>) -> tensor<16x64xf32>
+  return %0 : tensor<16x64xf32>
+}
+%k = "sched.kernel"() {name = "matmul_0"} : () -> !sched.handle
+"sched.pack"(%k) {operand = 1 : i64, tiles = array<i64: 32>} : (!sched.handle) -> ()
+"sched.tile"(%k) {sizes = array<i64: 8, 32, 4>} : (!sched.handle) -> ()
+
+// -----
+
+// Gemm with transB: the [N, K] weights are packed by one transpose; N = 40 is
+// padded to two strips of 32 and the result sliced back.
+// CHECK-LABEL: func.func private @gemm_1
+// CHECK-SAME: (%[[A:.*]]: tensor<8x4xf32>, %[[B:.*]]: tensor<40x4xf32>)
+// CHECK: %[[P:.*]] = tensor.pad %[[B]] low[0, 0] high[24, 0]
+// CHECK: %[[BE:.*]] = tensor.expand_shape %[[P]] {{\[}}[0, 1], [2]] output_shape [2, 32, 4]
+// CHECK: linalg.transpose ins(%[[BE]] : tensor<2x32x4xf32>) outs(%{{.*}} : tensor<2x4x32xf32>) permutation = [0, 2, 1]
+// CHECK: linalg.generic {{.*}} attrs = {sched.kernel = "gemm_1"}
+// CHECK: tensor.extract_slice %{{.*}}[0, 0] [8, 40] [1, 1] : tensor<8x64xf32> to tensor<8x40xf32>
+func.func private @gemm_1(%a: tensor<8x4xf32>, %b: tensor<40x4xf32>) -> tensor<8x40xf32> attributes {tg.kernel = "contraction"} {
+  %0 = "tg.gemm"(%a, %b) {tg.anchor, alpha = 1.0 : f32, beta = 1.0 : f32, transA = 0 : si64, transB = 1 : si64} : (tensor<8x4xf32>, tensor<40x4xf32>) -> tensor<8x40xf32>
+  return %0 : tensor<8x40xf32>
+}
+%k = "sched.kernel"() {name = "gemm_1"} : () -> !sched.handle
+"sched.pack"(%k) {operand = 1 : i64, tiles = array<i64: 32>} : (!sched.handle) -> ()
+"sched.tile"(%k) {sizes = array<i64: 8, 32, 4>} : (!sched.handle) -> ()
+
+// -----
+
+// Without a packing schedule the plain lowering is kept.
+// CHECK-LABEL: func.func private @matmul_2
+// CHECK: linalg.matmul
+// CHECK-NOT: sched.kernel
+func.func private @matmul_2(%a: tensor<16x8xf32>, %b: tensor<8x64xf32>) -> tensor<16x64xf32> attributes {tg.kernel = "contraction"} {
+  %0 = "tg.matmul"(%a, %b) {tg.anchor} : (tensor<16x8xf32>, tensor<8x64xf32>) -> tensor<16x64xf32>
+  return %0 : tensor<16x64xf32>
+}
