@@ -28,3 +28,4 @@ from . import sched_apply  # noqa: F401  sched-apply, sched-lower-vectors
 from . import gpu_matmul_shared_tiles  # noqa: F401  gpu-matmul-shared-tiles
 from . import gpu_matmul_mma_sync  # noqa: F401  gpu-matmul-mma-sync
 from . import func_profile_calls  # noqa: F401  func-profile-calls
+from . import memref_allocs_to_workspace  # noqa: F401  memref-allocs-to-workspace

@@ -55,10 +55,13 @@ def _nested_ops(root: ir.Operation) -> list[ir.Operation]:
 
 def _captured(root: ir.Operation, nested: list[ir.Operation]) -> list[ir.Value]:
     seen: list[ir.Value] = []
+    known: set = set()  # ir.Value hashes are stable (ops' are not)
     for op in nested:
         for value in op.operands:
-            if not _defined_inside(value, root) and not any(value == s for s in seen):
-                seen.append(value)
+            if value not in known:
+                known.add(value)
+                if not _defined_inside(value, root):
+                    seen.append(value)
     return seen
 
 
@@ -67,7 +70,8 @@ def _outline(loop: ir.Operation, parent_func: ir.Operation, name: str) -> ir.Ope
     captured = _captured(loop, nested)
     cloned = [v for v in captured if not isinstance(v.owner, ir.Block)
               and v.owner.name in CLONEABLE]
-    args = [v for v in captured if not any(v == c for c in cloned)]
+    cloned_set = set(cloned)
+    args = [v for v in captured if v not in cloned_set]
     with ir.InsertionPoint(parent_func), loop.location:
         kernel = func.FuncOp(name, ir.FunctionType.get([v.type for v in args], []))
     kernel.attributes["sym_visibility"] = ir.StringAttr.get("private")
@@ -82,15 +86,17 @@ def _outline(loop: ir.Operation, parent_func: ir.Operation, name: str) -> ir.Ope
     with ir.InsertionPoint(loop), loop.location:
         func.CallOp([], ir.FlatSymbolRefAttr.get(name), args)
     loop.move_before(ret)
+    inner_of = dict(replacements)
     for op in nested:
-        for outer, inner in replacements:
-            if any(operand == outer for operand in op.operands):
-                op.replace_uses_of_with(outer, inner)
+        for outer in {v for v in op.operands if v in inner_of}:
+            op.replace_uses_of_with(outer, inner_of[outer])
     return kernel.operation
 
 
 def _body_key(kernel: ir.Operation) -> str:
-    text = str(kernel)
+    # Local scope: printing a nested op otherwise numbers and aliases the whole
+    # module (with all of a model's weights) on every call.
+    text = kernel.get_asm(use_local_scope=True, large_elements_limit=16)
     return text[text.index("("):]  # everything after the symbol name
 
 

@@ -116,14 +116,75 @@ def plan_for(anchor: ir.Operation, schedule, threads_override: int = -1) -> scri
     return plan
 
 
+CONV_ANCHORS = ("linalg.conv_2d_nhwc_hwcf", "linalg.depthwise_conv_2d_nhwc_hwc")
+
+
+def _divisor(extent: int, limit: int) -> int:
+    return next(v for v in range(min(extent, limit), 0, -1) if extent % v == 0)
+
+
+def _copy_size(extent: int, limit: int) -> int:
+    """A power-of-two divisor (>= 4) of ``extent`` up to ``limit`` (vector transposes of such
+    shapes become shuffles), else the largest divisor up to ``limit``."""
+    power = next((v for v in (16, 8, 4) if v <= limit and extent % v == 0), None)
+    return power or _divisor(extent, limit)
+
+
+def copy_tile(shape: list[int], perm: list[int]) -> list[int]:
+    """Tile of a layout copy (transpose) that vectorizes: the output's innermost dim and
+    the dim the input's innermost maps to, each by a divisor up to 16; others 1."""
+    rank = len(shape)
+    sizes = [1] * rank
+    inner_out, inner_in = rank - 1, perm.index(rank - 1)
+    sizes[inner_out] = _copy_size(shape[inner_out], 16)
+    if inner_in != inner_out:
+        sizes[inner_in] = _copy_size(shape[inner_in], 16)
+    elif rank > 1:
+        sizes[rank - 2] = _copy_size(shape[rank - 2], 8)
+    return sizes
+
+
 def _layout_copies(root: ir.Operation) -> dict[str, list]:
     copies: dict[str, list] = {}
     for op in ops_in(root, "linalg.transpose"):
         if LAYOUT_ATTR in op.attributes:
-            rank = len(ir.RankedTensorType(op.results[0].type).shape)
-            copies.setdefault(_str(op, LAYOUT_ATTR), []).append(
-                ("linalg.transpose", [1] * (rank - 2) + [8, 0]))
+            shape = list(ir.RankedTensorType(op.results[0].type).shape)
+            perm = list(ir.DenseI64ArrayAttr(op.attributes["permutation"]))
+            kernel = _str(op, LAYOUT_ATTR)
+            ident = f"{kernel}#{len(copies.get(kernel, []))}"
+            op.attributes[scripts.LAYOUT_ID] = ir.StringAttr.get(ident)
+            copies.setdefault(kernel, []).append(("linalg.transpose", ident, copy_tile(shape, perm)))
     return copies
+
+
+def conv_plan_for(anchor: ir.Operation, schedule, threads_override: int = -1) -> scripts.KernelPlan:
+    """The plan of a channels-last convolution anchor: loops (n, oh, ow, f, kh, kw, c) for
+    conv_2d_nhwc_hwcf, (n, oh, ow, c, kh, kw) for the depthwise one. The schedule's
+    innermost tile level is over the tg loops (n, f, oh, ow, c, kh, kw)."""
+    from polytile.dialects import sched
+    kernel = _str(anchor, KERNEL_ATTR)
+    sizes = list(schedule.tile_levels[-1].sizes)
+    fb, owb, cb = sizes[1], sizes[3], sizes[4]
+    out = list(ir.RankedTensorType(anchor.results[0].type).shape)  # n, oh, ow, f
+    threads = _threads(schedule, threads_override)
+    thread_dim = 1 if out[1] % threads == 0 else None
+    del sched
+    if anchor.name == "linalg.depthwise_conv_2d_nhwc_hwc":
+        tile, step = [1, 1, owb, fb, 0, 0], [0, 0, 0, 0, 1, 1]
+    else:
+        tile, step = [1, 1, owb, fb, 0, 0, 0], [0, 0, 0, 0, 1, 1, cb]
+    plan = scripts.KernelPlan(kernel=kernel, anchor_op=anchor.name, tile=tile, step=step,
+                              threads=threads if thread_dim is not None else 1,
+                              thread_dim=thread_dim or 0, decompose=True)
+    back = _single_user(anchor.results[0])
+    if back is not None and back.name == "linalg.generic" and \
+            all(k == "parallel" for k in _iterators(back)):
+        # the copy back to NCHW with the fused epilogue: (n, f, oh, ow) <- (n, oh, ow, f)
+        ident = f"{kernel}#back"
+        back.attributes[scripts.LAYOUT_ID] = ir.StringAttr.get(ident)
+        shape = list(ir.RankedTensorType(back.results[0].type).shape)
+        plan.layout_copies.append(("linalg.generic", ident, copy_tile(shape, [0, 3, 1, 2])))
+    return plan
 
 
 def _apply(root: ir.Operation, script: str, what: str, at: ir.Operation) -> None:
@@ -140,14 +201,19 @@ def run(root: ir.Operation, options: Options) -> None:
     from polytile.dialects import sched
     schedules = sched.schedules_in(root)
     copies = _layout_copies(root)
-    for anchor in [op for op in ops_in(root, "linalg.generic") if KERNEL_ATTR in op.attributes]:
+    anchors = [op for op in ops_in(root, "linalg.") if KERNEL_ATTR in op.attributes and
+               (op.name == "linalg.generic" or op.name in CONV_ANCHORS)]
+    for anchor in anchors:
         kernel = _str(anchor, KERNEL_ATTR)
         schedule = schedules.get(kernel)
         if schedule is None:
             raise PassError(f"kernel '{kernel}' was lowered for a schedule, but none is attached", anchor)
-        plan = plan_for(anchor, schedule, options.threads)
+        if anchor.name in CONV_ANCHORS:
+            plan = conv_plan_for(anchor, schedule, options.threads)
+        else:
+            plan = plan_for(anchor, schedule, options.threads)
         # Only one size (1 x 8 rows) fits every packing copy: tile rows of the K dim.
-        plan.layout_copies = copies.get(kernel, [])
+        plan.layout_copies = copies.get(kernel, []) + plan.layout_copies
         try:
             _apply(root, scripts.kernel_script(plan), f"kernel '{kernel}'", anchor)
         except PassError as err:

@@ -15,9 +15,13 @@ Runs on tg after `tg-fuse-kernels`. For an f32 matrix-product kernel (anchor
 * ``sched.fuse consumers`` (bias, activation and residual epilogue in registers),
   ``sched.interchange`` (column strips outermost) and ``sched.vectorize``.
 
+For an f32 2-d convolution (groups 1 or depthwise) it writes a channels-last
+schedule (``conv_schedule``): weights packed ``HWCF``, register tiles of output
+columns x output channels, output rows split over the threads.
+
 Other kernels get no schedule yet and keep the plain loop lowering (element-wise
-loops are vectorized by LLVM): convolutions, reductions, integer and 16-bit
-products. Kernels that already have a schedule (hand-written, ``--schedule``)
+loops are vectorized by LLVM): reductions, element-wise kernels, integer and
+16-bit products, grouped (non-depthwise) and 1-d/3-d convolutions. Kernels that already have a schedule (hand-written, ``--schedule``)
 are left alone.
 """
 from __future__ import annotations
@@ -86,9 +90,49 @@ def matmul_schedule(kernel: str, batch: list[int], m: int, n: int, k: int, threa
     ])
 
 
+def _divisor(extent: int, limit: int) -> int:
+    """The largest divisor of ``extent`` not above ``limit``."""
+    return next(v for v in range(min(extent, limit), 0, -1) if extent % v == 0)
+
+
+def conv_schedule(kernel: str, anchor: ir.Operation, threads: int, vector_bits: int = 0):
+    """Channels-last register tiles for a 2-d f32 convolution (groups 1 or depthwise), or None.
+
+    Loops (n, f, oh, ow, c, kh, kw): ``owb`` output columns x ``fb`` output channels
+    accumulate in registers (``fb`` = two vectors, or one, dividing F), the
+    reduction steps over one kernel tap and ``cb`` input channels."""
+    from polytile.dialects import sched
+    x, w = (_shape(v) for v in anchor.operands[:2])
+    out = _shape(anchor.results[0])
+    if str(ir.RankedTensorType(anchor.results[0].type).element_type) != "f32" or len(x) != 4 or \
+            ir.ShapedType.get_dynamic_size() in x + w + out:
+        return None
+    group = ir.IntegerAttr(anchor.attributes["group"]).value
+    depthwise = group == x[1] and w[1] == 1 and w[0] == x[1]
+    if group != 1 and not depthwise:
+        return None
+    lanes = (vector_bits or host_cpu().vector_bits) // 32
+    f, cg, ow = w[0], w[1], out[3]
+    fb = next((v for v in (2 * lanes, lanes, lanes // 2) if v >= 4 and f % v == 0), None)
+    if fb is None:
+        return None
+    owb = _divisor(ow, 8)
+    cb = 1 if depthwise else _divisor(cg, 16)
+    return sched.Schedule(kernel, [
+        sched.Pack(operand=1, tiles=(fb,)),
+        sched.Tile(sizes=(1, fb, 1, owb, 0, 0, 0)),
+        sched.Parallel(dims=(2,), threads=threads),
+        sched.Tile(sizes=(1, fb, 1, owb, cb, 1, 1)),
+        sched.Vectorize(width=lanes),
+    ])
+
+
 def default_schedule(kernel_func: ir.Operation, threads: int, vector_bits: int = 0):
     """The default schedule of one kernel function, or None (plain lowering)."""
     anchor = anchor_of(kernel_func)
+    if anchor is not None and anchor.name == "tg.conv":
+        name = ir.StringAttr(kernel_func.attributes["sym_name"]).value
+        return conv_schedule(name, anchor, threads, vector_bits)
     if anchor is None or anchor.name not in ("tg.matmul", "tg.gemm"):
         return None
     dims = _matmul_dims(anchor)

@@ -55,15 +55,18 @@ def tg_to_sched(threads: Optional[int] = None) -> list[str]:
 def sched_to_linalg() -> list[str]:
     """Lower tg to linalg on tensors (packed layouts where schedules ask), expose a memref entry
     point, inline the kernels, fold constant packing, and apply the schedules."""
+    # Element-wise fusion runs inside each kernel function, before inlining: the
+    # grouping of tg-fuse-kernels is the fusion decision, and an anchor must not be
+    # reshaped by fusion with its neighbours' reshapes (it would lose its schedule tag).
     return [
         "convert-tg-to-linalg",
+        "func.func(linalg-fuse-elementwise-ops)",
         f"func-add-memref-entry{{entry-name={ENTRY_POINT}}}",
         "linalg-widen-bool-tensors",
         "inline",
         "symbol-dce",
         "canonicalize",
         "cse",
-        "func.func(linalg-fuse-elementwise-ops)",
         "linalg-fold-constant-layouts",
         "sched-apply",
         "func.func(linalg-generalize-named-ops)",

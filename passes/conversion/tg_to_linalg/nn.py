@@ -46,15 +46,17 @@ def _packed_matmul(ctx: LoweringContext) -> Optional[ir.Value]:
     a_shape, b_shape = shape_of(a), shape_of(b)
     if p is None or str(ctx.result_element_type) != "f32" or len(a_shape) < 2 or len(b_shape) < 2:
         return None
+    rows_groups = None
     if len(b_shape) == 2 and len(a_shape) > 2:  # batch of rows times one matrix: one 2-d product
-        rows = 1
-        for dim in a_shape[:-1]:
-            rows *= dim
-        a, a_shape = reshape(a, [rows, a_shape[-1]]), [rows, a_shape[-1]]
+        rows_groups = [list(range(len(a_shape) - 1)), [len(a_shape) - 1]]
+        a = packed.collapse(a, rows_groups)
+        a_shape = shape_of(a)
     if a_shape[:-2] != b_shape[:-2] or a_shape[-2] % p.mr:
         return None
     out = packed.packed_matmul(a, b, p.mr, p.nr, p.kernel)
-    return reshape(out, ctx.result_shape)
+    if rows_groups is not None:
+        out = packed.expand(out, rows_groups, ctx.result_shape)
+    return out
 
 
 @lowering("matmul")
@@ -144,8 +146,27 @@ def _window_loops(spatial: int, strides, dilations, first_out: int, first_kernel
             for i in range(spatial)]
 
 
+def _packed_conv(ctx: LoweringContext) -> Optional[ir.Value]:
+    """The channels-last form (packed.py) when the kernel's schedule packs the weights."""
+    x, w = ctx.operand(0), ctx.operand(1)
+    if ctx.packing is None or str(ctx.result_element_type) != "f32" or len(shape_of(x)) != 4:
+        return None
+    group = ctx.attr("group")
+    cin = shape_of(x)[1]
+    depthwise = group == cin and shape_of(w)[1] == 1 and shape_of(w)[0] == cin
+    if group != 1 and not depthwise:
+        return None
+    out = packed.channels_last_conv(x, w, ctx.result_shape, ctx.attr("strides"), ctx.attr("dilations"),
+                                    ctx.attr("pads"), depthwise, ctx.packing.kernel)
+    bias = reshape(ctx.operand(2), [shape_of(w)[0], 1, 1]) if ctx.has_operand(2) else None
+    return _add_bias(out, bias, ctx.result_element_type)
+
+
 @lowering("conv")
 def _conv(ctx: LoweringContext):
+    fast = _packed_conv(ctx)
+    if fast is not None:
+        return [fast]
     x, w = ctx.operand(0), ctx.operand(1)
     et = ctx.result_element_type
     group = ctx.attr("group")

@@ -145,3 +145,46 @@ def packed_contraction(a: ir.Value, bp: ir.Value, n: int, mr: int, kernel: str) 
     _tag(c4, kernel)
     c2 = collapse(c4, bg + [[nb, nb + 1], [nb + 2, nb + 3]])
     return extract(c2, batch + [m, n])
+
+
+def _tag_op(value: ir.Value, attr: str, kernel: str) -> None:
+    value.owner.attributes[attr] = ir.StringAttr.get(kernel)
+
+
+def channels_last_conv(x: ir.Value, w: ir.Value, out_shape: Sequence[int], strides: Sequence[int],
+                       dilations: Sequence[int], pads: Sequence[int], depthwise: bool,
+                       kernel: str) -> ir.Value:
+    """2-d convolution of ``x[N, C, H, W]`` by ``w[F, C or 1, KH, KW]`` computed channels-last;
+    returns the (unbiased) result ``[N, F, OH, OW]``. The input copy into the zero-padded
+    NHWC buffer is tagged ``sched.layout``, the convolution ``sched.kernel``; the copy back
+    to NCHW is a ``linalg.generic`` that the epilogue fuses into."""
+    n, c, h, wd = shape_of(x)
+    f, _, kh, kw = shape_of(w)
+    et = etype_of(x)
+    hp, wp = h + pads[0] + pads[2], wd + pads[1] + pads[3]
+    x_nhwc = transpose(x, [0, 2, 3, 1])
+    _tag_op(x_nhwc, LAYOUT_ATTR, kernel)
+    if any(pads):
+        padded = filled([n, hp, wp, c], et, 0.0)
+        size = ir.DenseI64ArrayAttr.get([n, h, wd, c])
+        x_nhwc = tensor.InsertSliceOp(x_nhwc, padded, [], [], [],
+                                      ir.DenseI64ArrayAttr.get([0, pads[0], pads[1], 0]), size,
+                                      ir.DenseI64ArrayAttr.get([1, 1, 1, 1])).result
+    oh, ow = out_shape[2], out_shape[3]
+    attrs = dict(strides=[int(v) for v in strides], dilations=[int(v) for v in dilations])
+    if depthwise:
+        w_hwc = transpose(collapse(w, [[0, 1], [2], [3]]), [1, 2, 0])  # [F,1,KH,KW] -> [KH,KW,C]
+        init = filled([n, oh, ow, f], et, 0.0)
+        out = linalg.depthwise_conv_2d_nhwc_hwc(x_nhwc, w_hwc, outs=[init], **attrs)
+    else:
+        w_hwcf = transpose(w, [2, 3, 1, 0])
+        init = filled([n, oh, ow, f], et, 0.0)
+        out = linalg.conv_2d_nhwc_hwcf(x_nhwc, w_hwcf, outs=[init], **attrs)
+    out = out if isinstance(out, ir.Value) else out.operation.results[0] if hasattr(out, "operation") else out[0]
+    _tag_op(out, KERNEL_ATTR, kernel)
+    # Back to NCHW as a generic, so that the element-wise epilogue (bias, activation,
+    # residual) fuses into this copy; `sched-apply` tiles and vectorizes it.
+    init = empty([n, f, oh, ow], et)
+    back_map = amap(4, [d(0), d(2), d(3), d(1)])
+    return generic([out], [init], [back_map, amap(4, [d(0), d(1), d(2), d(3)])], [PARALLEL] * 4,
+                   lambda v, _: v)[0]

@@ -42,8 +42,13 @@ def packing_of(schedule, anchor: ir.Operation) -> Optional[Packing]:
     from polytile.dialects import sched
     packs = [s for s in schedule.steps if isinstance(s, sched.Pack)]
     tiles = [s for s in schedule.steps if isinstance(s, sched.Tile)]
-    if not packs or not tiles or anchor.name not in ("tg.matmul", "tg.gemm"):
+    if not packs or not tiles or anchor.name not in ("tg.matmul", "tg.gemm", "tg.conv"):
         return None
+    if anchor.name == "tg.conv":  # loops (n, f, oh, ow, c, kh, kw): weights packed HWCF
+        sizes = list(tiles[-1].sizes)
+        if packs[0].operand != 1 or len(sizes) != 7:
+            return None
+        return Packing(schedule.kernel, sizes[3], sizes[1])
     if packs[0].operand != 1 or not packs[0].tiles:
         return None
     sizes = list(tiles[-1].sizes)

@@ -20,6 +20,7 @@ import dataclasses
 from typing import Optional, Sequence
 
 INNER_TILE = "sched.inner_tile"
+LAYOUT_ID = "sched.layout_id"
 MAX_TILE_LOOPS = 8
 
 
@@ -53,7 +54,8 @@ class KernelPlan:
     thread_dim: int = 0
     decompose: bool = False
     vectorize: bool = True
-    layout_copies: list[tuple[str, list[int]]] = dataclasses.field(default_factory=list)
+    # (op name, sched.layout_id of a layout copy, its tile sizes)
+    layout_copies: list[tuple[str, str, list[int]]] = dataclasses.field(default_factory=list)
 
 
 def _match(handle: str, op: str, attr: str, value: str) -> str:
@@ -117,14 +119,18 @@ def kernel_script(plan: KernelPlan) -> str:
         s += "    transform.structured.vectorize %ft : !transform.any_op\n"
         if plan.epilogue_tile is not None:
             s += "    transform.structured.vectorize %tiled : !transform.any_op\n"
-    for i, (op, sizes) in enumerate(plan.layout_copies):
-        n = sum(1 for v in sizes if v)
-        s += _match(f"%lc{i}", op, "sched.layout", plan.kernel)
+    for i, (op_name, ident, sizes) in enumerate(plan.layout_copies):
+        n = sum(1 for v in sizes if v != 0)
+        s += _match(f"%lc{i}", op_name, LAYOUT_ID, ident)
         s += (f"    %lct{i}, %lcl{i}:{n} = transform.structured.tile_using_for %lc{i} tile_sizes "
               f"{_sizes(sizes)} : (!transform.any_op) -> ({_anys(n + 1)})\n")
         s += f"    transform.structured.vectorize %lct{i} : !transform.any_op\n"
-    s += """    %f = transform.structured.match ops{["func.func"]} in %root : (!transform.any_op) -> !transform.any_op
-    transform.apply_patterns to %f {
+    # Patterns and CSE run on this kernel's loops only: a whole-function scope would
+    # make scheduling quadratic in the number of kernels.
+    scopes = ["%par3" if plan.threads > 1 else "%loop3"] + \
+        [f"%lcl{i}#0" for i, (_, _, sizes) in enumerate(plan.layout_copies) if any(sizes)]
+    s += f"    %f = transform.merge_handles {', '.join(scopes)} : !transform.any_op\n"
+    s += """    transform.apply_patterns to %f {
       transform.apply_patterns.vector.reduction_to_contract
       transform.apply_patterns.vector.transfer_permutation_patterns
       transform.apply_patterns.vector.cast_away_vector_leading_one_dim
@@ -176,7 +182,7 @@ def post_bufferize_script() -> str:
       transform.apply_patterns.vector.transfer_to_scf max_transfer_rank = 1 full_unroll = true
       transform.apply_patterns.vector.lower_transfer max_transfer_rank = 1
       transform.apply_patterns.vector.lower_shape_cast
-      transform.apply_patterns.vector.lower_transpose lowering_strategy = "shuffle_1d"
+      transform.apply_patterns.vector.lower_transpose lowering_strategy = "shuffle_16x16"
       transform.apply_patterns.vector.lower_outerproduct
       transform.apply_patterns.vector.lower_broadcast
       transform.apply_patterns.canonicalization
