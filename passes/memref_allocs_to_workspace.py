@@ -220,10 +220,22 @@ def _unique_symbol(base: str, taken: set) -> str:
     return name
 
 
+def _erase_dead_views(value: ir.Value) -> None:
+    """Erase the view op defining ``value`` (and the views it stands on) once unused."""
+    while not isinstance(value.owner, ir.Block):
+        op = _op(value.owner)
+        if op.name not in VIEW_OPS or any(True for r in op.results for _ in r.uses):
+            return
+        value = op.operands[0]
+        op.erase()
+
+
 def _erase_deallocs(buffer: Buffer) -> None:
     for dealloc in buffer.deallocs:
         parent = dealloc.parent
+        freed = dealloc.operands[0]
         dealloc.erase()
+        _erase_dead_views(freed)
         if parent is not None and parent.name == "scf.if" and not parent.results and all(
                 len(block.operations) == 1 for region in parent.regions for block in region.blocks):
             parent.erase()

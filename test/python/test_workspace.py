@@ -100,3 +100,14 @@ def test_reuse_makes_the_workspace_smaller():
             _run_passes(module, workspace_passes(options)[0])
             sizes[options] = ir.IntegerAttr(module.operation.attributes["polytile.workspace_bytes"]).value
     assert 0 < sizes[""] < sizes["reuse=false"]
+
+
+def test_missing_entry_is_a_diagnostic(tmp_path):
+    import subprocess
+    source = tmp_path / "in.mlir"
+    source.write_text("func.func @f() {\n  return\n}\n")
+    result = subprocess.run(["polytile-opt", str(source), "--memref-allocs-to-workspace=entry=main"],
+                            capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "error: no function '@main' in the module" in result.stderr
+    assert "Traceback" not in result.stderr

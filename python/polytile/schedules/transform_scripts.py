@@ -142,6 +142,8 @@ def kernel_script(plan: KernelPlan) -> str:
 """
     if nsteps:
         for i in reversed(range(nsteps)):
+            # constants made by the scoped canonicalization land inside the loops: LICM first
+            s += f"    transform.apply_licm to %kl#{i} : !transform.any_op\n"
             s += f"    transform.loop.hoist_loop_invariant_subsets %kl#{i} : !transform.any_op\n"
     s += """    transform.apply_patterns to %f { transform.apply_patterns.canonicalization } : !transform.any_op
     transform.apply_cse to %f : !transform.any_op
