@@ -113,6 +113,8 @@ def conv_schedule(kernel: str, anchor: ir.Operation, threads: int, vector_bits: 
         return None
     lanes = (vector_bits or host_cpu().vector_bits) // 32
     f, cg, ow = w[0], w[1], out[3]
+    if _pointwise(anchor, x, w, out):
+        return pointwise_conv_schedule(kernel, f, cg, out, threads, lanes)
     fb = next((v for v in (2 * lanes, lanes, lanes // 2) if v >= 4 and f % v == 0), None)
     if fb is None:
         return None
@@ -123,6 +125,35 @@ def conv_schedule(kernel: str, anchor: ir.Operation, threads: int, vector_bits: 
         sched.Tile(sizes=(1, fb, 1, owb, 0, 0, 0)),
         sched.Parallel(dims=(2,), threads=threads),
         sched.Tile(sizes=(1, fb, 1, owb, cb, 1, 1)),
+        sched.Vectorize(width=lanes),
+    ])
+
+
+def _ints(anchor: ir.Operation, name: str) -> list[int]:
+    return list(ir.DenseI64ArrayAttr(anchor.attributes[name]))
+
+
+def _pointwise(anchor: ir.Operation, x: list[int], w: list[int], out: list[int]) -> bool:
+    """A 1x1, stride-1, unpadded, groups-1 convolution of one image."""
+    return x[0] == 1 and w[2:] == [1, 1] and ir.IntegerAttr(anchor.attributes["group"]).value == 1 \
+        and set(_ints(anchor, "strides")) == {1} and not any(_ints(anchor, "pads")) \
+        and out[2:] == x[2:]
+
+
+def pointwise_conv_schedule(kernel: str, f: int, c: int, out: list[int], threads: int, lanes: int):
+    """A pointwise convolution as the product W[F, C] @ X[C, H*W]: X packed in strips of
+    ``nr`` image positions (padded when H*W is not a multiple), ``mr`` output channels."""
+    from polytile.dialects import sched
+    hw = out[2] * out[3]
+    nr = 2 * lanes if hw >= 4 * lanes else lanes
+    mr = next(r for r in MR_CHOICES if f % r == 0)
+    kc = next(s for s in (4, 2, 1) if c % s == 0)
+    return sched.Schedule(kernel, [
+        sched.Pack(operand=0, tiles=(nr,)),
+        sched.Tile(sizes=(1, mr, 1, out[3], 0, 0, 0)),
+        sched.Parallel(dims=(1,), threads=threads),
+        sched.Tile(sizes=(1, mr, 1, out[3], kc, 1, 1)),
+        sched.Fuse(consumers=True, producers=()),
         sched.Vectorize(width=lanes),
     ])
 

@@ -89,6 +89,9 @@ def linalg_to_affine() -> list[str]:
         "func.func(convert-linalg-to-affine-loops)",
         "convert-bufferization-to-memref",
         "canonicalize",
+        # Intermediates live in one static workspace (no malloc per call; the
+        # compiled model is then not reentrant, see the pass).
+        f"memref-allocs-to-workspace{{entry={ENTRY_POINT}}}",
         "func-outline-loop-nests",
     ]
 

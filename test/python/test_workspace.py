@@ -24,13 +24,13 @@ PASS = "memref-allocs-to-workspace"
 
 
 def workspace_passes(options: str = "") -> tuple[list[str], list[str]]:
-    """The tg->llvm passes with the workspace pass inserted before func-outline-loop-nests,
-    split right after it."""
+    """The tg->llvm passes of the pipeline (which runs the workspace pass right before
+    func-outline-loop-nests), with ``options`` for it, split right after it."""
     passes = pipelines.stage_passes("tg", "affine")
-    assert passes[-1] == "func-outline-loop-nests"
-    cut = len(passes) - 1
-    step = f"{PASS}{{{options}}}" if options else PASS
-    return passes[:cut] + [step], passes[cut:] + pipelines.stage_passes("affine", "llvm")
+    cut = next(i for i, p in enumerate(passes) if p.startswith(PASS))
+    assert passes[cut + 1] == "func-outline-loop-nests"
+    step = f"{PASS}{{{options}}}" if options else passes[cut]
+    return passes[:cut] + [step], passes[cut + 1:] + pipelines.stage_passes("affine", "llvm")
 
 
 def top_level_ops(module: ir.Module, name: str) -> list[str]:

@@ -90,8 +90,8 @@ def lowering(op_name: str) -> Callable[[Lowering], Lowering]:
 def _packing(op: ir.Operation) -> Optional[Packing]:
     if "sched.packing" not in op.attributes:
         return None
-    kernel, mr, nr = str(ir.StringAttr(op.attributes["sched.packing"]).value).split(":")
-    return Packing(kernel, int(mr), int(nr))
+    kernel, mr, nr, form = str(ir.StringAttr(op.attributes["sched.packing"]).value).rsplit(":", 3)
+    return Packing(kernel, int(mr), int(nr), form)
 
 
 def _is_unsigned(t: ir.Type) -> bool:

@@ -156,6 +156,17 @@ def _packed_conv(ctx: LoweringContext) -> Optional[ir.Value]:
     depthwise = group == cin and shape_of(w)[1] == 1 and shape_of(w)[0] == cin
     if group != 1 and not depthwise:
         return None
+    if ctx.packing.form == "conv1x1":
+        n, c, h, wd = shape_of(x)
+        f = shape_of(w)[0]
+        if n != 1 or f % ctx.packing.mr or ctx.result_shape != [1, f, h, wd]:
+            return None
+        xp = packed.pack_columns(packed.collapse(x, [[0, 1], [2, 3]]), ctx.packing.nr, ctx.packing.kernel)
+        product = packed.packed_contraction(w, xp, h * wd, ctx.packing.mr, ctx.packing.kernel,
+                                            a_unit_dims=2)
+        out = packed.expand(product, [[0, 1], [2, 3]], ctx.result_shape)
+        bias = reshape(ctx.operand(2), [f, 1, 1]) if ctx.has_operand(2) else None
+        return _add_bias(out, bias, ctx.result_element_type)
     out = packed.channels_last_conv(x, w, ctx.result_shape, ctx.attr("strides"), ctx.attr("dilations"),
                                     ctx.attr("pads"), depthwise, ctx.packing.kernel)
     bias = reshape(ctx.operand(2), [shape_of(w)[0], 1, 1]) if ctx.has_operand(2) else None

@@ -25,7 +25,7 @@ from typing import Sequence
 from mlir import ir
 from mlir.dialects import arith, linalg, tensor
 
-from .builders import (PARALLEL, REDUCTION, amap, d, empty, etype_of, filled, generic, pad,
+from .builders import (PARALLEL, REDUCTION, amap, c, d, empty, etype_of, filled, generic, pad,
                        scalar_constant, shape_of)
 
 KERNEL_ATTR = "sched.kernel"
@@ -125,20 +125,26 @@ def pack_rows_transposed(bt: ir.Value, nr: int, kernel: str) -> ir.Value:
     return packed
 
 
-def packed_contraction(a: ir.Value, bp: ir.Value, n: int, mr: int, kernel: str) -> ir.Value:
-    """``A[batch..., M, K]`` times an already packed ``BP[batch..., N/nr, K, nr]``: ``C[batch..., M, N]``."""
+def packed_contraction(a: ir.Value, bp: ir.Value, n: int, mr: int, kernel: str,
+                       a_unit_dims: int = 0) -> ir.Value:
+    """``A[batch..., M, K]`` times an already packed ``BP[batch..., N/nr, K, nr]``: ``C[batch..., M, N]``.
+    ``A`` may carry ``a_unit_dims`` trailing unit dims (e.g. 1x1 convolution weights
+    ``[F, C, 1, 1]``): they are indexed by 0 rather than reshaped away, because a
+    ``collapse_shape`` feeding the anchor would let element-wise fusion reshape the
+    anchor (and drop its ``sched.kernel`` tag)."""
     a_shape, bp_shape = shape_of(a), shape_of(bp)
-    nb = len(a_shape) - 2
-    batch = a_shape[:-2]
-    m, k = a_shape[-2], a_shape[-1]
+    nb = len(a_shape) - 2 - a_unit_dims
+    batch = a_shape[:nb]
+    m, k = a_shape[nb], a_shape[nb + 1]
     n_tiles, nr = bp_shape[-3], bp_shape[-1]
     bg = [[i] for i in range(nb)]
-    a3 = expand(a, bg + [[nb, nb + 1], [nb + 2]], batch + [m // mr, mr, k])
+    units = [[nb + 3 + i] for i in range(a_unit_dims)]
+    a3 = expand(a, bg + [[nb, nb + 1], [nb + 2]] + units, batch + [m // mr, mr, k] + [1] * a_unit_dims)
     init = filled(batch + [m // mr, mr, n_tiles, nr], etype_of(a), 0.0)
     bl = [d(i) for i in range(nb)]
     n1, m1, kk, m0, n0 = (d(nb + i) for i in range(5))
     loops = nb + 5
-    maps = [amap(loops, bl + [m1, m0, kk]), amap(loops, bl + [n1, kk, n0]),
+    maps = [amap(loops, bl + [m1, m0, kk] + [c(0)] * a_unit_dims), amap(loops, bl + [n1, kk, n0]),
             amap(loops, bl + [m1, m0, n1, n0])]
     iters = [PARALLEL] * (nb + 2) + [REDUCTION, PARALLEL, PARALLEL]
     c4 = generic([a3, bp], [init], maps, iters, _mul_add)[0]

@@ -15,9 +15,12 @@ from mlir import ir
 
 @dataclasses.dataclass(frozen=True)
 class Packing:
+    """``form``: "matmul" (B packed), "conv" (channels-last convolution) or "conv1x1"
+    (a pointwise convolution computed as the matrix product W[F, C] @ X[C, H*W])."""
     kernel: str
     mr: int
     nr: int
+    form: str = "matmul"
 
 
 def _func_name(op: ir.Operation) -> str:
@@ -44,11 +47,15 @@ def packing_of(schedule, anchor: ir.Operation) -> Optional[Packing]:
     tiles = [s for s in schedule.steps if isinstance(s, sched.Tile)]
     if not packs or not tiles or anchor.name not in ("tg.matmul", "tg.gemm", "tg.conv"):
         return None
-    if anchor.name == "tg.conv":  # loops (n, f, oh, ow, c, kh, kw): weights packed HWCF
+    if anchor.name == "tg.conv":  # loops (n, f, oh, ow, c, kh, kw)
         sizes = list(tiles[-1].sizes)
-        if packs[0].operand != 1 or len(sizes) != 7:
+        if len(sizes) != 7 or not packs[0].tiles:
             return None
-        return Packing(schedule.kernel, sizes[3], sizes[1])
+        if packs[0].operand == 0:  # input packed in strips of H*W: pointwise conv as a matmul
+            return Packing(schedule.kernel, sizes[1], packs[0].tiles[-1], "conv1x1")
+        if packs[0].operand == 1:  # weights packed HWCF: channels-last convolution
+            return Packing(schedule.kernel, sizes[3], sizes[1], "conv")
+        return None
     if packs[0].operand != 1 or not packs[0].tiles:
         return None
     sizes = list(tiles[-1].sizes)
@@ -76,6 +83,6 @@ def kernel_packings(root: ir.Operation) -> list:
         packing = packing_of(schedule, anchor)
         if packing is not None:
             anchor.attributes["sched.packing"] = ir.StringAttr.get(
-                f"{packing.kernel}:{packing.mr}:{packing.nr}")
+                f"{packing.kernel}:{packing.mr}:{packing.nr}:{packing.form}")
             out.append((anchor, packing))
     return out
