@@ -29,3 +29,4 @@ from . import gpu_matmul_shared_tiles  # noqa: F401  gpu-matmul-shared-tiles
 from . import gpu_matmul_mma_sync  # noqa: F401  gpu-matmul-mma-sync
 from . import func_profile_calls  # noqa: F401  func-profile-calls
 from . import memref_allocs_to_workspace  # noqa: F401  memref-allocs-to-workspace
+from . import math_approximate_f32  # noqa: F401  math-approximate-f32

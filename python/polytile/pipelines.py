@@ -61,6 +61,7 @@ def sched_to_linalg() -> list[str]:
     return [
         "convert-tg-to-linalg",
         "func.func(linalg-fuse-elementwise-ops)",
+        "math-approximate-f32",
         f"func-add-memref-entry{{entry-name={ENTRY_POINT}}}",
         "linalg-widen-bool-tensors",
         "inline",
@@ -157,4 +158,5 @@ def stage_passes(start: str, stop: str, polyhedral: Optional[str] = None,
 
 def tg_to_linalg() -> list[str]:
     """Lower tg to linalg without kernels or schedules (the GPU path maps loops itself)."""
-    return [p for p in sched_to_linalg() if p not in ("linalg-fold-constant-layouts", "sched-apply")]
+    return [p for p in sched_to_linalg()
+            if p not in ("linalg-fold-constant-layouts", "sched-apply", "math-approximate-f32")]

@@ -147,8 +147,10 @@ def _kernel_nodes(module: ir.Module, entry: str) -> dict[str, tuple[str, ...]]:
 
 def _clone(module: ir.Module) -> ir.Module:
     copy = ir.Module.create()
-    for attr in module.operation.attributes:
-        copy.operation.attributes[attr.name] = attr.attr
+    attributes = module.operation.attributes
+    for i in range(len(attributes)):
+        named = attributes[i]
+        copy.operation.attributes[named.name] = named.attr
     for op in module.body.operations:
         op.operation.clone(ir.InsertionPoint(copy.body))
     return copy
