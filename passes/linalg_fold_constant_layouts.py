@@ -42,12 +42,19 @@ def _constant_array(value: ir.Value) -> Optional[np.ndarray]:
         return None
     dense = ir.DenseElementsAttr(attr)
     shape = list(ir.RankedTensorType(attr.type).shape)
-    if dense.is_splat:  # canonicalization already folds layout changes of splats
-        return None
+    if dense.is_splat:  # any layout of a splat is the same splat
+        return _Splat(dense.get_splat_value())
     try:
         return np.array(dense).reshape(shape)
     except (TypeError, ValueError):
         return None
+
+
+class _Splat:
+    """A splat constant: folding a layout change keeps the value (pads must pad with it)."""
+
+    def __init__(self, value: ir.Attribute):
+        self.value = value
 
 
 def _pad_value(op: ir.Operation) -> Optional[float]:
@@ -57,6 +64,13 @@ def _pad_value(op: ir.Operation) -> Optional[float]:
         return None
     return ir.FloatAttr(source.attributes["value"]).value if "f" in str(yielded.type) else \
         ir.IntegerAttr(source.attributes["value"]).value
+
+
+def _pads_with(op: ir.Operation, value: ir.Attribute) -> bool:
+    """Whether a tensor.pad of a splat pads with the splat's own value."""
+    yielded = op.regions[0].blocks[0].operations[0].operands[0]
+    source = yielded.owner
+    return getattr(source, "name", None) == "arith.constant" and source.attributes["value"] == value
 
 
 def _fold(op: ir.Operation, array: np.ndarray) -> Optional[np.ndarray]:
@@ -90,12 +104,17 @@ def run(root: ir.Operation, options: Options) -> None:
             array = _constant_array(op.operands[0])
             if array is None:
                 continue
-            folded = _fold(op, array)
-            if folded is None:
-                continue
             result_type = ir.RankedTensorType(op.results[0].type)
-            with ir.InsertionPoint(op), op.location:
+            if isinstance(array, _Splat):
+                if op.name == "tensor.pad" and not _pads_with(op, array.value):
+                    continue
+                attr = ir.DenseElementsAttr.get_splat(result_type, array.value)
+            else:
+                folded = _fold(op, array)
+                if folded is None:
+                    continue
                 attr = ir.DenseElementsAttr.get(np.ascontiguousarray(folded), type=result_type.element_type)
+            with ir.InsertionPoint(op), op.location:
                 new = arith.ConstantOp(result_type, attr).result
             op.results[0].replace_all_uses_with(new)
             op.erase()

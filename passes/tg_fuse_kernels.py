@@ -26,7 +26,8 @@ its last op's results, then, for a multi-result reduction anchor with an
 epilogue (e.g. layer_normalization's mean), the anchor's other results that are
 used outside. Operands defined outside become kernel arguments in first-use order,
 except splat ``tg.constant`` values, which are cloned into the kernel (they are
-tiny and let the lowering fold them); other constants are passed as arguments
+tiny and let the lowering fold them) unless they are operands of a contraction
+anchor; other constants are passed as arguments
 and never copied. Functions that already have ``tg.kernel`` are skipped, so
 the pass is idempotent. Option ``max-ops`` caps the ops per kernel.
 
@@ -320,7 +321,12 @@ class _Outliner:
                 if p in inside or any(value == v for v in args) \
                         or any(value == v for v, _ in constants):
                     continue
-                if p is not None and _is_splat_constant(graph.ops[p]):
+                # A splat feeding a contraction anchor (e.g. the weights of onnx's
+                # "light" models) stays an argument: folded into the contraction's
+                # body, it would make element-wise fusion rebuild the anchor, which
+                # drops the anchor's schedule.
+                weight = i == group.anchor and op.name.removeprefix("tg.") in CONTRACTION
+                if p is not None and _is_splat_constant(graph.ops[p]) and not weight:
                     constants.append((value, p))
                 else:
                     args.append(value)
