@@ -176,6 +176,10 @@ def conv_plan_for(anchor: ir.Operation, schedule, threads_override: int = -1) ->
     plan = scripts.KernelPlan(kernel=kernel, anchor_op=anchor.name, tile=tile, step=step,
                               threads=threads if thread_dim is not None else 1,
                               thread_dim=thread_dim or 0, decompose=True)
+    if anchor.name == "linalg.conv_2d_nhwc_hwcf" and out[3] > fb:
+        # output-channel blocks outermost: each block's weights [KH, KW, C, fb] are read
+        # from cache for every output position instead of streaming all weights per row
+        plan.pre_tile = [0, 0, 0, fb, 0, 0, 0]
     back = _single_user(anchor.results[0])
     if back is not None and back.name == "linalg.generic" and \
             all(k == "parallel" for k in _iterators(back)):

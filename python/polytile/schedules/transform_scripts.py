@@ -53,6 +53,9 @@ class KernelPlan:
     threads: int = 1
     thread_dim: int = 0
     decompose: bool = False
+    # An outer (serial) tile level before the register tiles, e.g. output-channel
+    # blocks of a convolution so that their weights stay in cache.
+    pre_tile: Optional[list[int]] = None
     vectorize: bool = True
     # (op name, sched.layout_id of a layout copy, its tile sizes)
     layout_copies: list[tuple[str, str, list[int]]] = dataclasses.field(default_factory=list)
@@ -95,6 +98,15 @@ def kernel_script(plan: KernelPlan) -> str:
         s += ("    %pf, %par3 = transform.structured.fuse_into_containing_op %fill into %par2 "
               ": (!transform.any_op, !transform.any_op) -> (!transform.any_op, !transform.any_op)\n")
         fill = "%pf"
+    if plan.pre_tile is not None:
+        s += (f"    %pre, %preloop = transform.structured.tile_using_forall {root} tile_sizes "
+              f"{_sizes(plan.pre_tile)} : (!transform.any_op) -> (!transform.any_op, !transform.any_op)\n")
+        s += (f"    %prefill, %preloop2 = transform.structured.fuse_into_containing_op {fill} into %preloop "
+              ": (!transform.any_op, !transform.any_op) -> (!transform.any_op, !transform.any_op)\n")
+        s += f'    transform.annotate %preloop2 "{INNER_TILE}" : !transform.any_op\n'
+        root, fill = "%pre", "%prefill"
+        if plan.epilogue_tile is None:
+            anchor = "%pre"
     s += (f"    %tiled, %loop = transform.structured.tile_using_forall {root} tile_sizes {_sizes(tile)} "
           f": (!transform.any_op) -> (!transform.any_op, !transform.any_op)\n")
     if plan.epilogue_tile is not None:
@@ -127,7 +139,8 @@ def kernel_script(plan: KernelPlan) -> str:
         s += f"    transform.structured.vectorize %lct{i} : !transform.any_op\n"
     # Patterns and CSE run on this kernel's loops only: a whole-function scope would
     # make scheduling quadratic in the number of kernels.
-    scopes = ["%par3" if plan.threads > 1 else "%loop3"] + \
+    outer = "%par3" if plan.threads > 1 else "%preloop2" if plan.pre_tile is not None else "%loop3"
+    scopes = [outer] + \
         [f"%lcl{i}#0" for i, (_, _, sizes) in enumerate(plan.layout_copies) if any(sizes)]
     s += f"    %f = transform.merge_handles {', '.join(scopes)} : !transform.any_op\n"
     s += """    transform.apply_patterns to %f {
