@@ -46,13 +46,50 @@ class Options:
     outer_parallel: bool = option(True, "Make the outermost member of each band parallel where possible (no time skewing of stencils)")
     tile_inner: bool = option(False, "Also tile the innermost member of innermost bands (short inner loops)")
     remarks: bool = option(False, "Report nests left alone on stderr")
+    tagged_only: bool = option(False, "Only functions holding ops tagged sched.polyhedral (kernels whose "
+                                      "schedule asks for it), each with the options of its tag")
+
+
+def _tag_of(fn: ir.Operation):
+    found = []
+
+    def visit(op: ir.Operation) -> ir.WalkResult:
+        if "sched.polyhedral" in op.attributes:
+            found.append(ir.StringAttr(op.attributes["sched.polyhedral"]).value)
+            return ir.WalkResult.INTERRUPT
+        return ir.WalkResult.ADVANCE
+
+    fn.walk(visit, ir.WalkOrder.PRE_ORDER)
+    return found[0] if found else None
+
+
+def _run_tagged(root: ir.Operation, options: Options) -> None:
+    from polytile.pass_registry import parse_options
+    for fn in functions(root):
+        tag = _tag_of(fn)
+        if tag is None:
+            continue
+        try:
+            fn_options = parse_options(Options, tag, "affine-polyhedral-schedule")
+        except Exception as e:  # checked by sched-verify already; report where it came from
+            raise PassError(f"bad sched.polyhedral options '{tag}': {e}", fn) from None
+        _schedule(fn, dataclasses.replace(fn_options, tagged_only=False, remarks=options.remarks))
 
 
 @register_pass("affine-polyhedral-schedule", options=Options)
 def run(root: ir.Operation, options: Options) -> None:
     """Fuse, tile and parallelize affine loop nests with isl's scheduler (legality from dependences)."""
+    if options.tagged_only:
+        _run_tagged(root, options)
+        return
+    for fn in functions(root):
+        _schedule(fn, options, root)
+
+
+def _schedule(fn: ir.Operation, options: Options, where: ir.Operation = None) -> None:
     from polytile import polyhedral
 
+    root = where if where is not None else fn
     if options.fusion not in polyhedral.schedule.FUSIONS:
         raise PassError(f"fusion must be none, smart or max, got '{options.fusion}'", root)
     sizes = tuple(options.tile_sizes)
@@ -60,9 +97,8 @@ def run(root: ir.Operation, options: Options) -> None:
         sizes = ()
     if any(t <= 0 for t in sizes):
         raise PassError("tile sizes must be positive (or a single 0 for no tiling)", root)
-    for fn in functions(root):
-        skipped: list = []
-        polyhedral.optimize(fn, sizes, options.fusion, options.parallelize, skipped,
-                           options.interchange, options.outer_parallel, options.tile_inner)
-        if options.remarks:
-            report_skipped(skipped)
+    skipped: list = []
+    polyhedral.optimize(fn, sizes, options.fusion, options.parallelize, skipped,
+                        options.interchange, options.outer_parallel, options.tile_inner)
+    if options.remarks:
+        report_skipped(skipped)

@@ -113,8 +113,10 @@ def parallel_loops(threads: int) -> list[str]:
 
 
 def affine_to_llvm(threads: Optional[int] = 1) -> list[str]:
-    """Lower loops, vectors, memrefs, math and arith to the LLVM dialect."""
+    """Lower loops, vectors, memrefs, math and arith to the LLVM dialect (kernels whose
+    schedule has ``sched.polyhedral`` get the polyhedral scheduler first)."""
     return [
+        "affine-polyhedral-schedule{tagged-only=true}",
         "lower-affine",
         "convert-vector-to-scf{full-unroll=true}",
         *parallel_loops(resolve_threads(threads)),

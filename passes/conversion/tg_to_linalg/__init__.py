@@ -8,7 +8,8 @@ registered with ``@lowering("<op>")``.
 
 The anchor of a kernel whose schedule has ``sched.pack`` (see `tg-fuse-kernels`
 and the sched dialect) is lowered to the packed form of ``packed.py``, tagged
-for `sched-apply`.
+for `sched-apply`; the ops of a kernel whose schedule has ``sched.polyhedral``
+are tagged for `affine-polyhedral-schedule{tagged-only=true}`.
 
 Fails, naming the op, when a tg op has no lowering yet.
 """
@@ -23,7 +24,7 @@ from polytile.pass_registry import PassError, register_pass
 from polytile.passes.walk import ops_in, replace_op, retype_values
 
 from .builders import tensor_type
-from .schedule_info import Packing, kernel_packings
+from .schedule_info import Packing, kernel_packings, mark_polyhedral, polyhedral_kernels
 
 
 @dataclasses.dataclass
@@ -119,6 +120,7 @@ def run(root: ir.Operation, options) -> None:
         if op.name not in LOWERINGS:
             raise PassError(f"no lowering to linalg for '{op.name}' yet", op)
     kernel_packings(root)  # marks packed anchors with sched.packing
+    polyhedral = polyhedral_kernels(root)
     contexts = [LoweringContext(op, [v.type for v in op.operands], [r.type for r in op.results],
                                 _packing(op))
                 for op in tg_ops]
@@ -127,6 +129,8 @@ def run(root: ir.Operation, options) -> None:
         with ir.InsertionPoint(ctx.op), ctx.op.location:
             values = LOWERINGS[ctx.op.name](ctx)
         replace_op(ctx.op, values)
+    if polyhedral:
+        mark_polyhedral(root, polyhedral)
 
 
 # Importing the op-family modules registers their lowerings.

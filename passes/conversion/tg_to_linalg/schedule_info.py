@@ -86,3 +86,38 @@ def kernel_packings(root: ir.Operation) -> list:
                 f"{packing.kernel}:{packing.mr}:{packing.nr}:{packing.form}")
             out.append((anchor, packing))
     return out
+
+
+POLYHEDRAL_ATTR = "sched.polyhedral"
+
+
+def polyhedral_kernels(root: ir.Operation) -> dict:
+    """Kernel function name -> options of its ``sched.polyhedral`` step."""
+    if root.name != "builtin.module":
+        return {}
+    from polytile.dialects import sched
+    out = {}
+    for name, schedule in sched.schedules_in(root).items():
+        step = schedule.find(sched.Polyhedral)
+        if step is not None:
+            out[name] = step.options
+    return out
+
+
+def mark_polyhedral(root: ir.Operation, kernels: dict) -> None:
+    """Tag the scalar ops in the linalg bodies of those kernels with ``sched.polyhedral``
+    (the tag rides along into the affine loops, where `affine-polyhedral-schedule
+    {tagged-only}` schedules the nests holding it)."""
+    for fn in kernel_funcs(root):
+        options = kernels.get(_func_name(fn))
+        if options is None:
+            continue
+        attr = ir.StringAttr.get(options)
+
+        def visit(op: ir.Operation) -> ir.WalkResult:
+            parent = op.parent
+            if parent is not None and parent.name.startswith("linalg.") and not op.name.startswith("linalg."):
+                op.attributes[POLYHEDRAL_ATTR] = attr
+            return ir.WalkResult.ADVANCE
+
+        fn.walk(visit, ir.WalkOrder.PRE_ORDER)
