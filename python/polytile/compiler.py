@@ -135,7 +135,15 @@ def attach_schedules(module: ir.Module, schedules: ScheduleSource) -> None:
             if schedule is not None:
                 chosen[name] = schedule
         schedules = chosen
-    elif not isinstance(schedules, dict):
+    elif isinstance(schedules, dict):
+        for key, schedule in schedules.items():
+            if key != schedule.kernel:
+                raise PolytileError(f"schedules['{key}'] is the schedule of kernel '{schedule.kernel}'")
+    else:
+        looks_like_path = isinstance(schedules, os.PathLike) or (
+            isinstance(schedules, str) and "\n" not in schedules and schedules.strip().endswith(".mlir"))
+        if looks_like_path and not os.path.isfile(schedules):
+            raise PolytileError(f"no such schedule file: {os.fspath(schedules)}")
         schedules = sched.load_schedules(schedules, module.context)
     block = module.body
     for schedule in schedules.values():

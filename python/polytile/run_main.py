@@ -30,7 +30,7 @@ from typing import Optional, TextIO
 import numpy as np
 
 from polytile.compile_main import (ArgumentParser, UsageError, add_input_shape_option,
-                                   add_schedule_options, schedule_arguments,
+                                   add_schedule_options, int_at_least, schedule_arguments,
                                    collect_input_shapes, pre_scan_debug, read_model_argument,
                                    run_tool)
 from polytile.conformance import compare_arrays
@@ -70,14 +70,7 @@ def build_parser() -> ArgumentParser:
     return parser
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not an integer") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
+_positive_int = int_at_least(1)
 
 
 # --------------------------------------------------------------------------
