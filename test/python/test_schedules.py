@@ -297,9 +297,27 @@ def test_illegal_schedule_in_python_is_an_error_naming_the_problem(what):
     model, _, _ = case("mlp")
     _, breaks, message = BAD[what]
     schedules = hand_schedules("mlp")
-    schedules["gemm_relu_0"] = breaks(schedules["gemm_relu_0"])
+    broken = breaks(schedules.pop("gemm_relu_0"))
+    schedules[broken.kernel] = broken
     with pytest.raises(PolytileError, match=re.escape(message)):
         polytile.compile(model, threads=1, schedules=schedules)
+
+
+def test_schedule_dict_keyed_by_another_kernel_is_an_error():
+    model, _, _ = case("mlp")
+    schedules = hand_schedules("mlp")
+    schedules["gemm_relu_0"] = schedules["matmul_add_1"]
+    with pytest.raises(PolytileError, match=re.escape(
+            "schedules['gemm_relu_0'] is the schedule of kernel 'matmul_add_1'")):
+        polytile.compile(model, threads=1, schedules=schedules)
+
+
+def test_missing_schedule_path_in_python_is_an_error(tmp_path):
+    model, _, _ = case("mlp")
+    with pytest.raises(PolytileError, match="no such schedule file"):
+        polytile.compile(model, threads=1, schedules=str(tmp_path / "missing.mlir"))
+    with pytest.raises(PolytileError, match="no such schedule file"):
+        polytile.compile(model, threads=1, schedules=tmp_path / "missing.mlir")
 
 
 def test_unparsable_schedule_text_is_a_parse_error():
