@@ -162,8 +162,12 @@ def _packed_conv(ctx: LoweringContext) -> Optional[ir.Value]:
         if n != 1 or f % ctx.packing.mr or ctx.result_shape != [1, f, h, wd]:
             return None
         xp = packed.pack_columns(packed.collapse(x, [[0, 1], [2, 3]]), ctx.packing.nr, ctx.packing.kernel)
-        product = packed.packed_contraction(w, xp, h * wd, ctx.packing.mr, ctx.packing.kernel,
-                                            a_unit_dims=2)
+        w2 = packed.reshape_kernel_argument(w, [[0], [1, 2, 3]])  # [F, C], collapsed by the caller
+        if w2 is not None:
+            product = packed.packed_contraction(w2, xp, h * wd, ctx.packing.mr, ctx.packing.kernel)
+        else:
+            product = packed.packed_contraction(w, xp, h * wd, ctx.packing.mr, ctx.packing.kernel,
+                                                a_unit_dims=2)
         out = packed.expand(product, [[0, 1], [2, 3]], ctx.result_shape)
         bias = reshape(ctx.operand(2), [f, 1, 1]) if ctx.has_operand(2) else None
         return _add_bias(out, bias, ctx.result_element_type)

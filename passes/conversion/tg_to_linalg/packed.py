@@ -20,7 +20,7 @@ lowering), transposed convolutions, grouped convolutions other than depthwise.
 """
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Optional, Sequence
 
 from mlir import ir
 from mlir.dialects import arith, linalg, tensor
@@ -194,3 +194,49 @@ def channels_last_conv(x: ir.Value, w: ir.Value, out_shape: Sequence[int], strid
     back_map = amap(4, [d(0), d(2), d(3), d(1)])
     return generic([out], [init], [back_map, amap(4, [d(0), d(1), d(2), d(3)])], [PARALLEL] * 4,
                    lambda v, _: v)[0]
+
+
+def reshape_kernel_argument(value: ir.Value, groups: Sequence[Sequence[int]]) -> Optional[ir.Value]:
+    """Collapse a kernel function's argument ``value`` (used once, by the op being lowered)
+    at its call sites instead of inside the kernel: returns the argument, retyped, or None
+    when ``value`` is not such an argument. A ``collapse_shape`` inside the kernel would let
+    element-wise fusion reshape the contraction reading it (and lose its schedule tag);
+    at the call site a constant weight simply folds."""
+    if not isinstance(value.owner, ir.Block) or len(list(value.uses)) != 1:
+        return None
+    fn = value.owner.owner
+    if fn is None or fn.name != "func.func" or "tg.kernel" not in fn.attributes:
+        return None
+    arg = ir.BlockArgument(value)
+    new_type = ir.RankedTensorType(collapse_type(value.type, groups))
+    name = ir.StringAttr(fn.attributes["sym_name"]).value
+    module = fn.parent
+    calls = []
+
+    def visit(op: ir.Operation) -> ir.WalkResult:
+        if op.name == "func.call" and ir.FlatSymbolRefAttr(op.attributes["callee"]).value == name:
+            calls.append(op)
+        return ir.WalkResult.ADVANCE
+
+    module.walk(visit, ir.WalkOrder.PRE_ORDER)
+    for call in calls:
+        with ir.InsertionPoint(call), call.location:
+            collapsed = collapse(call.operands[arg.arg_number], groups)
+        call.operands[arg.arg_number] = collapsed
+    arg.set_type(new_type)
+    ftype = ir.FunctionType(ir.TypeAttr(fn.attributes["function_type"]).value)
+    inputs = list(ftype.inputs)
+    inputs[arg.arg_number] = new_type
+    fn.attributes["function_type"] = ir.TypeAttr.get(ir.FunctionType.get(inputs, list(ftype.results)))
+    return value
+
+
+def collapse_type(t: ir.Type, groups: Sequence[Sequence[int]]) -> ir.Type:
+    shape = list(ir.RankedTensorType(t).shape)
+    sizes = []
+    for g in groups:
+        size = 1
+        for i in g:
+            size *= shape[i]
+        sizes.append(size)
+    return ir.RankedTensorType.get(sizes, ir.RankedTensorType(t).element_type)
