@@ -92,7 +92,10 @@ def plan_for(anchor: ir.Operation, schedule, threads_override: int = -1) -> scri
     loops = len(_iterators(anchor))
     nb = loops - 5
     tiles = [s for s in schedule.steps if isinstance(s, sched.Tile)]
-    kc = list(tiles[-1].sizes)[-1] if tiles else 4
+    sizes = list(tiles[-1].sizes) if tiles else [4]
+    # the reduction step: k of (batch..., m, n, k); c of a pointwise conv's (n, f, oh, ow, c, kh, kw)
+    kc = sizes[4] if len(sizes) == 7 and schedule.find(sched.Pack) is not None and \
+        schedule.find(sched.Pack).operand == 0 else sizes[-1]
     unroll = [s for s in schedule.steps if isinstance(s, sched.Unroll)]
     del unroll  # the k step is unrolled by the vector lowering already
     fuse = [s for s in schedule.steps if isinstance(s, sched.Fuse)]

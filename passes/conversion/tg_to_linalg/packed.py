@@ -205,6 +205,7 @@ def reshape_kernel_argument(value: ir.Value, groups: Sequence[Sequence[int]]) ->
     if not isinstance(value.owner, ir.Block) or len(list(value.uses)) != 1:
         return None
     fn = value.owner.owner
+    fn = getattr(fn, "operation", fn)  # an OpView's .name is FuncOp's symbol name
     if fn is None or fn.name != "func.func" or "tg.kernel" not in fn.attributes:
         return None
     arg = ir.BlockArgument(value)
