@@ -145,7 +145,8 @@ def pointwise_conv_schedule(kernel: str, f: int, c: int, out: list[int], threads
     ``nr`` image positions (padded when H*W is not a multiple), ``mr`` output channels."""
     from polytile.dialects import sched
     hw = out[2] * out[3]
-    nr = 2 * lanes if hw >= 4 * lanes else lanes
+    # a strip width dividing H*W avoids padding, which would keep the epilogue out of the tile
+    nr = next((w for w in (2 * lanes, lanes) if hw % w == 0), 2 * lanes if hw >= 4 * lanes else lanes)
     mr = next(r for r in MR_CHOICES if f % r == 0)
     kc = next(s for s in (4, 2, 1) if c % s == 0)
     return sched.Schedule(kernel, [
