@@ -7,7 +7,8 @@ memref entry point) -> ``affine`` (bufferized loops) -> ``llvm`` (LLVM dialect,
 ready for the JIT or AOT).
 
 ``threads`` (None: every core of the host) is the number of threads kernels
-may use; more than one adds the async runtime's parallel loops.
+may use; with more than one, parallel loops become OpenMP parallel regions
+(LLVM's libomp, from the cmeel-libomp wheel).
 """
 from __future__ import annotations
 
@@ -98,16 +99,12 @@ def linalg_to_affine() -> list[str]:
 
 
 def parallel_loops(threads: int) -> list[str]:
-    """``scf.forall``/``scf.parallel`` loops on ``threads`` threads (async runtime), or serial."""
+    """``scf.forall``/``scf.parallel`` loops on ``threads`` threads (OpenMP), or serial."""
     if threads <= 1:
         return ["scf-forall-to-for"]
     return [
         "scf-forall-to-parallel",
-        f"async-parallel-for{{async-dispatch=false num-workers={threads} min-task-size=1}}",
-        "async-to-async-runtime",
-        "async-runtime-ref-counting",
-        "async-runtime-ref-counting-opt",
-        "convert-async-to-llvm",
+        f"convert-scf-to-openmp{{num-threads={threads}}}",
         "canonicalize",
     ]
 
@@ -115,8 +112,12 @@ def parallel_loops(threads: int) -> list[str]:
 def affine_to_llvm(threads: Optional[int] = 1) -> list[str]:
     """Lower loops, vectors, memrefs, math and arith to the LLVM dialect (kernels whose
     schedule has ``sched.polyhedral`` get the polyhedral scheduler first)."""
+    parallel = resolve_threads(threads) > 1
     return [
         "affine-polyhedral-schedule{tagged-only=true}",
+        # the outermost dependence-free loop of every other nest (element-wise,
+        # reductions' outer loops, copies) runs on the threads too
+        *(["func.func(affine-parallelize{max-nested=1})"] if parallel else []),
         "lower-affine",
         "convert-vector-to-scf{full-unroll=true}",
         *parallel_loops(resolve_threads(threads)),
@@ -132,6 +133,7 @@ def affine_to_llvm(threads: Optional[int] = 1) -> list[str]:
         "convert-index-to-llvm",
         "convert-func-to-llvm",
         "convert-cf-to-llvm",
+        *(["convert-openmp-to-llvm"] if parallel else []),
         "reconcile-unrealized-casts",
     ]
 

@@ -50,3 +50,11 @@ def llvm_tool(name: str) -> str:
 def mlir_runtime_lib_dir() -> Path:
     """Directory of libmlir_c_runner_utils.so, libmlir_async_runtime.so, ..."""
     return site_root() / "mlir" / "lib"
+
+
+def libomp() -> str:
+    """LLVM's OpenMP runtime (the cmeel-libomp wheel), for kernels on several threads."""
+    path = site_root() / "cmeel.prefix" / "lib" / "libomp.so"
+    if not path.exists():
+        raise FileNotFoundError(f"libomp.so not found at {path}: is cmeel-libomp installed?")
+    return str(path)

@@ -7,6 +7,7 @@ passed as C memref descriptors built over numpy arrays (no copies).
 from __future__ import annotations
 
 import ctypes
+import os
 from typing import Sequence
 
 import numpy as np
@@ -50,23 +51,19 @@ def _descriptor(array: np.ndarray):
     return np_to_memref.get_ranked_memref_descriptor(array)
 
 
-_KEEP_ALIVE: list = []
-
-
 class JitFunction:
     """A compiled entry point; call it with input arrays and output arrays."""
 
     def __init__(self, module: ir.Module, entry: str, opt_level: int = 3, parallel: bool = False):
         libs = runtime_libraries()
         if parallel:
-            libs.append(str(toolchain.mlir_runtime_lib_dir() / "libmlir_async_runtime.so"))
+            # Idle OpenMP workers spin for 200 ms by default, stealing the core from
+            # whatever runs next (numpy, onnxruntime, the next kernel's caller).
+            os.environ.setdefault("KMP_BLOCKTIME", "1")
+            libs.append(toolchain.libomp())
         self.engine = execution_engine.ExecutionEngine(module, opt_level=opt_level, shared_libs=libs)
         self.engine.initialize()
         self.entry = entry
-        if parallel:
-            # Destroying an engine that loaded the async runtime tears the
-            # process-wide runtime down under the others: keep such engines alive.
-            _KEEP_ALIVE.append(self.engine)
 
     def __call__(self, arrays: Sequence[np.ndarray]) -> None:
         descriptors = [_descriptor(a) for a in arrays]
