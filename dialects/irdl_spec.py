@@ -91,9 +91,13 @@ def parse_dialect(text: str) -> DialectSpec:
     return DialectSpec(dialect_name, ops, text)
 
 
-# IRDL modules must outlive the contexts they were loaded into: the loaded
-# dialect's verifiers point at the IRDL constraint ops.
-_LOADED_MODULES: list[ir.Module] = []
+# IRDL modules must outlive every use of the contexts they were loaded into:
+# the loaded dialect's verifiers point at the IRDL constraint ops. Each context
+# holds its own (an attribute on the Python context). That reference cycle
+# (context -> modules -> context) is not collectable, so a context with polytile
+# dialects lives until `release_dialects` breaks it -- which `polytile.compile`
+# does when it is done with its private context.
+_MODULES_ATTR = "_polytile_irdl_modules"
 
 
 def load_into_context(spec: DialectSpec, context: ir.Context) -> None:
@@ -105,7 +109,18 @@ def load_into_context(spec: DialectSpec, context: ir.Context) -> None:
     with context, ir.Location.unknown():
         module = ir.Module.parse(spec.source)
         irdl.load_dialects(module)
-    _LOADED_MODULES.append(module)
+    modules = getattr(context, _MODULES_ATTR, None)
+    if modules is None:
+        modules = []
+        setattr(context, _MODULES_ATTR, modules)
+    modules.append(module)
+
+
+def release_dialects(context: ir.Context) -> None:
+    """Let ``context`` be freed once nothing else uses it. Afterwards no op of a
+    polytile dialect may be verified, parsed or built in ``context``."""
+    if hasattr(context, _MODULES_ATTR):
+        delattr(context, _MODULES_ATTR)
 
 
 def _camel(name: str) -> str:

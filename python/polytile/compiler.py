@@ -190,18 +190,25 @@ def compile(model: ModelSource, target: str = "cpu", input_shapes: Optional[dict
     if emit is not None and emit not in pipelines.STAGES:
         raise PolytileError(f"unknown stage '{emit}' (stages: {', '.join(pipelines.STAGES)})")
     context, module, inputs, outputs, times = import_to_tg(model, input_shapes)
-    with context, ir.Location.unknown():
-        if emit == "tg":
-            return str(module)
-        start = time.perf_counter()
-        stop = emit or "llvm"
-        lower(module, "tg", stop, polyhedral, threads, schedules)
-        times.passes_s += time.perf_counter() - start
-        if emit is not None:
-            return str(module)
-        start = time.perf_counter()
-        from polytile.runtime.jit import JitFunction
-        function = JitFunction(module, pipelines.ENTRY_POINT, opt_level=opt_level,
-                               parallel=pipelines.resolve_threads(threads) > 1)
-        times.jit_s = time.perf_counter() - start
-    return CompiledModel(function, inputs, outputs, times, lambda: str(module))
+    try:
+        with context, ir.Location.unknown():
+            if emit == "tg":
+                return str(module)
+            start = time.perf_counter()
+            stop = emit or "llvm"
+            lower(module, "tg", stop, polyhedral, threads, schedules)
+            times.passes_s += time.perf_counter() - start
+            if emit is not None:
+                return str(module)
+            start = time.perf_counter()
+            from polytile.runtime.jit import JitFunction
+            function = JitFunction(module, pipelines.ENTRY_POINT, opt_level=opt_level,
+                                   parallel=pipelines.resolve_threads(threads) > 1)
+            times.jit_s = time.perf_counter() - start
+            llvm_text = str(module)  # printed now: no tg/sched op is left to verify later
+    finally:
+        # The context is private to this compilation: let it (and the model's
+        # weights in it) be freed.
+        from polytile.dialects.irdl_spec import release_dialects
+        release_dialects(context)
+    return CompiledModel(function, inputs, outputs, times, lambda: llvm_text)

@@ -200,7 +200,6 @@ def post_bufferize_script() -> str:
       transform.apply_patterns.vector.lower_transpose lowering_strategy = "shuffle_16x16"
       transform.apply_patterns.vector.lower_outerproduct
       transform.apply_patterns.vector.lower_broadcast
-      transform.apply_patterns.canonicalization
     }} : !transform.any_op
 """
     return _wrap(s)
