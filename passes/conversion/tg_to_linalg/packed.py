@@ -43,14 +43,7 @@ def expand(value: ir.Value, groups: Sequence[Sequence[int]], shape: Sequence[int
 
 
 def collapse(value: ir.Value, groups: Sequence[Sequence[int]]) -> ir.Value:
-    src = shape_of(value)
-    shape = []
-    for g in groups:
-        size = 1
-        for i in g:
-            size *= src[i]
-        shape.append(size)
-    out_type = ir.RankedTensorType.get(shape, etype_of(value))
+    out_type = collapse_type(value.type, groups)
     return tensor.CollapseShapeOp(out_type, value, _i64_reassoc(groups)).result
 
 
