@@ -138,7 +138,7 @@ def _compile_both(model, feeds, monkeypatch, options="remarks=false"):
     base = polytile.compile(model).run(feeds)
     original = pipelines.affine_to_llvm
     monkeypatch.setattr(pipelines, "affine_to_llvm",
-                        lambda: [f"affine-polyhedral-schedule{{{options}}}"] + original())
+                        lambda threads=1: [f"affine-polyhedral-schedule{{{options}}}"] + original(threads))
     opt = polytile.compile(model).run(feeds)
     return base, opt
 

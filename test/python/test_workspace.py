@@ -6,6 +6,7 @@ the entry function.
 The pass is inserted here by hand; ``pipelines.linalg_to_affine`` does not list it yet.
 """
 import os
+import sys
 
 import numpy as np
 import onnx
@@ -106,7 +107,8 @@ def test_missing_entry_is_a_diagnostic(tmp_path):
     import subprocess
     source = tmp_path / "in.mlir"
     source.write_text("func.func @f() {\n  return\n}\n")
-    result = subprocess.run(["polytile-opt", str(source), "--memref-allocs-to-workspace=entry=main"],
+    tool = os.path.join(os.path.dirname(sys.executable), "polytile-opt")  # the venv's, PATH or not
+    result = subprocess.run([tool, str(source), "--memref-allocs-to-workspace=entry=main"],
                             capture_output=True, text=True)
     assert result.returncode != 0
     assert "error: no function '@main' in the module" in result.stderr
