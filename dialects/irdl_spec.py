@@ -8,6 +8,8 @@ op so pattern callbacks never pay for a failing ``mlir.dialects.<name>`` import.
 """
 from __future__ import annotations
 
+import importlib.resources
+
 import dataclasses
 import re
 from typing import Optional
@@ -183,3 +185,9 @@ def register_opviews(spec: DialectSpec, namespace: dict) -> dict[str, type]:
         classes[op.name] = cls
         namespace[cls.__name__] = cls
     return classes
+
+
+def load_packaged_spec(package: str, filename: str) -> tuple[DialectSpec, str]:
+    """(spec, path) of an IRDL file shipped in ``package``."""
+    resource = importlib.resources.files(package).joinpath(filename)
+    return parse_dialect(resource.read_text()), str(resource)

@@ -26,7 +26,6 @@ individual ops inside it), steps that take parameters from other steps.
 from __future__ import annotations
 
 import dataclasses
-import importlib.resources
 import os
 import typing
 from typing import ClassVar, Iterable, Optional, Union
@@ -38,13 +37,7 @@ from polytile.diagnostics import Diagnostic, ParseError, PolytileError, resolve_
 from . import irdl_spec
 
 
-def _load_spec() -> irdl_spec.DialectSpec:
-    text = importlib.resources.files(__package__).joinpath("sched.irdl.mlir").read_text()
-    return irdl_spec.parse_dialect(text)
-
-
-SPEC = _load_spec()
-IRDL_PATH = str(importlib.resources.files(__package__).joinpath("sched.irdl.mlir"))
+SPEC, IRDL_PATH = irdl_spec.load_packaged_spec(__package__, "sched.irdl.mlir")
 OPVIEWS = irdl_spec.register_opviews(SPEC, globals())
 HANDLE_TYPE = "!sched.handle"
 

@@ -16,7 +16,6 @@ check what is known. Not supported yet: unranked tensors, quantized types.
 from __future__ import annotations
 
 import dataclasses
-import importlib.resources
 from typing import Callable, Optional, Sequence
 
 from mlir import ir
@@ -33,13 +32,7 @@ NUMERIC_TYPES = FLOAT_TYPES + INT_TYPES
 ALL_TYPES = NUMERIC_TYPES + ("i1",)
 
 
-def _load_spec() -> irdl_spec.DialectSpec:
-    text = importlib.resources.files(__package__).joinpath("tg.irdl.mlir").read_text()
-    return irdl_spec.parse_dialect(text)
-
-
-SPEC = _load_spec()
-IRDL_PATH = str(importlib.resources.files(__package__).joinpath("tg.irdl.mlir"))
+SPEC, IRDL_PATH = irdl_spec.load_packaged_spec(__package__, "tg.irdl.mlir")
 OPVIEWS = irdl_spec.register_opviews(SPEC, globals())
 
 

@@ -19,7 +19,6 @@ kernels (see polytile.gpu).
 from __future__ import annotations
 
 import dataclasses
-import os
 import sys
 from typing import Optional
 
@@ -28,7 +27,9 @@ from mlir.dialects.transform import interpreter
 
 from polytile.pass_registry import PassError, option, register_pass
 from polytile.schedules import transform_scripts as scripts
+from polytile.schedules.host import host_cpu
 
+from .sched_default import largest_divisor
 from .walk import ops_in
 
 KERNEL_ATTR = "sched.kernel"
@@ -72,17 +73,13 @@ def _epilogue_of(anchor: ir.Operation) -> Optional[ir.Operation]:
     return user
 
 
-def _host_threads() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-
-
 def _threads(schedule, override: int) -> int:
     from polytile.dialects import sched
     requested = override
     if requested < 0:
         parallel = [s for s in schedule.steps if isinstance(s, sched.Parallel)]
         requested = parallel[0].threads if parallel else 1
-    return _host_threads() if requested == 0 else max(1, requested)
+    return host_cpu().cores if requested == 0 else max(1, requested)
 
 
 def plan_for(anchor: ir.Operation, schedule, threads_override: int = -1) -> scripts.KernelPlan:
@@ -96,8 +93,6 @@ def plan_for(anchor: ir.Operation, schedule, threads_override: int = -1) -> scri
     # the reduction step: k of (batch..., m, n, k); c of a pointwise conv's (n, f, oh, ow, c, kh, kw)
     kc = sizes[4] if len(sizes) == 7 and schedule.find(sched.Pack) is not None and \
         schedule.find(sched.Pack).operand == 0 else sizes[-1]
-    unroll = [s for s in schedule.steps if isinstance(s, sched.Unroll)]
-    del unroll  # the k step is unrolled by the vector lowering already
     fuse = [s for s in schedule.steps if isinstance(s, sched.Fuse)]
     epilogue = _epilogue_of(anchor) if fuse and fuse[0].consumers else None
     threads = _threads(schedule, threads_override)
@@ -122,15 +117,11 @@ def plan_for(anchor: ir.Operation, schedule, threads_override: int = -1) -> scri
 CONV_ANCHORS = ("linalg.conv_2d_nhwc_hwcf", "linalg.depthwise_conv_2d_nhwc_hwc")
 
 
-def _divisor(extent: int, limit: int) -> int:
-    return next(v for v in range(min(extent, limit), 0, -1) if extent % v == 0)
-
-
 def _copy_size(extent: int, limit: int) -> int:
     """A power-of-two divisor (>= 4) of ``extent`` up to ``limit`` (vector transposes of such
     shapes become shuffles), else the largest divisor up to ``limit``."""
     power = next((v for v in (16, 8, 4) if v <= limit and extent % v == 0), None)
-    return power or _divisor(extent, limit)
+    return power or largest_divisor(extent, limit)
 
 
 def copy_tile(shape: list[int], perm: list[int]) -> list[int]:
@@ -164,14 +155,12 @@ def conv_plan_for(anchor: ir.Operation, schedule, threads_override: int = -1) ->
     """The plan of a channels-last convolution anchor: loops (n, oh, ow, f, kh, kw, c) for
     conv_2d_nhwc_hwcf, (n, oh, ow, c, kh, kw) for the depthwise one. The schedule's
     innermost tile level is over the tg loops (n, f, oh, ow, c, kh, kw)."""
-    from polytile.dialects import sched
     kernel = _str(anchor, KERNEL_ATTR)
     sizes = list(schedule.tile_levels[-1].sizes)
     fb, owb, cb = sizes[1], sizes[3], sizes[4]
     out = list(ir.RankedTensorType(anchor.results[0].type).shape)  # n, oh, ow, f
     threads = _threads(schedule, threads_override)
     thread_dim = 1 if out[1] % threads == 0 else None
-    del sched
     if anchor.name == "linalg.depthwise_conv_2d_nhwc_hwc":
         tile, step = [1, 1, owb, fb, 0, 0], [0, 0, 0, 0, 1, 1]
     else:

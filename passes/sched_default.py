@@ -90,7 +90,7 @@ def matmul_schedule(kernel: str, batch: list[int], m: int, n: int, k: int, threa
     ])
 
 
-def _divisor(extent: int, limit: int) -> int:
+def largest_divisor(extent: int, limit: int) -> int:
     """The largest divisor of ``extent`` not above ``limit``."""
     return next(v for v in range(min(extent, limit), 0, -1) if extent % v == 0)
 
@@ -118,8 +118,8 @@ def conv_schedule(kernel: str, anchor: ir.Operation, threads: int, vector_bits: 
     fb = next((v for v in (2 * lanes, lanes, lanes // 2) if v >= 4 and f % v == 0), None)
     if fb is None:
         return None
-    owb = _divisor(ow, 8)
-    cb = 1 if depthwise else _divisor(cg, 16)
+    owb = largest_divisor(ow, 8)
+    cb = 1 if depthwise else largest_divisor(cg, 16)
     return sched.Schedule(kernel, [
         sched.Pack(operand=1, tiles=(fb,)),
         sched.Tile(sizes=(1, fb, 1, owb, 0, 0, 0)),

@@ -71,16 +71,8 @@ def _mul_add(a, b, acc):
     return arith.addf(acc, arith.mulf(a, b))
 
 
-def _tag(value: ir.Value, kernel: str) -> None:
-    value.owner.attributes[KERNEL_ATTR] = ir.StringAttr.get(kernel)
-
-
 def round_up(value: int, multiple: int) -> int:
     return -(-value // multiple) * multiple
-
-
-def _tag_layout(value: ir.Value, kernel: str) -> None:
-    value.owner.attributes[LAYOUT_ATTR] = ir.StringAttr.get(kernel)
 
 
 def pack_columns(b: ir.Value, nr: int, kernel: str) -> ir.Value:
@@ -95,7 +87,7 @@ def pack_columns(b: ir.Value, nr: int, kernel: str) -> ir.Value:
     b3 = expand(b, batch_groups + [[nb], [nb + 1, nb + 2]], shape[:-2] + [k, n_pad // nr, nr])
     perm = list(range(nb)) + [nb + 1, nb, nb + 2]
     packed = transpose(b3, perm)
-    _tag_layout(packed, kernel)
+    _tag_op(packed, LAYOUT_ATTR, kernel)
     return packed
 
 
@@ -114,7 +106,7 @@ def pack_rows_transposed(bt: ir.Value, nr: int, kernel: str) -> ir.Value:
     bt = pad(bt, [0, 0], [n_pad - n, 0], zero)
     b3 = expand(bt, [[0, 1], [2]], [n_pad // nr, nr, k])
     packed = transpose(b3, [0, 2, 1])
-    _tag_layout(packed, kernel)
+    _tag_op(packed, LAYOUT_ATTR, kernel)
     return packed
 
 
@@ -141,7 +133,7 @@ def packed_contraction(a: ir.Value, bp: ir.Value, n: int, mr: int, kernel: str,
             amap(loops, bl + [m1, m0, n1, n0])]
     iters = [PARALLEL] * (nb + 2) + [REDUCTION, PARALLEL, PARALLEL]
     c4 = generic([a3, bp], [init], maps, iters, _mul_add)[0]
-    _tag(c4, kernel)
+    _tag_op(c4, KERNEL_ATTR, kernel)
     c2 = collapse(c4, bg + [[nb, nb + 1], [nb + 2, nb + 3]])
     return extract(c2, batch + [m, n])
 
