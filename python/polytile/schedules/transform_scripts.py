@@ -143,10 +143,14 @@ def kernel_script(plan: KernelPlan) -> str:
     scopes = [outer] + \
         [f"%lcl{i}#0" for i, (_, _, sizes) in enumerate(plan.layout_copies) if any(sizes)]
     s += f"    %f = transform.merge_handles {', '.join(scopes)} : !transform.any_op\n"
+    # No `cast_away_vector_leading_one_dim` here: with a reduction step of 1 it turns
+    # the lhs read into vector<mr x 1> + broadcast, and MLIR 22's canonicalization
+    # folds shape_cast(broadcast(<mr x 1>)) to <nr x mr> into broadcast(<mr x 1>) to
+    # <nr x mr>, which is a different value when mr == nr (issue 10: matmuls with
+    # odd K and 8x8 register tiles were wrong; test_regressions.py).
     s += """    transform.apply_patterns to %f {
       transform.apply_patterns.vector.reduction_to_contract
       transform.apply_patterns.vector.transfer_permutation_patterns
-      transform.apply_patterns.vector.cast_away_vector_leading_one_dim
       transform.apply_patterns.vector.drop_unit_dims_with_shape_cast
       transform.apply_patterns.tensor.fold_tensor_subset_ops_into_vector_transfers
       transform.apply_patterns.tensor.fold_tensor_subset_ops
