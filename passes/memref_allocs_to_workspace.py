@@ -1,5 +1,5 @@
 """memref-allocs-to-workspace: turn the entry function's temporaries into a
-static workspace, so that a call of the compiled model does not malloc/free.
+workspace, so that a call of the compiled model does not malloc/free.
 
 Runs on bufferized IR (after ``buffer-deallocation-pipeline`` and
 ``convert-bufferization-to-memref``). In the function ``entry``, every
@@ -32,9 +32,15 @@ before the first). With ``reuse=false`` each
 buffer gets a global of its own with its type and alignment. Either way the
 module gets ``polytile.workspace_bytes`` (i64): the bytes of workspace made.
 
-Caveats: a compiled model using the workspace is not reentrant: two calls
-running at the same time (from two threads) share the buffers and corrupt each
-other's results; calls in sequence are fine. With ``reuse``, distinct SSA
+With ``argument`` (what the CPU pipeline uses) the shared byte buffer is not a
+global but a new last argument of ``entry`` (``memref<Nxi8>``, the caller passes
+``N`` bytes aligned to ``polytile.workspace_alignment``), and the module gets the
+unit attribute ``polytile.workspace_argument``. Each call then works in the buffer
+its caller gives it, so calls from several threads at once are safe as long as
+each has its own workspace (``polytile.runtime.jit.JitFunction`` keeps a pool).
+Without ``argument`` the compiled code is not reentrant: two calls running at the
+same time share the global buffers and corrupt each other's results. ``argument``
+requires ``reuse``. With ``reuse``, distinct SSA
 buffers may share memory, so passes that reorder top-level loop nests assuming
 distinct memrefs never alias must run before this one (in the CPU pipeline it
 runs just before ``func-outline-loop-nests``). Does not yet: handle allocs with
@@ -52,6 +58,8 @@ from mlir.dialects import arith, memref
 from polytile.pass_registry import PassError, option, register_pass
 
 WORKSPACE_ATTR = "polytile.workspace_bytes"
+WORKSPACE_ARGUMENT_ATTR = "polytile.workspace_argument"
+WORKSPACE_ALIGNMENT_ATTR = "polytile.workspace_alignment"
 WORKSPACE_SYMBOL = "__polytile_workspace"
 MIN_ALIGNMENT = 64
 
@@ -81,6 +89,8 @@ class Options:
     entry: str = option("polytile_entry", "The function whose temporaries become the workspace")
     min_bytes: int = option(0, "Leave allocations smaller than this many bytes as they are")
     reuse: bool = option(True, "Share bytes between buffers whose live ranges do not overlap")
+    argument: bool = option(False, "Make the shared workspace a new last argument of the entry "
+                                   "function instead of a global (reentrant code; needs reuse)")
 
 
 @dataclasses.dataclass
@@ -263,7 +273,11 @@ def run(root: ir.Operation, options: Options) -> None:
     """Replace the entry function's top-level static allocs by a (shared) static workspace."""
     if options.min_bytes < 0:
         raise PassError(f"min-bytes must be >= 0, got {options.min_bytes}", root)
+    if options.argument and not options.reuse:
+        raise PassError("argument=true needs reuse=true (one workspace buffer to pass)", root)
     fn = _entry(root, options.entry)
+    if options.argument and WORKSPACE_ARGUMENT_ATTR in root.attributes:
+        raise PassError(f"'@{options.entry}' already takes a workspace argument", fn)
     if len(fn.regions[0].blocks) != 1:
         return  # external, or several blocks: not straight-line code
     buffers = _candidates(fn, options.min_bytes)
@@ -271,7 +285,13 @@ def run(root: ir.Operation, options: Options) -> None:
         return
     taken = {ir.StringAttr(op.operation.attributes["sym_name"]).value
              for op in root.regions[0].blocks[0].operations if "sym_name" in op.operation.attributes}
-    if options.reuse:
+    if options.argument:
+        total = _place_shared(fn, buffers, taken, as_argument=True)
+        alignment = max([MIN_ALIGNMENT] + [b.alignment for b in buffers])
+        root.attributes[WORKSPACE_ARGUMENT_ATTR] = ir.UnitAttr.get()
+        root.attributes[WORKSPACE_ALIGNMENT_ATTR] = ir.IntegerAttr.get(
+            ir.IntegerType.get_signless(64), alignment)
+    elif options.reuse:
         total = _place_shared(fn, buffers, taken)
     else:
         total = _place_separate(fn, buffers, taken)
@@ -294,15 +314,29 @@ def _place_separate(fn, buffers, taken) -> int:
     return sum(b.nbytes for b in buffers)
 
 
-def _place_shared(fn, buffers, taken) -> int:
+def _append_argument(fn: ir.Operation, t: ir.Type) -> ir.Value:
+    """Add a last argument of type ``t`` to ``fn`` (its type and its entry block)."""
+    ftype = ir.FunctionType(ir.TypeAttr(fn.attributes["function_type"]).value)
+    fn.attributes["function_type"] = ir.TypeAttr.get(
+        ir.FunctionType.get(list(ftype.inputs) + [t], list(ftype.results)))
+    if "arg_attrs" in fn.attributes:
+        attrs = list(ir.ArrayAttr(fn.attributes["arg_attrs"])) + [ir.DictAttr.get({})]
+        fn.attributes["arg_attrs"] = ir.ArrayAttr.get(attrs)
+    return fn.regions[0].blocks[0].add_argument(t, fn.location)
+
+
+def _place_shared(fn, buffers, taken, as_argument: bool = False) -> int:
     alignment = max([MIN_ALIGNMENT] + [b.alignment for b in buffers])
     total = max(_assign_offsets(buffers, alignment), alignment)
-    name = _unique_symbol(WORKSPACE_SYMBOL, taken)
     storage = ir.MemRefType.get([total], ir.IntegerType.get_signless(8))
-    _make_global(fn, name, storage, alignment, fn.location)
-    body = fn.regions[0].blocks[0]
-    with ir.InsertionPoint.at_block_begin(body), fn.location:
-        workspace = memref.GetGlobalOp(storage, name).result
+    if as_argument:
+        workspace = _append_argument(fn, storage)
+    else:
+        name = _unique_symbol(WORKSPACE_SYMBOL, taken)
+        _make_global(fn, name, storage, alignment, fn.location)
+        body = fn.regions[0].blocks[0]
+        with ir.InsertionPoint.at_block_begin(body), fn.location:
+            workspace = memref.GetGlobalOp(storage, name).result
     for b in buffers:
         with ir.InsertionPoint(b.alloc), b.alloc.location:
             offset = arith.ConstantOp(ir.IndexType.get(), b.offset).result

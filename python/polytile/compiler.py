@@ -41,7 +41,16 @@ class CompileTimes:
 
 class CompiledModel:
     """A model compiled for the CPU; ``run(feeds)`` mirrors onnxruntime's
-    ``InferenceSession.run(None, feeds)``."""
+    ``InferenceSession.run(None, feeds)``.
+
+    Thread safety: ``run`` may be called from any number of threads at once, as
+    onnxruntime's ``InferenceSession.run`` may. Every call gets its own outputs and
+    its own workspace for the intermediates (from a pool that grows to the peak
+    number of concurrent calls: each costs ``workspace_bytes`` bytes, kept for
+    later calls). The native code runs without the GIL, so calls from several
+    Python threads compute in parallel (each also using the ``threads`` the model
+    was compiled for).
+    """
 
     def __init__(self, function, inputs: Sequence[TensorInfo], outputs: Sequence[TensorInfo],
                  times: CompileTimes, module_text_fn):
@@ -50,6 +59,11 @@ class CompiledModel:
         self.outputs = list(outputs)
         self.compile_times = times
         self._module_text_fn = module_text_fn
+
+    @property
+    def workspace_bytes(self) -> int:
+        """Bytes of intermediate storage one call needs (one such buffer per concurrent call)."""
+        return getattr(self._function, "workspace_bytes", 0)
 
     @property
     def input_names(self) -> list[str]:
@@ -69,9 +83,7 @@ class CompiledModel:
         for info in self.inputs:
             if info.name not in feeds:
                 raise InputError(f"missing input '{info.name}' (shape {info.shape}, dtype {info.dtype})")
-            value = feeds[info.name]
-            if not isinstance(value, np.ndarray):
-                value = np.asarray(value)
+            value = _as_array(info.name, feeds[info.name])
             if value.dtype != info.dtype:
                 raise InputError(f"input '{info.name}' has dtype {value.dtype}, expected {info.dtype}")
             if tuple(value.shape) != tuple(info.shape):
@@ -94,6 +106,18 @@ class CompiledModel:
         return [by_name[n] for n in output_names]
 
     __call__ = run
+
+
+def _as_array(name: str, value) -> np.ndarray:
+    """``value`` as a numeric numpy array, or InputError (object arrays, strings, ragged lists)."""
+    if not isinstance(value, np.ndarray):
+        try:
+            value = np.asarray(value)
+        except (ValueError, TypeError) as e:
+            raise InputError(f"input '{name}' is not an array of numbers ({e})") from None
+    if value.dtype.kind not in "biuf":
+        raise InputError(f"input '{name}' has dtype {value.dtype}; feeds must be numeric numpy arrays")
+    return value
 
 
 def _run_passes(module: ir.Module, passes: list[str]) -> None:

@@ -91,9 +91,9 @@ def linalg_to_affine() -> list[str]:
         "func.func(convert-linalg-to-affine-loops)",
         "convert-bufferization-to-memref",
         "canonicalize",
-        # Intermediates live in one static workspace (no malloc per call; the
-        # compiled model is then not reentrant, see the pass).
-        f"memref-allocs-to-workspace{{entry={ENTRY_POINT}}}",
+        # Intermediates live in one workspace buffer that the caller passes (no
+        # malloc per call; each concurrent call gets its own: JitFunction's pool).
+        f"memref-allocs-to-workspace{{entry={ENTRY_POINT} argument=true}}",
         "func-outline-loop-nests",
     ]
 

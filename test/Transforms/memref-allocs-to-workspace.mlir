@@ -1,6 +1,8 @@
 // RUN: polytile-opt %s --split-input-file --memref-allocs-to-workspace | FileCheck %s
 // RUN: polytile-opt %s --split-input-file --memref-allocs-to-workspace='reuse=false' | FileCheck %s --check-prefix=SEPARATE
 // RUN: polytile-opt %s --split-input-file --memref-allocs-to-workspace='min-bytes=32' | FileCheck %s --check-prefix=MIN
+// RUN: polytile-opt %s --split-input-file --memref-allocs-to-workspace='argument=true' | FileCheck %s --check-prefix=ARG
+// RUN: not polytile-opt %s --split-input-file --memref-allocs-to-workspace='argument=true reuse=false' 2>&1 | FileCheck %s --check-prefix=NOREUSE
 
 // Three temporaries: %a and %b are live at the same time, %c only after both,
 // so %c reuses %a's bytes; the deallocs go. Without reuse each gets a global of
@@ -35,6 +37,20 @@
 // SEPARATE: %[[C:.*]] = memref.get_global @__polytile_workspace_2 : memref<4xf32>
 // SEPARATE-NOT: memref.dealloc
 // SEPARATE: return
+// With argument=true the workspace is the entry's new last argument (the caller's
+// buffer, so concurrent calls with their own buffers do not collide): no global.
+// ARG: module attributes {polytile.workspace_alignment = 64 : i64, polytile.workspace_argument, polytile.workspace_bytes = 128 : i64}
+// ARG-NOT: memref.global
+// ARG-LABEL: func.func @polytile_entry
+// ARG-SAME: (%[[IN:.*]]: memref<4xf32>, %[[OUT:.*]]: memref<4xf32>, %[[WS:.*]]: memref<128xi8>)
+// ARG-NOT: memref.alloc
+// ARG: %[[A:.*]] = memref.view %[[WS]][%{{.*}}][] : memref<128xi8> to memref<4xf32>
+// ARG: %[[B:.*]] = memref.view %[[WS]][%{{.*}}][] : memref<128xi8> to memref<4xf32>
+// ARG: memref.copy %[[IN]], %[[A]]
+// ARG: memref.copy %[[A]], %[[B]]
+// ARG-NOT: memref.dealloc
+// ARG: return
+// NOREUSE: error: argument=true needs reuse=true
 // MIN-LABEL: func.func @polytile_entry
 // MIN-COUNT-3: memref.alloc
 // MIN-COUNT-3: memref.dealloc

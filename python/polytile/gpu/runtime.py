@@ -20,6 +20,7 @@ from __future__ import annotations
 import ctypes
 import dataclasses
 import functools
+import threading
 from typing import Optional, Sequence
 
 import numpy as np
@@ -215,7 +216,16 @@ def _descriptor(ptr: int, shape: Sequence[int], dtype: np.dtype):
 
 class GpuCompiledModel(CompiledModel):
     """A model compiled for CUDA (or emulated on the CPU); same interface as
-    the CPU's CompiledModel. Device buffers live as long as this object."""
+    the CPU's CompiledModel. Device buffers live as long as this object.
+
+    Thread safety: ``run`` may be called from several threads at once. The weights
+    are uploaded once and shared; inputs, outputs and scratch buffers form a
+    per-call set taken from a pool that grows to the peak number of concurrent
+    calls (each set costs ``call_bytes`` of device memory, kept for later calls).
+    Each call launches its kernels on a stream of its own (``gpu-async-region``) and
+    waits for it, with the GIL released. ``launch`` reuses the buffers of the most
+    recent call and is meant for timing from one thread.
+    """
 
     def __init__(self, engine, entry: str, buffers: list[BufferSpec], memory,
                  inputs: Sequence[TensorInfo], outputs: Sequence[TensorInfo],
@@ -223,33 +233,68 @@ class GpuCompiledModel(CompiledModel):
         super().__init__(self._call, inputs, outputs, times, module_text_fn)
         self._engine = engine
         self._entry = entry
+        self._native = engine.lookup(entry)
         self._memory = memory
         self.buffers = buffers
-        self._pointers = [memory.alloc(b.nbytes) for b in buffers]
-        for ptr, spec in zip(self._pointers, buffers):
-            if spec.role == "weight":
-                memory.upload(ptr, spec.value)
-        self._descriptors = [_descriptor(p, b.shape, b.dtype) for p, b in zip(self._pointers, buffers)]
-        self._args = [ctypes.pointer(ctypes.pointer(d)) for d in self._descriptors]
+        self._pointers: list[int] = []  # every allocation, freed with the model
+        self._weights = {i: self._alloc(b) for i, b in enumerate(buffers) if b.role == "weight"}
+        for i, ptr in self._weights.items():
+            memory.upload(ptr, buffers[i].value)
+        self._free_sets: list[list[int]] = []
+        self.call_sets = 0  # buffer sets made: the peak number of concurrent calls so far
+        self._lock = threading.Lock()
+        self._last: Optional[list[int]] = None
+
+    def _alloc(self, spec: BufferSpec) -> int:
+        ptr = self._memory.alloc(spec.nbytes)
+        self._pointers.append(ptr)
+        return ptr
 
     @property
     def device_bytes(self) -> int:
-        """Device memory held for the model's buffers."""
-        return sum(b.nbytes for b in self.buffers)
+        """Device memory held: the weights plus one buffer set per concurrent call so far."""
+        return sum(b.nbytes for b in self.buffers if b.role == "weight") + self.call_bytes * self.call_sets
+
+    @property
+    def call_bytes(self) -> int:
+        """Device memory of one call's inputs, outputs and scratch buffers."""
+        return sum(b.nbytes for b in self.buffers if b.role != "weight")
+
+    def _take_set(self) -> list[int]:
+        with self._lock:
+            if self._free_sets:
+                return self._free_sets.pop()
+            self.call_sets += 1
+            return [self._weights[i] if i in self._weights else self._alloc(b)
+                    for i, b in enumerate(self.buffers)]
+
+    def _invoke(self, pointers: list[int]) -> None:
+        descriptors = [_descriptor(p, b.shape, b.dtype) for p, b in zip(pointers, self.buffers)]
+        args = [ctypes.pointer(ctypes.pointer(d)) for d in descriptors]
+        packed = (ctypes.c_void_p * len(args))(*[ctypes.cast(a, ctypes.c_void_p) for a in args])
+        self._native(packed)  # a ctypes CFUNCTYPE: the GIL is released
 
     def launch(self) -> None:
         """Run the model on the inputs already in device memory (those of the
         last ``run``), without any copy; returns when the kernels are done.
         For timing the device work alone."""
-        self._engine.invoke(self._entry, *self._args)
+        if self._last is None:
+            raise PolytileError("launch() needs a run() first (it reuses that call's device buffers)")
+        self._invoke(self._last)
 
     def _call(self, arrays: list[np.ndarray]) -> None:
         n_in = len(self.inputs)
-        for ptr, array in zip(self._pointers[:n_in], arrays[:n_in]):
-            self._memory.upload(ptr, array)
-        self._engine.invoke(self._entry, *self._args)
-        for ptr, array in zip(self._pointers[n_in:n_in + len(self.outputs)], arrays[n_in:]):
-            self._memory.download(ptr, array)
+        pointers = self._take_set()
+        try:
+            for ptr, array in zip(pointers[:n_in], arrays[:n_in]):
+                self._memory.upload(ptr, array)
+            self._invoke(pointers)
+            for ptr, array in zip(pointers[n_in:n_in + len(self.outputs)], arrays[n_in:]):
+                self._memory.download(ptr, array)
+        finally:
+            with self._lock:
+                self._free_sets.append(pointers)
+                self._last = pointers
 
     def __del__(self):
         memory = getattr(self, "_memory", None)

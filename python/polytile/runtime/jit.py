@@ -1,14 +1,24 @@
 """In-process execution of an LLVM-dialect module through MLIR's ExecutionEngine.
 
 The module must expose the memref entry point made by `func-add-memref-entry`:
-inputs first, then one caller-owned output buffer per result. Arguments are
-passed as C memref descriptors built over numpy arrays (no copies).
+inputs first, then one caller-owned output buffer per result, then (when
+`memref-allocs-to-workspace{argument=true}` made one: module attribute
+``polytile.workspace_argument``) the workspace buffer for the intermediates.
+Arguments are passed as C memref descriptors built over numpy arrays (no copies).
+
+Threads: a :class:`JitFunction` may be called from any number of threads at once.
+Each call takes a workspace from a pool (or allocates a new one when all are in
+use) and returns it when done, so the pool holds as many workspaces as calls have
+ever run at the same time: memory is ``workspace_bytes`` times the peak number of
+concurrent calls. The native call releases the GIL (ctypes), so Python threads
+really compute in parallel; each call's own parallel loops use OpenMP threads.
 """
 from __future__ import annotations
 
 import ctypes
 import os
-from typing import Sequence
+import threading
+from typing import Optional, Sequence
 
 import numpy as np
 from mlir import execution_engine, ir
@@ -51,8 +61,53 @@ def _descriptor(array: np.ndarray):
     return np_to_memref.get_ranked_memref_descriptor(array)
 
 
+WORKSPACE_ARGUMENT_ATTR = "polytile.workspace_argument"
+WORKSPACE_BYTES_ATTR = "polytile.workspace_bytes"
+WORKSPACE_ALIGNMENT_ATTR = "polytile.workspace_alignment"
+
+
+def _int_attr(module: ir.Module, name: str, default: int) -> int:
+    attributes = module.operation.attributes
+    return ir.IntegerAttr(attributes[name]).value if name in attributes else default
+
+
+def aligned_bytes(nbytes: int, alignment: int) -> np.ndarray:
+    """A zeroed uint8 array of ``nbytes`` whose data pointer is a multiple of ``alignment``."""
+    raw = np.zeros(nbytes + alignment, np.uint8)
+    start = (-raw.ctypes.data) % alignment
+    return raw[start:start + nbytes]
+
+
+class WorkspacePool:
+    """Workspaces for concurrent calls: ``take`` one (a free one, else a new one), ``give`` it back."""
+
+    def __init__(self, nbytes: int, alignment: int):
+        self.nbytes = nbytes
+        self.alignment = alignment
+        self._free: list[np.ndarray] = []
+        self._made = 0
+        self._lock = threading.Lock()
+
+    @property
+    def allocated(self) -> int:
+        """How many workspaces exist (the peak number of concurrent calls so far)."""
+        return self._made
+
+    def take(self) -> np.ndarray:
+        with self._lock:
+            if self._free:
+                return self._free.pop()
+            self._made += 1
+        return aligned_bytes(self.nbytes, self.alignment)
+
+    def give(self, workspace: np.ndarray) -> None:
+        with self._lock:
+            self._free.append(workspace)
+
+
 class JitFunction:
-    """A compiled entry point; call it with input arrays and output arrays."""
+    """A compiled entry point; call it with input arrays and output arrays (thread-safe,
+    see the module docstring)."""
 
     def __init__(self, module: ir.Module, entry: str, opt_level: int = 3, parallel: bool = False):
         libs = runtime_libraries()
@@ -61,11 +116,32 @@ class JitFunction:
             # whatever runs next (numpy, onnxruntime, the next kernel's caller).
             os.environ.setdefault("KMP_BLOCKTIME", "1")
             libs.append(toolchain.libomp())
+        self.workspace: Optional[WorkspacePool] = None
+        if WORKSPACE_ARGUMENT_ATTR in module.operation.attributes:
+            self.workspace = WorkspacePool(_int_attr(module, WORKSPACE_BYTES_ATTR, 0),
+                                           _int_attr(module, WORKSPACE_ALIGNMENT_ATTR, 64))
         self.engine = execution_engine.ExecutionEngine(module, opt_level=opt_level, shared_libs=libs)
         self.engine.initialize()
         self.entry = entry
+        self._native = self.engine.lookup(entry)  # a ctypes CFUNCTYPE: calls release the GIL
+
+    @property
+    def workspace_bytes(self) -> int:
+        """Bytes of workspace each concurrent call needs (0: none)."""
+        return self.workspace.nbytes if self.workspace is not None else 0
+
+    def _invoke(self, arrays: Sequence[np.ndarray]) -> None:
+        descriptors = [_descriptor(a) for a in arrays]
+        pointers = [ctypes.pointer(ctypes.pointer(d)) for d in descriptors]
+        packed = (ctypes.c_void_p * len(pointers))(*[ctypes.cast(p, ctypes.c_void_p) for p in pointers])
+        self._native(packed)
 
     def __call__(self, arrays: Sequence[np.ndarray]) -> None:
-        descriptors = [_descriptor(a) for a in arrays]
-        args = [ctypes.pointer(ctypes.pointer(d)) for d in descriptors]
-        self.engine.invoke(self.entry, *args)
+        if self.workspace is None:
+            self._invoke(arrays)
+            return
+        workspace = self.workspace.take()
+        try:
+            self._invoke(list(arrays) + [workspace])
+        finally:
+            self.workspace.give(workspace)
