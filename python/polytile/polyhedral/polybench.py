@@ -210,17 +210,12 @@ _KEEP_ALIVE: list = []
 def compile_kernel(kernel: Kernel, passes: list, extra_llvm: Optional[list] = None,
                    shared_libs: Optional[list] = None):
     """A callable taking the kernel's arrays (updated in place)."""
-    from polytile.runtime.jit import JitFunction, runtime_libraries
-    from mlir import execution_engine
+    from polytile.runtime.jit import JitFunction
 
     context, module = lower(kernel, passes, extra_llvm)
     with context:
         if shared_libs:
-            fn = JitFunction.__new__(JitFunction)
-            fn.engine = execution_engine.ExecutionEngine(
-                module, opt_level=3, shared_libs=runtime_libraries() + shared_libs)
-            fn.engine.initialize()
-            fn.entry = kernel.entry
+            fn = JitFunction(module, kernel.entry, shared_libs=shared_libs)
             # Destroying an engine that loaded the async runtime tears the
             # runtime down under the others (segfault): keep them all alive.
             _KEEP_ALIVE.append(fn)

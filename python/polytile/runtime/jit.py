@@ -109,8 +109,9 @@ class JitFunction:
     """A compiled entry point; call it with input arrays and output arrays (thread-safe,
     see the module docstring)."""
 
-    def __init__(self, module: ir.Module, entry: str, opt_level: int = 3, parallel: bool = False):
-        libs = runtime_libraries()
+    def __init__(self, module: ir.Module, entry: str, opt_level: int = 3, parallel: bool = False,
+                 shared_libs: Sequence[str] = ()):
+        libs = runtime_libraries() + list(shared_libs)
         if parallel:
             # Idle OpenMP workers spin for 200 ms by default, stealing the core from
             # whatever runs next (numpy, onnxruntime, the next kernel's caller).
