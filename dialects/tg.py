@@ -209,7 +209,14 @@ def verify_op(op: ir.Operation) -> Optional[str]:
     try:
         if name == "constant":
             return _verify_constant(op)
-        attrs = {attr_name: op.attributes[attr_name] for attr_name in op.attributes}
+        attrs = {}
+        for attr_name in [op.attributes[i].name for i in range(len(op.attributes))]:
+            try:
+                attrs[attr_name] = op.attributes[attr_name]
+            except TypeError:
+                # The bindings cannot represent it, e.g. array<ui8: ...> (and
+                # NamedAttribute.attr would abort on it: do not touch that).
+                return f"'{op.name}' op attribute '{attr_name}' is of a kind polytile cannot read"
         for attr_name, kind in spec.attributes.items():
             if kind == "#builtin.dense_array" and attr_name in attrs \
                     and not _isa(attrs[attr_name], ir.DenseI64ArrayAttr):
@@ -285,6 +292,20 @@ class _Builders:
 ops = _Builders()
 
 
+def _all_bits_equal(array) -> bool:
+    """Whether every element has the same bits as the first (0.0 and -0.0 differ, as they
+    must for a splat: 1/x tells them apart; NaNs of one payload are equal)."""
+    import numpy as np
+
+    flat = np.ascontiguousarray(array).reshape(-1)
+    bits = flat.view(np.dtype(f"u{flat.dtype.itemsize}")) if flat.dtype.itemsize in (1, 2, 4, 8) else None
+    if bits is None:
+        return bool((flat == flat[0]).all())
+    if bits[-1] != bits[0]:  # most weights: decided without a pass over them
+        return False
+    return bool((bits == bits[0]).all())
+
+
 def constant(value, *, loc=None, ip=None) -> ir.Value:
     """``tg.constant`` holding a numpy array; its dtype decides the element type.
     Arrays whose elements are all equal become splat attributes, whatever their size."""
@@ -292,7 +313,7 @@ def constant(value, *, loc=None, ip=None) -> ir.Value:
 
     array = np.asarray(value)
     signless = array.dtype.kind != "u"  # numpy uint8 -> ui8, int8 -> i8
-    if array.size > 1 and (0 in array.strides or (array == array.flat[0]).all()):
+    if array.size > 1 and (0 in array.strides or _all_bits_equal(array)):
         one = ir.DenseElementsAttr.get(np.ascontiguousarray(array.reshape(-1)[:1]), signless=signless)
         element_type = one.type.element_type
         scalar = array.flat[0]

@@ -21,12 +21,35 @@ whose elements are all equal (bitwise) becomes a splat attribute. Chains fold
 in one run, producers first. The constants that fed a folded op are not erased
 (`tg-dce` does that).
 
+Size budget (``polytile.resources.fold_allowed``), checked from the types
+before anything is evaluated: an op folds only when each result, and each splat
+operand (expanded to a full array to be evaluated), has at most
+``max(max-bytes, B)`` bytes, where ``B`` is the size of the largest non-splat
+constant operand (data the IR holds already). Results up to ``max-bytes``
+(default 4 MiB) fold; so does a result no larger than a weight it is computed
+from (a transposed or cast weight, a weight times a scalar), whatever its
+size; anything else stays a run-time op. ``size-limit`` also bounds the
+elements of every result and operand (the reference evaluator's work).
+
+Splats fold without being expanded, whatever their size: an element-wise op
+(the element-wise family of ``tg-fuse-kernels``) whose operands are all splats
+is evaluated on one element each; a reshape, flatten, transpose, expand, tile,
+slice or identity of a splat is the splat of its result type; and a reduce_max,
+reduce_min, reduce_mean, reduce_sum, reduce_sum_square, reduce_l1 or reduce_l2
+(with non-empty ``axes``) of a float splat (max/min/sum of an integer splat) is
+computed in closed form
+from the splat value ``c`` and the number ``n`` of elements reduced into each
+result (``c``, ``c``, ``c``, ``c*n``, ``c*c*n``, ``|c|*n``, ``|c|*sqrt(n)``,
+in float64 then rounded once: the exact sum, where a loop would accumulate
+rounding error; a sum or mean of -0.0 is +0.0, as the lowering's loop from +0.0
+gives; integer sums wrap as a loop's would).
+
 Left alone: ops that cannot be mapped (unknown ONNX name, an attribute with no
 ONNX counterpart, a softmax over several axes as before opset 13, ambiguous
 optional operands), random ops, tg.group_normalization, operands
-held in ``dense_resource`` or bf16 attributes, dynamic shapes, and any op whose
-result or operand has more than ``size-limit`` elements. Does not yet: fold
-partially-constant expressions (``x * 1``), or ops of other dialects.
+held in ``dense_resource`` or bf16 attributes, dynamic shapes, and ops over the
+budget above. Does not yet: fold partially-constant expressions (``x * 1``), or
+ops of other dialects.
 """
 from __future__ import annotations
 
@@ -44,7 +67,9 @@ from polytile.dialects import tg
 # tg ops follow the semantics of the newest ONNX opset the importer reads.
 from polytile.importers.onnx.graph import MAX_OPSET as ONNX_OPSET
 from polytile.pass_registry import PassError, option, register_pass
+from polytile.resources import DEFAULT_FOLD_LIMIT_BYTES, fold_allowed
 
+from .tg_fuse_kernels import ELEMENTWISE
 from .walk import ops_in, replace_op
 
 
@@ -141,6 +166,10 @@ _NUMPY_DTYPES = {
 class Options:
     size_limit: int = option(1 << 22, "Fold only ops whose result and operands each have at most "
                                       "this many elements")
+    max_bytes: int = option(DEFAULT_FOLD_LIMIT_BYTES,
+                            "Fold only ops whose results (and expanded splat operands) each have at "
+                            "most this many bytes, or no more than their largest non-splat constant "
+                            "operand")
 
 
 @register_pass("tg-fold-constants", options=Options)
@@ -148,21 +177,32 @@ def run(root: ir.Operation, options: Options) -> None:
     """Evaluate tg ops on constant operands with ONNX's reference implementation."""
     if options.size_limit < 0:
         raise PassError("size-limit must be non-negative", root)
+    if options.max_bytes < 0:
+        raise PassError("max-bytes must be non-negative", root)
     for op in ops_in(root, "tg."):
         if _foldable_kind(op.name):
-            _try_fold(op, options.size_limit)
+            _try_fold(op, options)
 
 
 def _foldable_kind(name: str) -> bool:
     return name not in _NOT_FOLDED and not any(m in name for m in _NOT_FOLDED_MARKERS)
 
 
-def _try_fold(op: ir.Operation, size_limit: int) -> bool:
+def _try_fold(op: ir.Operation, options: Options) -> bool:
     result_types = [r.type for r in op.results]
-    if any(_num_elements(t) is None or _num_elements(t) > size_limit for t in result_types):
-        return False
     if not all(_constant_op(v) is not None for v in op.operands):
         return False  # checked first: reading a constant copies it
+    if _try_fold_splats(op):
+        return True
+    size_limit = options.size_limit
+    if any(_num_elements(t) is None or _num_elements(t) > size_limit for t in result_types):
+        return False
+    # The budget, from the types alone: results and the splats that evaluation expands.
+    splats = [v for v in op.operands if _is_splat(v)]
+    sizes = [_nbytes(t) for t in result_types] + [_nbytes(v.type) for v in splats]
+    held = [_nbytes(v.type) for v in op.operands if not _is_splat(v)]
+    if any(h is None for h in held) or not fold_allowed(sizes, held, options.max_bytes):
+        return False
     values = [constant_array(v, size_limit) for v in op.operands]
     if any(v is None for v in values):
         return False
@@ -190,7 +230,47 @@ def _num_elements(t: ir.Type) -> Optional[int]:
     rt = ir.RankedTensorType(t)
     if not rt.has_static_shape:
         return None
-    return int(np.prod(rt.shape, dtype=np.int64))
+    count = 1
+    for d in rt.shape:
+        count *= int(d)
+    return count
+
+
+def _nbytes(t: ir.Type) -> Optional[int]:
+    """Bytes of a static tensor type whose element type numpy has, else None."""
+    count = _num_elements(t)
+    dtype = _numpy_dtype(ir.RankedTensorType(t).element_type)
+    return None if count is None or dtype is None else count * dtype.itemsize
+
+
+def _is_splat(value: ir.Value) -> bool:
+    """Whether ``value`` is a splat ``tg.constant`` (one element held)."""
+    op = _constant_op(value)
+    dense = _dense(op.attributes["value"]) if op is not None else None
+    return dense is not None and dense.is_splat
+
+
+def _splat_scalar(value: ir.Value) -> Optional[np.ndarray]:
+    """A splat (or one-element) ``tg.constant``'s element as a 0-d array of its dtype, else None."""
+    op = _constant_op(value)
+    if op is None:
+        return None
+    dense = _dense(op.attributes["value"])
+    rt = ir.RankedTensorType(value.type)
+    dtype = _numpy_dtype(rt.element_type)
+    if dense is None or dtype is None or not rt.has_static_shape:
+        return None
+    if dense.is_splat:
+        scalar = tg.attribute_value(dense.get_splat_value())
+        if isinstance(scalar, ir.Attribute) or isinstance(scalar, str):
+            return None
+        if dtype == np.bool_:
+            return np.asarray(bool(scalar))
+        return np.asarray(np.array(scalar).astype(dtype))
+    if _num_elements(rt) == 1:
+        array = np.array(dense)
+        return array.reshape(()) if array.dtype == dtype else None
+    return None
 
 
 def _numpy_dtype(element_type: ir.Type) -> Optional[np.dtype]:
@@ -253,7 +333,9 @@ def _elements_attr(array: np.ndarray, result_type: ir.Type) -> Optional[ir.Attri
         array = array.astype(want)
     attr = _splat_attr(array, rt) if array.size > 1 and _all_equal(array) else None
     if attr is None:
-        attr = ir.DenseElementsAttr.get(np.ascontiguousarray(array), signless=array.dtype.kind != "u")
+        # shape= keeps a 0-d result 0-d (the bindings make a 0-d array a tensor<1x..>)
+        attr = ir.DenseElementsAttr.get(np.ascontiguousarray(array).reshape(-1),
+                                        signless=array.dtype.kind != "u", shape=list(rt.shape))
     return attr if attr.type == result_type else None
 
 
@@ -272,6 +354,125 @@ def _splat_attr(array: np.ndarray, rt: ir.RankedTensorType) -> Optional[ir.Attri
     except (OverflowError, TypeError, ValueError):  # e.g. ui64 above 2^63
         return None
     return ir.DenseElementsAttr.get_splat(rt, element)
+
+
+# ----------------------------------------------------------------------------
+# Splats, without expanding them
+# ----------------------------------------------------------------------------
+
+# Ops whose result on a splat operand is the splat of the result type.
+_SPLAT_SHAPE_OPS = {"reshape", "flatten", "transpose", "expand", "tile", "slice", "identity"}
+_SPLAT_REDUCTIONS = {"reduce_max", "reduce_min", "reduce_mean", "reduce_sum", "reduce_sum_square",
+                     "reduce_l1", "reduce_l2"}
+_INT_SPLAT_REDUCTIONS = {"reduce_max", "reduce_min", "reduce_sum"}
+
+
+def _try_fold_splats(op: ir.Operation) -> bool:
+    """Fold an op on splat operands into a splat (module docstring); False if it does not apply."""
+    if len(op.results) != 1 or not op.operands:
+        return False
+    rt = ir.RankedTensorType(op.results[0].type)
+    want = _numpy_dtype(rt.element_type)
+    if want is None or not rt.has_static_shape:
+        return False
+    scalars = [_splat_scalar(v) for v in op.operands]
+    if any(s is None for s in scalars):
+        return False
+    name = op.name.split(".", 1)[1]
+    if name in _SPLAT_SHAPE_OPS and len(scalars) == 1:
+        value = scalars[0]
+    elif name in ELEMENTWISE:
+        value = _evaluate_elementwise(op, scalars)
+    elif name in _SPLAT_REDUCTIONS and len(scalars) == 1 and _reduces_something(op):
+        value = _reduce_splat(name, scalars[0], _num_elements(op.operands[0].type), _num_elements(rt))
+    else:
+        return False
+    if value is None:
+        return False
+    value = np.asarray(value)
+    if value.dtype != want:
+        if value.dtype.kind != "f" or want.kind != "f":
+            return False
+        value = value.astype(want)
+    if value.size != 1:
+        return False
+    attr = _scalar_attr(value.reshape(()), rt)
+    if attr is None:
+        return False
+    with ir.InsertionPoint(op), op.location:
+        constant = tg.build("constant", [], {"value": attr}, [attr.type]).results[0]
+    replace_op(op, [constant])
+    return True
+
+
+def _reduces_something(op: ir.Operation) -> bool:
+    """Whether a tg reduction has axes (empty ``axes`` reduce nothing: left to the reference)."""
+    if "axes" not in op.attributes:
+        return False
+    axes = tg.attribute_value(op.attributes["axes"])
+    return isinstance(axes, list) and len(axes) > 0
+
+
+def _evaluate_elementwise(op: ir.Operation, scalars: Sequence[np.ndarray]) -> Optional[np.ndarray]:
+    """The element of an element-wise op on splat operands: the op evaluated on
+    one element of each (each operand reshaped to all-ones dims of its rank)."""
+    values = [np.full([1] * ir.RankedTensorType(v.type).rank, s, dtype=s.dtype)
+              for v, s in zip(op.operands, scalars)]
+    try:
+        node, feeds = _onnx_node(op, values)
+    except _Unmappable:
+        return None
+    results = _evaluate(node, feeds)
+    if results is None or len(results) != 1 or results[0].size != 1:
+        return None
+    return results[0]
+
+
+def _reduce_splat(name: str, c: np.ndarray, count_in: Optional[int],
+                  count_out: Optional[int]) -> Optional[np.ndarray]:
+    """A reduction of a splat of ``c`` with ``count_in`` elements into
+    ``count_out`` results, in closed form; None where it is not done."""
+    if not count_in or not count_out or count_in % count_out:
+        return None  # empty reductions have their own identities: left to the reference
+    n = count_in // count_out
+    dtype = c.dtype
+    if dtype.kind in "iu":
+        if name not in _INT_SPLAT_REDUCTIONS:
+            return None
+        if name != "reduce_sum":
+            return c
+        bits = dtype.itemsize * 8
+        total = (int(c) * n) % (1 << bits)  # wraps as a loop of additions does
+        if dtype.kind == "i" and total >= 1 << (bits - 1):
+            total -= 1 << bits
+        return np.asarray(total, dtype=dtype)
+    if dtype.kind != "f":
+        return None
+    x = float(c)
+    with np.errstate(all="ignore"):
+        if name in ("reduce_max", "reduce_min"):
+            return c
+        if name == "reduce_mean":
+            # a sum from +0.0 divided by n, as the lowering and numpy do: -0.0 gives +0.0
+            return np.asarray(x + 0.0, dtype=dtype)
+        if name == "reduce_sum":
+            return np.asarray(np.float64(x) * n + 0.0, dtype=dtype)
+        if name == "reduce_sum_square":
+            return np.asarray(np.float64(x) * np.float64(x) * n + 0.0, dtype=dtype)
+        if name == "reduce_l1":
+            return np.asarray(abs(np.float64(x)) * n, dtype=dtype)
+        if name == "reduce_l2":
+            return np.asarray(abs(np.float64(x)) * np.sqrt(np.float64(n)), dtype=dtype)
+    return None
+
+
+def _scalar_attr(scalar: np.ndarray, rt: ir.RankedTensorType) -> Optional[ir.Attribute]:
+    """The splat attribute of type ``rt`` holding ``scalar``."""
+    if _num_elements(rt) == 1:
+        attr = ir.DenseElementsAttr.get(np.ascontiguousarray(scalar.reshape(1)),
+                                        signless=scalar.dtype.kind != "u", shape=list(rt.shape))
+        return attr if attr.type == rt else None
+    return _splat_attr(scalar.reshape(1), rt)
 
 
 # ----------------------------------------------------------------------------

@@ -1,8 +1,11 @@
 // RUN: polytile-opt %s --split-input-file --tg-fold-constants | FileCheck %s
 // RUN: polytile-opt %s --split-input-file --tg-fold-constants='size-limit=4' | FileCheck %s --check-prefix=LIMIT
 // RUN: not polytile-opt %s --split-input-file --tg-fold-constants='size-limit=-1' 2>&1 | FileCheck %s --check-prefix=NEG
+// RUN: polytile-opt %s --split-input-file --tg-fold-constants='max-bytes=16' | FileCheck %s --check-prefix=BYTES
+// RUN: not polytile-opt %s --split-input-file --tg-fold-constants='max-bytes=-1' 2>&1 | FileCheck %s --check-prefix=NEGBYTES
 
 // NEG: error: size-limit must be non-negative
+// NEGBYTES: error: max-bytes must be non-negative
 
 // A chain folds in one run, producers first; the constants that fed it stay
 // for tg-dce.
@@ -172,4 +175,125 @@ func.func @bool_splat() -> tensor<3x4xi1> {
   %a = "tg.constant"() {value = dense<true> : tensor<3x4xi1>} : () -> tensor<3x4xi1>
   %0 = "tg.not"(%a) : (tensor<3x4xi1>) -> tensor<3x4xi1>
   return %0 : tensor<3x4xi1>
+}
+
+// -----
+
+// A result over max-bytes (32 bytes > 16), computed from smaller constants,
+// stays a run-time op; the default budget (4 MiB) folds it.
+// CHECK-LABEL: func.func @over_budget
+// CHECK: %[[C:.*]] = "tg.constant"() {value = dense<{{\[}}[1.000000e+00, 2.000000e+00], [1.000000e+00, 2.000000e+00], [1.000000e+00, 2.000000e+00], [1.000000e+00, 2.000000e+00]]> : tensor<4x2xf32>}
+// CHECK-NOT: tg.expand
+// CHECK: return %[[C]]
+// BYTES-LABEL: func.func @over_budget
+// BYTES: %[[E:.*]] = "tg.expand"
+// BYTES: return %[[E]]
+func.func @over_budget() -> tensor<4x2xf32> {
+  %a = "tg.constant"() {value = dense<[1.0, 2.0]> : tensor<2xf32>} : () -> tensor<2xf32>
+  %0 = "tg.expand"(%a) {shape = array<i64: 4, 2>} : (tensor<2xf32>) -> tensor<4x2xf32>
+  return %0 : tensor<4x2xf32>
+}
+
+// -----
+
+// A result no larger than its largest non-splat constant operand (a weight)
+// folds whatever the budget.
+// CHECK-LABEL: func.func @weight_sized
+// CHECK-NOT: tg.transpose
+// BYTES-LABEL: func.func @weight_sized
+// BYTES: %[[C:.*]] = "tg.constant"() {value = dense<{{\[}}[1.000000e+00, 3.000000e+00, 5.000000e+00, 7.000000e+00], [2.000000e+00, 4.000000e+00, 6.000000e+00, 8.000000e+00]]> : tensor<2x4xf32>}
+// BYTES-NOT: tg.transpose
+// BYTES: return %[[C]]
+func.func @weight_sized() -> tensor<2x4xf32> {
+  %w = "tg.constant"() {value = dense<[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [7.0, 8.0]]> : tensor<4x2xf32>} : () -> tensor<4x2xf32>
+  %0 = "tg.transpose"(%w) {perm = array<i64: 1, 0>} : (tensor<4x2xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+// A splat operand is expanded to be evaluated (a matmul is not element-wise):
+// its 64 bytes count against the budget like a result's.
+// CHECK-LABEL: func.func @splat_operand_over_budget
+// CHECK: %[[C:.*]] = "tg.constant"() {value = dense<1.000000e+01> : tensor<4x1xf32>}
+// CHECK-NOT: tg.matmul
+// CHECK: return %[[C]]
+// BYTES-LABEL: func.func @splat_operand_over_budget
+// BYTES: %[[M:.*]] = "tg.matmul"
+// BYTES: return %[[M]]
+func.func @splat_operand_over_budget() -> tensor<4x1xf32> {
+  %s = "tg.constant"() {value = dense<1.0> : tensor<4x4xf32>} : () -> tensor<4x4xf32>
+  %w = "tg.constant"() {value = dense<[[1.0], [2.0], [3.0], [4.0]]> : tensor<4x1xf32>} : () -> tensor<4x1xf32>
+  %0 = "tg.matmul"(%s, %w) : (tensor<4x4xf32>, tensor<4x1xf32>) -> tensor<4x1xf32>
+  return %0 : tensor<4x1xf32>
+}
+
+// -----
+
+// Reductions of a splat fold in closed form without expanding it (149 GiB
+// here), whatever the budget: sum c*n (exact), max c, mean c, l2 |c|*sqrt(n);
+// an integer sum wraps as a loop's would (15 * 100 = 1500 = -36 in i8).
+// CHECK-LABEL: func.func @splat_reductions
+// CHECK-DAG: %[[S:.*]] = "tg.constant"() {value = dense<-8.000000e+10> : tensor<f32>}
+// CHECK-DAG: %[[X:.*]] = "tg.constant"() {value = dense<-2.000000e+00> : tensor<200000xf32>}
+// CHECK-DAG: %[[M:.*]] = "tg.constant"() {value = dense<-2.000000e+00> : tensor<200000x1xf32>}
+// CHECK-DAG: %[[L:.*]] = "tg.constant"() {value = dense<894.427185> : tensor<200000xf32>}
+// CHECK-DAG: %[[I:.*]] = "tg.constant"() {value = dense<-36> : tensor<i8>}
+// CHECK-NOT: tg.reduce
+// CHECK: return %[[S]], %[[X]], %[[M]], %[[L]], %[[I]]
+// BYTES-LABEL: func.func @splat_reductions
+// BYTES-NOT: tg.reduce
+// BYTES: return
+func.func @splat_reductions() -> (tensor<f32>, tensor<200000xf32>, tensor<200000x1xf32>, tensor<200000xf32>, tensor<i8>) {
+  %a = "tg.constant"() {value = dense<-2.0> : tensor<200000x200000xf32>} : () -> tensor<200000x200000xf32>
+  %0 = "tg.reduce_sum"(%a) {axes = array<i64: 0, 1>, keepdims = 0 : i64} : (tensor<200000x200000xf32>) -> tensor<f32>
+  %1 = "tg.reduce_max"(%a) {axes = array<i64: 1>, keepdims = 0 : i64} : (tensor<200000x200000xf32>) -> tensor<200000xf32>
+  %2 = "tg.reduce_mean"(%a) {axes = array<i64: 1>, keepdims = 1 : i64} : (tensor<200000x200000xf32>) -> tensor<200000x1xf32>
+  %3 = "tg.reduce_l2"(%a) {axes = array<i64: 0>, keepdims = 0 : i64} : (tensor<200000x200000xf32>) -> tensor<200000xf32>
+  %b = "tg.constant"() {value = dense<100> : tensor<3x5xi8>} : () -> tensor<3x5xi8>
+  %4 = "tg.reduce_sum"(%b) {axes = array<i64: 0, 1>, keepdims = 0 : i64} : (tensor<3x5xi8>) -> tensor<i8>
+  return %0, %1, %2, %3, %4 : tensor<f32>, tensor<200000xf32>, tensor<200000x1xf32>, tensor<200000xf32>, tensor<i8>
+}
+
+// -----
+
+// Element-wise ops on splats are evaluated on one element; shape ops of a
+// splat are the splat of their result type: nothing is expanded.
+// CHECK-LABEL: func.func @splat_elementwise_and_shapes
+// CHECK-DAG: %[[C:.*]] = "tg.constant"() {value = dense<1.000000e+00> : tensor<200000x200000xf32>}
+// CHECK-DAG: %[[W:.*]] = "tg.constant"() {value = dense<4> : tensor<200000x200000xi32>}
+// CHECK-DAG: %[[E:.*]] = "tg.constant"() {value = dense<5.000000e-01> : tensor<3x200000x200000xf32>}
+// CHECK-DAG: %[[T:.*]] = "tg.constant"() {value = dense<5.000000e-01> : tensor<1x200000xf32>}
+// CHECK-NOT: tg.cos
+// CHECK-NOT: tg.where
+// CHECK-NOT: tg.expand
+// CHECK-NOT: tg.transpose
+// CHECK: return %[[C]], %[[W]], %[[E]], %[[T]]
+// BYTES-LABEL: func.func @splat_elementwise_and_shapes
+// BYTES-NOT: tg.cos
+// BYTES: return
+func.func @splat_elementwise_and_shapes() -> (tensor<200000x200000xf32>, tensor<200000x200000xi32>, tensor<3x200000x200000xf32>, tensor<1x200000xf32>) {
+  %z = "tg.constant"() {value = dense<0.0> : tensor<200000x200000xf32>} : () -> tensor<200000x200000xf32>
+  %0 = "tg.cos"(%z) : (tensor<200000x200000xf32>) -> tensor<200000x200000xf32>
+  %t = "tg.constant"() {value = dense<false> : tensor<200000x1xi1>} : () -> tensor<200000x1xi1>
+  %x = "tg.constant"() {value = dense<3> : tensor<200000x200000xi32>} : () -> tensor<200000x200000xi32>
+  %y = "tg.constant"() {value = dense<4> : tensor<200000xi32>} : () -> tensor<200000xi32>
+  %1 = "tg.where"(%t, %x, %y) : (tensor<200000x1xi1>, tensor<200000x200000xi32>, tensor<200000xi32>) -> tensor<200000x200000xi32>
+  %h = "tg.constant"() {value = dense<0.5> : tensor<200000x1xf32>} : () -> tensor<200000x1xf32>
+  %2 = "tg.expand"(%h) {shape = array<i64: 3, 200000, 200000>} : (tensor<200000x1xf32>) -> tensor<3x200000x200000xf32>
+  %3 = "tg.transpose"(%h) {perm = array<i64: 1, 0>} : (tensor<200000x1xf32>) -> tensor<1x200000xf32>
+  return %0, %1, %2, %3 : tensor<200000x200000xf32>, tensor<200000x200000xi32>, tensor<3x200000x200000xf32>, tensor<1x200000xf32>
+}
+
+// -----
+
+// A 0-d result folds to a 0-d constant.
+// CHECK-LABEL: func.func @scalar_result
+// CHECK: %[[C:.*]] = "tg.constant"() {value = dense<6.500000e+00> : tensor<f32>}
+// CHECK-NOT: tg.reduce_sum
+// CHECK: return %[[C]]
+func.func @scalar_result() -> tensor<f32> {
+  %a = "tg.constant"() {value = dense<[1.0, 2.0, 3.5]> : tensor<3xf32>} : () -> tensor<3xf32>
+  %0 = "tg.reduce_sum"(%a) {axes = array<i64: 0>, keepdims = 0 : i64} : (tensor<3xf32>) -> tensor<f32>
+  return %0 : tensor<f32>
 }

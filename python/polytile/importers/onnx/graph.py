@@ -6,8 +6,14 @@ visits the nodes in order, handing each to the rule registered for its op type
 (``rules/``). Values known at compile time (initializers, Constant nodes, shape
 computations on static shapes) are kept as numpy arrays and folded through:
 a node whose inputs are all constant is evaluated with ONNX's reference
-implementation instead of being imported. Every op carries the ONNX node name
-as its location.
+implementation instead of being imported, within a size budget
+(``fold_limit_bytes``, see :meth:`GraphImporter._try_fold`). Every op carries
+the ONNX node name as its location.
+
+Models with external data are read from their folder only, and mapped rather
+than read (``external_data.py``); ONNX's checker and shape inference see the
+model without the data of its big initializers, so models over protobuf's 2 GiB
+limit import too.
 """
 from __future__ import annotations
 
@@ -21,13 +27,22 @@ from mlir import ir
 from mlir.dialects import func
 
 from polytile.dialects import tg
-from polytile.importers.onnx import registry, types
+from polytile.importers.onnx import external_data, registry, types
 from polytile.importers.onnx.errors import OnnxImportError, UnsupportedNode
+from polytile.resources import DEFAULT_FOLD_LIMIT_BYTES, ResourceError, fold_allowed, format_bytes
 
 MIN_OPSET = 7
 MAX_OPSET = 23
-# Constant subgraphs up to this many elements are folded at import time.
+# Nodes whose constant inputs hold more than this many elements in all are not
+# folded at import time (a bound on the reference evaluator's work; the size of
+# results is bounded by ``fold_limit_bytes``).
 FOLD_LIMIT = 1 << 24
+# Constant inputs up to this many elements are handed to ONNX's per-node shape
+# inference as values when the size of a result must be known before folding.
+_INFERENCE_DATA_LIMIT = 1 << 12
+# Ops whose rule computes the result at compile time (polytile has no run-time
+# op for them): their size is checked against the budget before the rule runs.
+_COMPILE_TIME_RESULTS = {"Range", "EyeLike"}
 # Ops never folded: their results are not functions of their inputs.
 _NEVER_FOLD = {"RandomNormal", "RandomNormalLike", "RandomUniform", "RandomUniformLike",
                "Multinomial", "Bernoulli", "Dropout"}
@@ -44,17 +59,34 @@ class TensorInfo:
     dtype: np.dtype
 
 
-def load_model(source: ModelSource) -> onnx.ModelProto:
-    """Read a model from a path, bytes or a ModelProto; raises OnnxImportError."""
+def load_model(source: ModelSource, load_external_data: bool = True) -> onnx.ModelProto:
+    """Read a model from a path, bytes or a ModelProto; raises OnnxImportError.
+
+    External data references are checked (they must stay inside the model's
+    folder, see ``external_data.py``); with ``load_external_data`` the data is
+    read into the returned model, as ``onnx.load`` does (such a model may be
+    over protobuf's 2 GiB limit: give ``import_graph``/``polytile.compile`` the
+    path instead, which maps the data rather than reading it)."""
+    model, base_dir = _read_model(source)
+    external_data.check_all(model, base_dir)
+    if load_external_data:
+        external_data.load_all(model, base_dir)
+    return model
+
+
+def _read_model(source: ModelSource) -> tuple[onnx.ModelProto, Optional[str]]:
+    """The model without its external data, and the folder that data is read
+    from (None unless ``source`` is a path)."""
     if isinstance(source, onnx.ModelProto):
-        return source
+        return source, None
     try:
         if isinstance(source, bytes):
-            return onnx.load_from_string(source)
+            return onnx.load_from_string(source), None
         path = os.fspath(source)
         if not os.path.exists(path):
             raise OnnxImportError(f"{path}: no such file")
-        return onnx.load(path)
+        model = onnx.load(path, load_external_data=False)
+        return model, os.path.dirname(os.path.abspath(path))
     except OnnxImportError:
         raise
     except Exception as e:  # protobuf DecodeError and friends
@@ -75,11 +107,13 @@ def _dims(value_info: onnx.ValueInfoProto) -> list[Union[int, str, None]]:
     return out
 
 
-def pin_input_shapes(model: onnx.ModelProto, input_shapes: Optional[dict]) -> onnx.ModelProto:
-    """A copy of ``model`` whose graph inputs all have static shapes."""
+def pin_input_shapes(model: onnx.ModelProto, input_shapes: Optional[dict],
+                     constants: Sequence[str] = ()) -> onnx.ModelProto:
+    """A copy of ``model`` whose graph inputs all have static shapes; graph
+    inputs named in ``constants`` are initializers (of a skeleton) and left alone."""
     model_copy = onnx.ModelProto()
     model_copy.CopyFrom(model)
-    initializers = {i.name for i in model_copy.graph.initializer}
+    initializers = {i.name for i in model_copy.graph.initializer} | set(constants)
     input_shapes = dict(input_shapes or {})
     names = [i.name for i in model_copy.graph.input if i.name not in initializers]
     for name in input_shapes:
@@ -214,9 +248,17 @@ class NodeContext:
 
 
 class GraphImporter:
-    def __init__(self, model: onnx.ModelProto, context: ir.Context):
+    """Walks one (shape-inferred) model. ``initializers`` (name -> array) are
+    the initializers' values when they are not all in ``model`` itself (a
+    skeleton); ``fold_limit_bytes`` is the constant-folding budget."""
+
+    def __init__(self, model: onnx.ModelProto, context: ir.Context,
+                 initializers: Optional[dict] = None,
+                 fold_limit_bytes: int = DEFAULT_FOLD_LIMIT_BYTES):
         self.model = model
         self.context = context
+        self.initializers = initializers
+        self.fold_limit_bytes = fold_limit_bytes
         self.values: dict[str, ir.Value] = {}
         self.constants: dict[str, np.ndarray] = {}
         self.node_index = 0
@@ -263,11 +305,11 @@ class GraphImporter:
         opset = _default_opset(self.model)
         for vi in list(graph.value_info) + list(graph.output) + list(graph.input):
             self._inferred[vi.name] = vi
-        for init in graph.initializer:
-            try:
-                self.constants[init.name] = onnx.numpy_helper.to_array(init)
-            except Exception as e:
-                raise OnnxImportError(f"initializer '{init.name}' cannot be read: {e}") from None
+        if self.initializers is not None:
+            self.constants.update(self.initializers)
+        else:
+            for init in graph.initializer:
+                self.constants[init.name] = external_data.initializer_array(init, None)
         inputs = [i for i in graph.input if i.name not in self.constants]
         input_infos, arg_types = [], []
         for value in inputs:
@@ -321,6 +363,11 @@ class GraphImporter:
             ctx.opset = opset
         if node.op_type not in _NEVER_FOLD and self._try_fold(node, opset):
             return
+        if node.op_type == "ConstantOfShape" and node.domain in ("", "ai.onnx") and \
+                self._splat_of_shape(ctx):
+            return
+        if node.op_type in _COMPILE_TIME_RESULTS and node.domain in ("", "ai.onnx"):
+            self._check_compile_time_result(ctx)
         fn = registry.lookup(node.op_type, opset, node.domain)
         if fn is None:
             known = registry.lookup(node.op_type, MAX_OPSET, node.domain) is not None
@@ -342,7 +389,19 @@ class GraphImporter:
 
     def _try_fold(self, node: onnx.NodeProto, opset: int) -> bool:
         """Evaluate a node whose inputs are all constants with ONNX's reference
-        implementation; True if its outputs are now constants."""
+        implementation; True if its outputs are now constants.
+
+        The budget rule (``polytile.resources.fold_allowed``): the node is folded
+        only when the total number of elements of its inputs is at most
+        ``FOLD_LIMIT`` and the size of each output is known before evaluating it
+        -- from ONNX shape inference on the model, from the constant inputs
+        (ConstantOfShape, Expand, Tile, Range), or from ONNX's shape inference of
+        the node alone given its small constant inputs -- and is at most
+        ``max(fold_limit_bytes, bytes of the largest constant input)``. So
+        results up to the budget fold, and so does any result no larger than a
+        weight it comes from (a transposed, reshaped or cast weight); the rest
+        stays a run-time op. Constant nodes always fold (their value is in the
+        model already)."""
         names = [n for n in node.input if n]
         if not all(n in self.constants for n in names):
             return False
@@ -353,6 +412,10 @@ class GraphImporter:
         if node.op_type == "Constant":
             outputs = [_constant_node_value(node)]
         else:
+            sizes = [nbytes for nbytes, _ in self._output_sizes(node, opset)]
+            stored = [_stored_bytes(self.constants[n]) for n in names]
+            if not fold_allowed(sizes, stored, self.fold_limit_bytes):
+                return False
             values = [self.constants[n] if n else None for n in node.input]
             outputs = _reference_eval(node, values, opset)
             if outputs is None:
@@ -361,6 +424,198 @@ class GraphImporter:
             if name:
                 self.constants[name] = np.asarray(value)
         return True
+
+    def _output_sizes(self, node: onnx.NodeProto, opset: int) -> list[tuple[Optional[int], Optional[tuple]]]:
+        """(bytes, shape) of each output of a node on constant inputs, known
+        without evaluating it; (None, None) where it is not known. An unnamed
+        output counts 0 bytes."""
+        found: list[tuple[Optional[int], Optional[tuple]]] = []
+        for i, name in enumerate(node.output):
+            if not name:
+                found.append((0, None))
+                continue
+            found.append(_type_size(self._inferred.get(name)))
+        if all(nbytes is not None for nbytes, _ in found):
+            return found
+        computed = _computed_output(node, [self.constants.get(n) if n else None for n in node.input])
+        if computed is not None and len(node.output) >= 1 and found[0][0] is None:
+            found[0] = computed
+        if all(nbytes is not None for nbytes, _ in found):
+            return found
+        inferred = _infer_node(node, opset, self.constants, self.model)
+        return [known if known[0] is not None else inferred.get(name, (None, None))
+                for known, name in zip(found, node.output)]
+
+    def _splat_of_shape(self, ctx: "NodeContext") -> bool:
+        """A ConstantOfShape over the folding budget: a splat ``tg.constant``
+        (one element in the IR, filled at run time), kept as a run-time value so
+        that no later fold expands it. False when its shape is not constant."""
+        shape_value = ctx.const(0)
+        if shape_value is None:
+            return False
+        shape = [int(d) for d in np.asarray(shape_value).reshape(-1)]
+        if any(d < 0 for d in shape):
+            raise OnnxImportError(f"node '{ctx.name}' (ConstantOfShape): negative dim in the shape {shape}")
+        value = ctx.attrs.get("value")
+        value = np.zeros(1, np.float32) if value is None else np.asarray(value).reshape(-1)
+        if value.size != 1:
+            raise OnnxImportError(f"node '{ctx.name}' (ConstantOfShape): value must hold one element, "
+                                  f"got {value.size}")
+        element_type = types.element_type_of_dtype(value.dtype)
+        if element_type is None:
+            raise OnnxImportError(f"node '{ctx.name}' (ConstantOfShape): value of dtype {value.dtype} "
+                                  f"is not supported")
+        result_type = ir.RankedTensorType.get(shape, element_type)
+        scalar = value[0]
+        if value.dtype.kind == "f":
+            element = ir.FloatAttr.get(element_type, float(scalar))
+        elif value.dtype == np.bool_:
+            element = ir.IntegerAttr.get(element_type, int(bool(scalar)))
+        else:
+            element = ir.IntegerAttr.get(element_type, int(scalar))
+        attr = ir.DenseElementsAttr.get_splat(result_type, element)
+        with ir.Location.name(ctx.name):
+            result = tg.build("constant", [], {"value": attr}, [result_type]).results[0]
+        if ctx.node.output and ctx.node.output[0]:
+            self.values[ctx.node.output[0]] = result
+        return True
+
+    def _check_compile_time_result(self, ctx: "NodeContext") -> None:
+        """ResourceError when a rule would compute a result over the budget at
+        compile time (ops polytile has no run-time form for)."""
+        nbytes, _ = self._output_sizes(ctx.node, ctx.opset)[0] if ctx.node.output else (None, None)
+        if nbytes is None and ctx.op_type == "EyeLike" and ctx.has_input(0):
+            out_type = ctx.output_type(0)
+            nbytes = _type_bytes(out_type) if out_type is not None else None
+        if nbytes is not None and nbytes > self.fold_limit_bytes:
+            raise ResourceError(
+                f"node '{ctx.name}': the {ctx.op_type} result of {nbytes} bytes ({format_bytes(nbytes)}) "
+                f"would be computed at compile time (polytile has no run-time {ctx.op_type}), which is "
+                f"over the constant-folding budget of {self.fold_limit_bytes} bytes "
+                f"({format_bytes(self.fold_limit_bytes)}; fold_limit_bytes)",
+                node=ctx.name, nbytes=nbytes)
+
+
+def _stored_bytes(array: np.ndarray) -> int:
+    """Bytes of data ``array`` really holds: a broadcast view counts only the
+    elements along its non-zero strides."""
+    array = np.asarray(array)
+    if array.size <= 1 or 0 not in array.strides:
+        return int(array.nbytes)
+    count = 1
+    for dim, stride in zip(array.shape, array.strides):
+        if stride != 0:
+            count *= dim
+    return count * array.itemsize
+
+
+def _type_size(info: Optional[onnx.ValueInfoProto]) -> tuple[Optional[int], Optional[tuple]]:
+    """(bytes, shape) of a fully static tensor value info, else (None, None)."""
+    if info is None or not info.type.HasField("tensor_type"):
+        return None, None
+    tensor_type = info.type.tensor_type
+    dtype = _itemsize_dtype(tensor_type.elem_type)
+    if dtype is None or not tensor_type.HasField("shape"):
+        return None, None
+    dims = _dims(info)
+    if not all(isinstance(d, int) and d >= 0 for d in dims):
+        return None, None
+    return _nbytes(dims, dtype), tuple(dims)
+
+
+def _type_bytes(t: ir.RankedTensorType) -> Optional[int]:
+    from polytile.resources import shaped_bytes
+    return shaped_bytes(t)
+
+
+def _itemsize_dtype(elem_type: int) -> Optional[np.dtype]:
+    dtype = types.numpy_dtype(elem_type)
+    if dtype is not None:
+        return dtype
+    try:
+        dtype = np.dtype(onnx.helper.tensor_dtype_to_np_dtype(elem_type))
+    except Exception:
+        return None
+    return dtype if dtype.kind != "O" else None
+
+
+def _nbytes(shape: Sequence[int], dtype: np.dtype) -> int:
+    count = 1
+    for d in shape:
+        count *= int(d)
+    return count * np.dtype(dtype).itemsize
+
+
+def _int_list(value: Optional[np.ndarray]) -> Optional[list[int]]:
+    if value is None or value.dtype.kind not in "iu" or value.ndim > 1:
+        return None
+    return [int(v) for v in value.reshape(-1)]
+
+
+def _computed_output(node: onnx.NodeProto, values: Sequence[Optional[np.ndarray]]
+                     ) -> Optional[tuple[int, tuple]]:
+    """(bytes, shape) of output 0 of a generator/broadcast op, from its constant inputs."""
+    try:
+        op = node.op_type
+        if op == "ConstantOfShape" and values and values[0] is not None:
+            shape = _int_list(values[0])
+            attrs = {a.name: a for a in node.attribute}
+            dtype = (np.dtype(np.float32) if "value" not in attrs else
+                     onnx.numpy_helper.to_array(attrs["value"].t).dtype)
+            if shape is None or any(d < 0 for d in shape):
+                return None
+            return _nbytes(shape, dtype), tuple(shape)
+        if op in ("Expand", "Tile") and len(values) >= 2 and values[0] is not None:
+            arg = _int_list(values[1])
+            if arg is None:
+                return None
+            data = values[0]
+            if op == "Expand":
+                shape = tuple(np.broadcast_shapes(tuple(data.shape), tuple(arg)))
+            else:
+                if len(arg) != data.ndim or any(r < 0 for r in arg):
+                    return None
+                shape = tuple(int(d) * r for d, r in zip(data.shape, arg))
+            return _nbytes(shape, data.dtype), shape
+        if op == "Range" and len(values) >= 3 and all(v is not None for v in values[:3]):
+            start, limit, delta = (np.asarray(v).reshape(-1)[0] for v in values[:3])
+            if delta == 0:
+                return None
+            count = max(int(np.ceil((float(limit) - float(start)) / float(delta))), 0)
+            return _nbytes([count], values[0].dtype), (count,)
+    except (ValueError, TypeError, OverflowError, IndexError):
+        return None
+    return None
+
+
+def _infer_node(node: onnx.NodeProto, opset: int, constants: dict,
+                model: onnx.ModelProto) -> dict[str, tuple[Optional[int], Optional[tuple]]]:
+    """(bytes, shape) per output name from ONNX's shape inference of the node
+    alone, given its inputs' types and the values of its small constant inputs."""
+    try:
+        domain = node.domain if node.domain not in ("ai.onnx",) else ""
+        schema = onnx.defs.get_schema(node.op_type, opset, domain)
+        input_types, input_data = {}, {}
+        for name in node.input:
+            if not name:
+                continue
+            value = constants[name]
+            elem = types.onnx_elem_type(value.dtype)
+            if elem is None:
+                return {}
+            input_types[name] = onnx.helper.make_tensor_type_proto(elem, list(value.shape))
+            if value.size <= _INFERENCE_DATA_LIMIT:
+                input_data[name] = onnx.numpy_helper.from_array(np.ascontiguousarray(value), name)
+        outputs = onnx.shape_inference.infer_node_outputs(
+            schema, node, input_types, input_data,
+            opset_imports=[onnx.helper.make_opsetid(domain, opset)])
+    except Exception:
+        return {}
+    found = {}
+    for name, type_proto in outputs.items():
+        info = onnx.helper.make_value_info(name, type_proto)
+        found[name] = _type_size(info)
+    return found
 
 
 def _schema_version(op_type: str, opset: int) -> Optional[int]:
@@ -446,26 +701,53 @@ def _default_opset(model: onnx.ModelProto) -> int:
 
 
 def import_graph(source: ModelSource, input_shapes: Optional[dict] = None,
-                 context: Optional[ir.Context] = None, check: bool = True):
-    """ONNX model -> (module with ``func.func @main`` of tg ops, inputs, outputs)."""
-    from polytile.context import create_context
+                 context: Optional[ir.Context] = None, check: bool = True,
+                 fold_limit_bytes: int = DEFAULT_FOLD_LIMIT_BYTES):
+    """ONNX model -> (module with ``func.func @main`` of tg ops, inputs, outputs).
 
-    model = load_model(source)
+    ``fold_limit_bytes`` is the constant-folding budget (see
+    :meth:`GraphImporter._try_fold`). A model given as a path may keep its
+    weights in external files inside its folder; they are mapped, not read, and
+    ONNX's checker and shape inference run on the model without them, so models
+    over protobuf's 2 GiB limit import."""
+    from polytile.context import create_context
+    from polytile.resources import check_fold_limit
+
+    fold_limit_bytes = check_fold_limit(fold_limit_bytes)
+    model, base_dir = _read_model(source)
+    external_data.check_all(model, base_dir)
+    if base_dir is not None:
+        external_data.load_non_initializers(model, base_dir)
     if not model.graph.node and not model.graph.output:
         raise OnnxImportError("the model has an empty graph")
     opset = _default_opset(model)
     if opset < 1:
         raise OnnxImportError(f"opset {opset} is not a valid ONNX opset")
+    initializers = {init.name: external_data.initializer_array(init, base_dir)
+                    for init in model.graph.initializer}
+    # The checker and shape inference serialize the model: they get it without
+    # the data of its big initializers (protobuf stops at 2 GiB).
+    skeleton, moved = external_data.skeleton(model)
     if check:
         try:
-            onnx.checker.check_model(model)
+            onnx.checker.check_model(skeleton)
         except Exception as e:
-            raise OnnxImportError(f"the model is not valid ONNX: {str(e).strip().splitlines()[0]}") from None
-    model = pin_input_shapes(model, input_shapes)
+            raise OnnxImportError(f"the model is not valid ONNX: {_first_line(e)}") from None
+    skeleton = pin_input_shapes(skeleton, input_shapes, constants=moved)
+    # No data propagation: ONNX's allocates ~150 bytes per element of every 1-d
+    # tensor that reaches an Add or a Gather (a [5e8] input took 75 GB); the
+    # importer folds shape computations itself, and sizes the nodes it folds
+    # with a per-node inference given their constant inputs.
     try:
-        model = onnx.shape_inference.infer_shapes(model, check_type=False, strict_mode=False, data_prop=True)
+        skeleton = onnx.shape_inference.infer_shapes(skeleton, check_type=False, strict_mode=False,
+                                                     data_prop=False)
     except Exception as e:
-        raise OnnxImportError(f"ONNX shape inference failed: {str(e).strip().splitlines()[0]}") from None
+        raise OnnxImportError(f"ONNX shape inference failed: {_first_line(e)}") from None
     context = context or create_context()
     with context, ir.Location.unknown():
-        return GraphImporter(model, context).run()
+        return GraphImporter(skeleton, context, initializers, fold_limit_bytes).run()
+
+
+def _first_line(e: BaseException) -> str:
+    text = str(e).strip()
+    return text.splitlines()[0] if text else type(e).__name__

@@ -27,7 +27,12 @@ _NUMPY_TO_ONNX = {np.dtype(dt): onnx_type for onnx_type, (_, dt) in _TABLE.items
 
 
 def onnx_type_name(elem_type: int) -> str:
-    return onnx.TensorProto.DataType.Name(elem_type)
+    """``FLOAT``, ``INT64``, ...; a value that is no ONNX element type (a
+    corrupt or hand-edited model) is named as such instead of raising."""
+    try:
+        return onnx.TensorProto.DataType.Name(elem_type)
+    except ValueError:
+        return f"<unknown element type {elem_type}>"
 
 
 def mlir_element_type(elem_type: int) -> Optional[ir.Type]:

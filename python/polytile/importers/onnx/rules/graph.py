@@ -56,8 +56,9 @@ def _dropout_outputs(node: NodeContext) -> list:
     if len(node.node.output) > 1 and node.node.output[1]:
         # The mask is bool from opset 10 on, the data's type before.
         dtype = np.bool_ if node.opset >= 10 else _data_dtype(node)
-        fill = np.ones if node.opset >= 12 else np.zeros
-        outputs.append(fill(node.input_shape(0), dtype=dtype))
+        fill = 1 if node.opset >= 12 else 0
+        # a read-only view with zero strides: no memory the size of the input (a splat constant)
+        outputs.append(np.broadcast_to(np.array(fill, dtype=dtype), node.input_shape(0)))
     return outputs
 
 

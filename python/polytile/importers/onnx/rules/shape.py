@@ -385,7 +385,8 @@ def constant_of_shape(node: NodeContext):
     shape = node.require_const(0, "the shape").astype(np.int64).reshape(-1).tolist()
     value = node.attr("value", None)
     value = np.zeros(1, np.float32) if value is None else np.asarray(value).reshape(-1)
-    return [np.full(shape, value[0], dtype=value.dtype)]
+    # a read-only view with zero strides: a splat, whatever the shape (no memory for it)
+    return [np.broadcast_to(value[:1].reshape(()), shape)]
 
 
 @rule("Range")
