@@ -28,6 +28,7 @@ _EXPORTS = {
     "PolytileError": "polytile.diagnostics", "VerificationError": "polytile.diagnostics",
     "PassError": "polytile.pass_registry", "register_pass": "polytile.pass_registry",
     "Pipeline": "polytile.pipeline", "RunOptions": "polytile.pipeline",
+    "ResourceError": "polytile.resources", "CompilerCrash": "polytile.isolation",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -332,10 +332,38 @@ class Pipeline:
             pm.enable_timing()
         return pm
 
+    def tail(self, index: int) -> "Pipeline":
+        """The pipeline of the passes from the ``index``-th one (in :meth:`pass_names`
+        order) on, with their nesting: what a crash reproducer replays."""
+        leaves = _leaves(self.elements)[index:]
+        elements = parse_pipeline(_serialize(leaves)) if leaves else ()
+        return Pipeline(elements, verify_each=self.verify_each)
+
     def run(self, module: Union[ir.Module, ir.Operation],
             run_options: Optional[RunOptions] = None) -> None:
-        """Run in place on ``module``; raises PassFailure carrying the diagnostics."""
+        """Run in place on ``module``; raises PassFailure carrying the diagnostics.
+
+        Under :func:`observe`, the observer hears of the run; if it asks to (crash
+        diagnosis), the passes run one at a time, each announced before it runs."""
         op = module.operation
+        observer = _OBSERVERS[-1] if _OBSERVERS else None
+        if observer is None:
+            self._run_all(op, run_options)
+            return
+        step = observer.run_started(self, op)
+        start = time.perf_counter()
+        try:
+            if not step:
+                self._run_all(op, run_options)
+                return
+            for index, leaf in enumerate(_leaves(self.elements)):
+                observer.before_pass(self, index, op)
+                Pipeline(_nested(leaf), verify_each=self.verify_each)._run_all(op, run_options)
+        finally:
+            self.last_run_seconds = time.perf_counter() - start
+            observer.run_finished(self, op)
+
+    def _run_all(self, op: ir.Operation, run_options: Optional[RunOptions]) -> None:
         context = op.context
         pm = self.build(context, run_options)
         with DiagnosticCollector(context) as diags:
@@ -349,6 +377,50 @@ class Pipeline:
             finally:
                 self.last_run_seconds = time.perf_counter() - start
                 del pm  # prints the timing report, if enabled
+
+
+def _nested(leaf: _Leaf) -> tuple[Element, ...]:
+    element: Element = leaf.element
+    for op_name in reversed(leaf.path):
+        element = NestElement(op_name, (element,))
+    return (element,)
+
+
+# ----------------------------------------------------------------------------
+# Progress hooks (crash isolation, ``polytile.isolation``)
+# ----------------------------------------------------------------------------
+
+class PassObserver:
+    """Hears of every :meth:`Pipeline.run` while installed with :func:`observe`.
+
+    The default methods do nothing, so an observer costs one call per pipeline
+    run unless ``run_started`` asks for the passes one at a time (then each pass
+    runs in its own PassManager, announced by ``before_pass``: same results,
+    slower, and a timing report per pass)."""
+
+    def run_started(self, pipeline: Pipeline, op: ir.Operation) -> bool:
+        """A run begins; return True to run its passes one at a time."""
+        return False
+
+    def before_pass(self, pipeline: Pipeline, index: int, op: ir.Operation) -> None:
+        """Pass ``index`` (in ``pipeline.pass_names()`` order) is about to run on ``op``."""
+
+    def run_finished(self, pipeline: Pipeline, op: ir.Operation) -> None:
+        """The run ended (it may have raised)."""
+
+
+_OBSERVERS: list[PassObserver] = []
+
+
+@contextlib.contextmanager
+def observe(observer: PassObserver):
+    """Install ``observer`` for the pipeline runs of this process meanwhile
+    (the innermost one hears of them)."""
+    _OBSERVERS.append(observer)
+    try:
+        yield observer
+    finally:
+        _OBSERVERS.remove(observer)
 
 
 def _option_text(value) -> str:

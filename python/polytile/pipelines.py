@@ -19,13 +19,14 @@ STAGES = ("tg", "sched", "linalg", "affine", "llvm")
 ENTRY_POINT = "polytile_entry"
 
 
-def tg_graph_passes() -> list[str]:
+def tg_graph_passes(fold_limit_bytes: Optional[int] = None) -> list[str]:
     """Graph-level cleanups on tg: forwarding ops go first so that folding sees
     through them; folding exposes conv+batchnorm pairs and simplifications; CSE
-    merges what is left identical; DCE removes everything made dead."""
+    merges what is left identical; DCE removes everything made dead.
+    ``fold_limit_bytes`` (None: the pass's default) is the folding budget."""
     return [
         "tg-remove-identity",
-        "tg-fold-constants",
+        "tg-fold-constants" if fold_limit_bytes is None else f"tg-fold-constants{{max-bytes={fold_limit_bytes}}}",
         "tg-fold-batchnorm-into-conv",
         "tg-canonicalize",
         "tg-cse",

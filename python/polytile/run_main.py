@@ -17,6 +17,10 @@ relative error and PASS/FAIL against ``|a - e| <= atol + rtol * |e|``.
 Exit codes: 0 success (and every output PASS with --check), 1 an error or a
 FAIL, 2 --check could not be done (onnxruntime missing or unable to run the
 model).
+
+The compile is isolated in a child process by default (``--isolate`` /
+``--no-isolate``, ``--crash-reproducer FILE``: see ``polytile.compile_main``), so a
+compiler crash is an error line with exit code 1.
 """
 from __future__ import annotations
 
@@ -29,10 +33,12 @@ from typing import Optional, TextIO
 
 import numpy as np
 
-from polytile.compile_main import (ArgumentParser, UsageError, add_input_shape_option,
-                                   add_schedule_options, int_at_least, schedule_arguments,
-                                   collect_input_shapes, pre_scan_debug, read_model_argument,
-                                   run_tool)
+from polytile.compile_main import (ISOLATE_BY_DEFAULT, ArgumentParser, UsageError,
+                                   add_input_shape_option, add_isolation_options,
+                                   add_fold_limit_option, add_schedule_options, fold_arguments,
+                                   int_at_least, isolation_arguments,
+                                   schedule_arguments, collect_input_shapes, pre_scan_debug,
+                                   read_model_argument, run_tool)
 from polytile.conformance import compare_arrays
 
 TOOL = "polytile-run"
@@ -66,6 +72,8 @@ def build_parser() -> ArgumentParser:
     parser.add_argument("--atol", type=float, default=1e-4, help="absolute tolerance of --check (default: 1e-4)")
     parser.add_argument("--save-outputs", metavar="OUT.npz", help="write the outputs to an .npz archive")
     add_schedule_options(parser)
+    add_fold_limit_option(parser)
+    add_isolation_options(parser)
     parser.add_argument("--debug", action="store_true", help="print tracebacks of errors")
     return parser
 
@@ -235,7 +243,8 @@ def check_outputs(names, outputs, expected, rtol: float, atol: float, stdout: Te
     return all_ok
 
 
-def run_command(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+def run_command(args: argparse.Namespace, stdin: TextIO, stdout: TextIO,
+                isolate_default: bool = False) -> int:
     import polytile
     from polytile.importers.onnx import load_model
 
@@ -245,7 +254,8 @@ def run_command(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     model = load_model(source)
     shapes = shapes_from_feeds(model, given, pinned) if given else pinned
     compiled = polytile.compile(model, target=args.target, input_shapes=shapes or None,
-                                **schedule_arguments(args))
+                                **schedule_arguments(args), **fold_arguments(args),
+                                **isolation_arguments(args, isolate_default, None))
 
     feeds = given if args.inputs else random_feeds(compiled.inputs, args.seed)
     times = []
@@ -287,7 +297,10 @@ def _save_outputs(path: str, names, outputs) -> None:
         raise UsageError(f"could not write --save-outputs '{path}': {e.strerror}") from None
 
 
-def run(argv: list[str], stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+def run(argv: list[str], stdin: TextIO, stdout: TextIO, stderr: TextIO,
+        isolate_default: bool = False) -> int:
+    """polytile-run on ``argv``; ``isolate_default`` applies without --isolate or
+    --no-isolate (the command passes ISOLATE_BY_DEFAULT, see polytile.compile_main)."""
     debug = pre_scan_debug(argv)
 
     def body() -> int:
@@ -301,7 +314,7 @@ def run(argv: list[str], stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
                              f"(pip install onnxruntime)\n")
                 return EXIT_CHECK_UNAVAILABLE
         try:
-            return run_command(args, stdin, stdout)
+            return run_command(args, stdin, stdout, isolate_default)
         except CheckUnavailable as e:
             stderr.write(f"{TOOL}: error: {e}\n")
             return EXIT_CHECK_UNAVAILABLE
@@ -310,7 +323,8 @@ def run(argv: list[str], stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def main(argv: Optional[list[str]] = None) -> int:
-    return run(sys.argv[1:] if argv is None else argv, sys.stdin, sys.stdout, sys.stderr)
+    return run(sys.argv[1:] if argv is None else argv, sys.stdin, sys.stdout, sys.stderr,
+               isolate_default=ISOLATE_BY_DEFAULT)
 
 
 if __name__ == "__main__":

@@ -342,3 +342,35 @@ def test_shape_inference_does_not_grow_with_1d_inputs():
                           capture_output=True, timeout=120)
     assert proc.returncode == 0, proc.stderr.decode()[-2000:]
     assert int(proc.stdout.split()[-1]) < 1 << 20
+
+
+def test_fold_limit_bytes_reaches_the_importer_and_the_pass(tmp_path):
+    """compile(fold_limit_bytes=) and --fold-limit-bytes: a 5 MiB Expand of a constant folds
+    with a 8 MiB budget, stays an op with the default one."""
+    import subprocess
+    import sys
+    import onnx
+    from onnx import helper, numpy_helper
+    import polytile
+    shape = np.array([1280, 1024], np.int64)  # 5 MiB of f32
+    nodes = [helper.make_node("Expand", ["one", "shape"], ["big"]),
+             helper.make_node("Add", ["big", "X"], ["Y"])]
+    graph = helper.make_graph(
+        nodes, "g", [helper.make_tensor_value_info("X", onnx.TensorProto.FLOAT, [1280, 1024])],
+        [helper.make_tensor_value_info("Y", onnx.TensorProto.FLOAT, [1280, 1024])],
+        [numpy_helper.from_array(np.arange(1024, dtype=np.float32).reshape(1, 1024), "one"),
+         numpy_helper.from_array(shape, "shape")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    assert '"tg.expand"' in polytile.compile(model, emit="tg")
+    assert '"tg.expand"' not in polytile.compile(model, emit="tg", fold_limit_bytes=8 << 20)
+    path = tmp_path / "m.onnx"
+    onnx.save(model, str(path))
+    tool = os.path.join(os.path.dirname(sys.executable), "polytile-compile")
+    out = subprocess.run([tool, str(path), "--emit=tg", "--fold-limit-bytes", str(8 << 20)],
+                         capture_output=True, text=True)
+    assert out.returncode == 0 and '"tg.expand"' not in out.stdout, out.stderr
+    bad = subprocess.run([tool, str(path), "--emit=tg", "--fold-limit-bytes", "-1"],
+                         capture_output=True, text=True)
+    assert bad.returncode != 0 and "Traceback" not in bad.stderr
+    with pytest.raises(polytile.PolytileError):
+        polytile.compile(model, emit="tg", fold_limit_bytes=-1)

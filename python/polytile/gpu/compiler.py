@@ -43,14 +43,15 @@ def ptx_text(module: ir.Module) -> str:
 
 def compile_cuda(model: ModelSource, input_shapes: Optional[dict] = None, emit: Optional[str] = None,
                  opt_level: int = 3, options: pipelines.GpuOptions = pipelines.GpuOptions(),
-                 emulate_on_cpu: bool = False):
+                 emulate_on_cpu: bool = False, fold_limit_bytes: Optional[int] = None):
     """Compile for CUDA; see the module docstring. ``emulate_on_cpu`` (a testing
-    aid) runs the GPU path's kernels as CPU loops over host memory instead."""
+    aid) runs the GPU path's kernels as CPU loops over host memory instead.
+    ``fold_limit_bytes`` is the constant-folding budget (as for the CPU)."""
     if emit is not None and emit not in pipelines.STAGES:
         raise PolytileError(f"unknown stage '{emit}' for target 'cuda' (stages: {', '.join(pipelines.STAGES)})")
     if emit is None and not emulate_on_cpu:
         require_cuda_driver()
-    context, module, inputs, outputs, times = import_to_tg(model, input_shapes)
+    context, module, inputs, outputs, times = import_to_tg(model, input_shapes, fold_limit_bytes)
     with context, ir.Location.unknown():
         start = time.perf_counter()
         if emit == "tg":
