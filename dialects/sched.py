@@ -329,7 +329,12 @@ class _AttributeError(Exception):
 def _read_attribute(op: ir.Operation, name: str, kind: str):
     if name not in op.attributes:
         raise _AttributeError(f"'{op.name}' op requires attribute '{name}'")
-    attr = op.attributes[name]
+    what = {"ints": "array<i64: ...>", "bool": "true or false",
+            "int": "an integer", "str": "a string"}[kind]
+    try:
+        attr = op.attributes[name]
+    except TypeError:  # a kind the bindings cannot represent, e.g. array<ui8: ...>
+        raise _AttributeError(f"'{op.name}' op attribute '{name}' must be {what}") from None
     try:
         if kind == "ints":
             return list(ir.DenseI64ArrayAttr(attr))
@@ -339,8 +344,6 @@ def _read_attribute(op: ir.Operation, name: str, kind: str):
             return ir.IntegerAttr(attr).value
         return ir.StringAttr(attr).value
     except ValueError:
-        what = {"ints": "array<i64: ...>", "bool": "true or false",
-                "int": "an integer", "str": "a string"}[kind]
         raise _AttributeError(f"'{op.name}' op attribute '{name}' must be {what}, got {attr}") from None
 
 

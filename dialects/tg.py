@@ -123,7 +123,15 @@ def type_rule(name: str) -> Callable[[TypeRule], TypeRule]:
     return register
 
 
+# Largest static dim a result may have: sizes beyond it come from overflowing
+# arithmetic on attributes (e.g. pads of 2^63 - 1) and MLIR cannot hold them.
+MAX_DIM = (1 << 62) - 1
+
+
 def tensor(shape: Sequence[int], element_type: ir.Type) -> ir.RankedTensorType:
+    for d in shape:
+        if d != DYNAMIC and not 0 <= d <= MAX_DIM:
+            raise TypeRuleError(f"the result would have dim {d}, outside [0, {MAX_DIM}]")
     return ir.RankedTensorType.get(list(shape), element_type, loc=ir.Location.unknown(element_type.context))
 
 

@@ -7,7 +7,7 @@ import re
 
 from mlir import ir
 
-from polytile.diagnostics import Diagnostic
+from polytile.diagnostics import Diagnostic, SourceLoc
 
 SPLIT_MARKER = "// -----"
 
@@ -51,6 +51,7 @@ def parse_module(text: str, name: str, first_line: int, context: ir.Context) -> 
     top-level ops other than a single ``builtin.module`` are wrapped in a module.
     Raises :class:`SourceError`.
     """
+    _refuse_parser_aborts(text, name, first_line)
     padding = "\n" * (first_line - 1)  # keeps line numbers
     with context:
         # The usual case, one top-level op, parses as is.
@@ -89,6 +90,36 @@ def parse_module(text: str, name: str, first_line: int, context: ir.Context) -> 
         if not padding:
             _unshift_locations(module, name, len(wrap))
         return module
+
+
+# Text that MLIR 22's parser aborts on (a failed assertion kills the process)
+# instead of reporting: refused before parsing, with the message MLIR should give.
+_PARSER_ABORTS = [
+    # DenseArrayAttr of index: Type::getIntOrFloatBitWidth asserts.
+    (re.compile(r"array\s*<\s*index\b"),
+     "dense arrays of 'index' are not supported (use an integer element type such as i64)"),
+    # The custom forms of linalg.transpose/broadcast/reduce: a malformed list after
+    # `permutation =` / `dimensions =` makes the parser store a null attribute
+    # (NamedAttrList::set asserts).
+    (re.compile(r"\blinalg\.(?:transpose|broadcast|reduce)\b[^{}]{0,2000}?\b(?:permutation|dimensions)\s*="
+                r"(?!\s*\[\s*(?:-?\d+\s*(?:,\s*-?\d+\s*)*)?\])"),
+     "expected '[' and a list of integers, then ']' (e.g. permutation = [1, 0])"),
+]
+_COMMENT_OR_STRING = re.compile(r'//[^\n]*|"(?:[^"\\\n]|\\.)*"')
+
+
+def _refuse_parser_aborts(text: str, name: str, first_line: int) -> None:
+    """Raise SourceError at the first construct of :data:`_PARSER_ABORTS`
+    (outside comments and string literals)."""
+    if "array" not in text and "linalg." not in text:
+        return
+    code = _COMMENT_OR_STRING.sub(lambda m: " " * len(m.group()), text)
+    for pattern, message in _PARSER_ABORTS:
+        m = pattern.search(code)
+        if m is not None:
+            line = first_line + code.count("\n", 0, m.start())
+            col = m.start() - (code.rfind("\n", 0, m.start()) + 1) + 1
+            raise SourceError([Diagnostic("error", SourceLoc(name, line, col), message)])
 
 
 _ALIAS = re.compile(r"^[#!][\w.$-]+\s*=.*$", re.MULTILINE)

@@ -61,3 +61,118 @@ def test_gemm_odd_k_n40(m, k, trans_b):
         (actual,) = polytile.compile(model, threads=threads).run({"A": a})
         (expected,) = run_onnxruntime(model, {"A": a})
         np.testing.assert_allclose(actual, expected, rtol=1e-5, atol=1e-5)
+
+
+# --------------------------------------------------------------------------
+# Found by the shape sweeps (test_sweeps.py, run with `sched-apply{remarks=true}`)
+# --------------------------------------------------------------------------
+def _schedules_applied_strictly(model, threads: int) -> str:
+    """The model's sched stage (checked to schedule its kernel), then the linalg stage
+    with `sched-apply{strict=true}`, which fails where a kernel script cannot be applied."""
+    from polytile import pipelines
+    from polytile.pipeline import Pipeline
+    sched_text = polytile.compile(model, emit="sched", threads=threads)
+    assert '"sched.pack"' in sched_text, "the case no longer gets a packed schedule"
+    module = polytile.parse(sched_text)
+    pipeline = Pipeline()
+    for p in pipelines.stage_passes("sched", "linalg"):
+        pipeline.add("sched-apply{strict=true}" if p == "sched-apply" else p)
+    pipeline.run(module)
+    return str(module)
+
+
+def _conv_model(x_shape, w_shape, seed: int = 0, **attrs):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal(x_shape).astype(np.float32)
+    w = rng.standard_normal(w_shape).astype(np.float32)
+    node = helper.make_node("Conv", ["X", "W"], ["Y"], kernel_shape=list(w_shape[2:]), **attrs)
+    return make_model([node], {"X": x}, ["Y"], initializers={"W": w}), {"X": x}
+
+
+# A reduction step covering its whole loop (a matmul's K equal to its k step: K = 1, 2, 4;
+# a convolution's C up to 16, where the channel block is all of C) made a
+# one-iteration scf.for whose handle the kernel script still used after its
+# canonicalization folded the loop away: the script failed, and the kernel silently kept
+# half-transformed loops (no accumulator hoisted out of the reduction). sched-apply now
+# makes no loop for such steps.
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("m,k,n", [(8, 4, 8), (16, 4, 64), (6, 2, 32), (3, 1, 16), (40, 4, 40)])
+def test_matmul_k_equal_to_k_step_schedule_applies(m, k, n, threads):
+    for b_constant in (True, False):
+        model, feeds = _matmul_model((m, k), (k, n), b_constant)
+        _schedules_applied_strictly(model, threads)
+        actual = polytile.compile(model, threads=threads).run(feeds)
+        np.testing.assert_allclose(actual[0], run_onnxruntime(model, feeds)[0], rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("x_shape,w_shape,attrs", [
+    ((1, 16, 9, 9), (32, 16, 3, 3), {"pads": [1, 1, 1, 1]}),
+    ((2, 5, 7, 9), (16, 5, 1, 3), {}),
+    ((2, 13, 7, 7), (16, 13, 3, 3), {"dilations": [2, 1]}),
+    ((1, 3, 9, 9), (8, 3, 1, 1), {"strides": [2, 2]}),
+])
+def test_conv_full_reduction_step_schedule_applies(x_shape, w_shape, attrs, threads):
+    model, feeds = _conv_model(x_shape, w_shape, **attrs)
+    _schedules_applied_strictly(model, threads)
+    actual = polytile.compile(model, threads=threads).run(feeds)
+    np.testing.assert_allclose(actual[0], run_onnxruntime(model, feeds)[0], rtol=1e-4, atol=1e-4)
+
+
+# `sched-apply{strict=true}` reported a kernel script's failure at the kernel's anchor op,
+# which the failing script had already erased: a segmentation fault instead of an error.
+# Reproduced with the scripts of the bug above (one-iteration reduction loops), run in a
+# subprocess so that a crash fails the test instead of ending the test run.
+_STRICT_FAILURE_SCRIPT = r'''
+import sys
+sys.path.insert(0, sys.argv[1])
+import numpy as np
+from onnx import helper
+from onnx_check import make_model
+import polytile
+from polytile import pipelines
+from polytile.passes import sched_apply
+from polytile.pipeline import Pipeline
+sched_apply._without_full_steps = lambda step, extents: step  # scripts that fail to apply
+a = np.ones((8, 4), np.float32)
+model = make_model([helper.make_node("MatMul", ["A", "B"], ["Y"])], {"A": a}, ["Y"],
+                   initializers={"B": np.ones((4, 8), np.float32)})
+module = polytile.parse(polytile.compile(model, emit="sched", threads=1))
+pipeline = Pipeline()
+for p in pipelines.stage_passes("sched", "linalg"):
+    pipeline.add("sched-apply{strict=true}" if p == "sched-apply" else p)
+try:
+    pipeline.run(module)
+except polytile.PassFailure as err:
+    print("PassFailure:", err)
+'''
+
+
+def test_sched_apply_strict_failure_is_an_error_not_a_crash():
+    import os
+    import subprocess
+    import sys
+    here = os.path.dirname(os.path.abspath(__file__))
+    done = subprocess.run([sys.executable, "-c", _STRICT_FAILURE_SCRIPT, here],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, f"exit {done.returncode}\n{done.stderr[-2000:]}"
+    assert "PassFailure:" in done.stdout, done.stdout + done.stderr[-2000:]
+    assert "cannot apply the schedule of kernel 'matmul_0'" in done.stdout + done.stderr
+
+
+def test_signed_zeros_are_not_a_splat():
+    """tg.constant made [0.0, -0.0] a splat of 0.0 (== treats them as equal): 1/x differs."""
+    from polytile.context import create_context
+    from polytile.dialects import tg
+    from mlir import ir
+    with create_context(), ir.Location.unknown():
+        module = ir.Module.create()
+        with ir.InsertionPoint(module.body):
+            value = tg.constant(np.array([0.0, -0.0], np.float32))
+        attr = ir.DenseElementsAttr(value.owner.attributes["value"])
+        assert not attr.is_splat
+    x = np.ones((2,), np.float32)
+    model = make_model([helper.make_node("Div", ["X", "Z"], ["Y"])], {"X": x}, ["Y"],
+                       initializers={"Z": np.array([0.0, -0.0], np.float32)})
+    (actual,) = polytile.compile(model, threads=1).run({"X": x})
+    assert actual.tolist() == [np.inf, -np.inf]

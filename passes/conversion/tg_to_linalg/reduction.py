@@ -353,9 +353,15 @@ def _arg_reduction(is_max: bool):
         shape = shape_of(x)
         out_shape = [shape[i] for i in kept(len(shape), [axis])]
         if is_float(et):
+            # NaN counts as the extreme value, as in numpy (and onnx.reference):
+            # the first NaN (the last with select_last_index) wins. The reductions
+            # (maximumf/minimumf) propagate NaN the same way.
             start = float("-inf") if is_max else float("inf")
-            better = lambda a, b: cmpf("ogt" if is_max else "olt", a, b)  # noqa: E731
-            same = lambda a, b: cmpf("oeq", a, b)  # noqa: E731
+            better = lambda a, b: arith.ori(  # noqa: E731
+                cmpf("ogt" if is_max else "olt", a, b),
+                arith.andi(cmpf("uno", a, a), cmpf("ord", b, b)))
+            same = lambda a, b: arith.ori(  # noqa: E731
+                cmpf("oeq", a, b), arith.andi(cmpf("uno", a, a), cmpf("uno", b, b)))
         else:
             unsigned = ctx.unsigned(0)
             start = _max_min_parts(et, unsigned, is_max)[0]

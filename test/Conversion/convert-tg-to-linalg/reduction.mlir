@@ -49,16 +49,25 @@ func.func @reduce_mean_f16(%x: tensor<2x3xf16>) -> tensor<2xf16> {
 // -----
 
 // ArgMax carries (best value, its index); a tie takes the later index with
-// select_last_index, so the result does not depend on the loop order.
+// select_last_index, so the result does not depend on the loop order. NaN is
+// the greatest value (as in numpy): two NaNs tie, a NaN beats any number.
 // CHECK-LABEL: func.func @arg_max_last
 // CHECK: %[[R:.*]]:2 = linalg.generic {{.*}} ins(%{{.*}} : tensor<2x3xf32>) outs(%{{.*}}, %{{.*}} : tensor<2xf32>, tensor<2xi64>)
 // CHECK: ^bb0(%[[IN:.*]]: f32, %[[BEST:.*]]: f32, %[[AT:.*]]: i64):
 // CHECK: %[[I:.*]] = linalg.index 1 : index
 // CHECK: %[[I64:.*]] = arith.index_cast %[[I]] : index to i64
-// CHECK: %[[SAME:.*]] = arith.cmpf oeq, %[[IN]], %[[BEST]] : f32
+// CHECK: %[[EQ:.*]] = arith.cmpf oeq, %[[IN]], %[[BEST]] : f32
+// CHECK: %[[IN_NAN:.*]] = arith.cmpf uno, %[[IN]], %[[IN]] : f32
+// CHECK: %[[BEST_NAN:.*]] = arith.cmpf uno, %[[BEST]], %[[BEST]] : f32
+// CHECK: %[[BOTH_NAN:.*]] = arith.andi %[[IN_NAN]], %[[BEST_NAN]] : i1
+// CHECK: %[[SAME:.*]] = arith.ori %[[EQ]], %[[BOTH_NAN]] : i1
 // CHECK: %[[LATER:.*]] = arith.cmpi sgt, %[[I64]], %[[AT]] : i64
 // CHECK: %[[TIE:.*]] = arith.andi %[[SAME]], %[[LATER]] : i1
-// CHECK: %[[MORE:.*]] = arith.cmpf ogt, %[[IN]], %[[BEST]] : f32
+// CHECK: %[[GT:.*]] = arith.cmpf ogt, %[[IN]], %[[BEST]] : f32
+// CHECK: %[[NAN:.*]] = arith.cmpf uno, %[[IN]], %[[IN]] : f32
+// CHECK: %[[NUM:.*]] = arith.cmpf ord, %[[BEST]], %[[BEST]] : f32
+// CHECK: %[[NAN_WINS:.*]] = arith.andi %[[NAN]], %[[NUM]] : i1
+// CHECK: %[[MORE:.*]] = arith.ori %[[GT]], %[[NAN_WINS]] : i1
 // CHECK: %[[TAKE:.*]] = arith.ori %[[MORE]], %[[TIE]] : i1
 // CHECK: return %[[R]]#1
 func.func @arg_max_last(%x: tensor<2x3xf32>) -> tensor<2xi64> {

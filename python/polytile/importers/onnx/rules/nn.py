@@ -315,6 +315,16 @@ def resize(node: NodeContext):
     sizes = _optional_const(node, 3, "the sizes")
     if (scales is None) == (sizes is None):
         node.unsupported("exactly one of scales and sizes must be given")
+    if sorted(set(axes)) != sorted(axes) or any(not 0 <= a < rank for a in axes):
+        node.unsupported(f"axes {node.attr('axes', None)} must be distinct dims of the rank-{rank} input")
+    given, what = (scales, "scales") if scales is not None else (sizes, "sizes")
+    if given.ndim != 1 or given.size != len(axes):
+        node.unsupported(f"{what} must hold one value per resized axis ({len(axes)}), "
+                         f"got shape {list(given.shape)}")
+    if scales is not None and not np.all(np.isfinite(scales) & (scales > 0)):
+        node.unsupported(f"scales must be positive, got {scales.tolist()}")
+    if sizes is not None and not np.all(sizes > 0):
+        node.unsupported(f"sizes must be positive, got {sizes.tolist()}")
     policy = node.attr("keep_aspect_ratio_policy", "stretch")
     if scales is not None:
         scales = _full_rank([float(np.float32(s)) for s in scales], axes, rank, [1.0] * rank)

@@ -63,8 +63,13 @@ def build(node: NodeContext, op: str, *operands: Optional[object], **attributes)
 
 
 def flag(node: NodeContext, name: str, default: int) -> int:
-    """An ONNX int attribute used as a boolean (any non-zero value is true), as 0 or 1."""
-    return 1 if node.attr(name, default) else 0
+    """An ONNX int attribute used as a boolean: 0 or 1. Other values are refused
+    (onnxruntime and ONNX shape inference read e.g. keepdims=7 as false, so
+    "non-zero is true" would silently disagree with them)."""
+    value = node.attr(name, default)
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value not in (0, 1):
+        node.unsupported(f"attribute '{name}' must be 0 or 1, got {value!r}")
+    return int(value)
 
 
 def const_scalar(node: NodeContext, i: int, what: str) -> int:

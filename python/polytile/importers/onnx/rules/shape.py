@@ -45,7 +45,10 @@ def resolve_reshape(node: NodeContext, in_shape: list[int], target: list[int], a
 
 @rule("Reshape", since=5)
 def reshape(node: NodeContext):
-    target = node.require_const(1, "the target shape").astype(np.int64).tolist()
+    target = np.asarray(node.require_const(1, "the target shape"))
+    if target.ndim != 1:
+        node.unsupported(f"the target shape (input 1) must be 1-D, got shape {list(target.shape)}")
+    target = target.astype(np.int64).tolist()
     shape = resolve_reshape(node, node.input_shape(0), target, bool(node.attr("allowzero", 0)))
     return [node.tg("reshape", node.input(0), shape=shape)]
 
@@ -360,7 +363,10 @@ def pad(node: NodeContext):
 def trilu(node: NodeContext):
     k = 0
     if node.has_input(1):
-        k = int(node.require_const(1, "k").reshape(-1)[0])
+        k_value = np.asarray(node.require_const(1, "k")).reshape(-1)
+        if k_value.size != 1:
+            node.unsupported(f"k (input 1) must hold one value, got {k_value.size}")
+        k = int(k_value[0])
     return [node.tg("trilu", node.input(0), upper=node.attr("upper", 1), k=k)]
 
 
@@ -383,17 +389,30 @@ def size(node: NodeContext):
 @rule("ConstantOfShape")
 def constant_of_shape(node: NodeContext):
     shape = node.require_const(0, "the shape").astype(np.int64).reshape(-1).tolist()
+    if any(d < 0 for d in shape):
+        node.unsupported(f"the shape must not have negative dims, got {shape}")
     value = node.attr("value", None)
     value = np.zeros(1, np.float32) if value is None else np.asarray(value).reshape(-1)
+    if value.size != 1:
+        node.unsupported(f"value must hold one element, got {value.size}")
     # a read-only view with zero strides: a splat, whatever the shape (no memory for it)
     return [np.broadcast_to(value[:1].reshape(()), shape)]
 
 
 @rule("Range")
 def range_(node: NodeContext):
-    start, limit, delta = (node.require_const(i, name).reshape(())
-                           for i, name in enumerate(("start", "limit", "delta")))
-    count = max(int(np.ceil((limit - start) / delta)), 0)
+    values = []
+    for i, name in enumerate(("start", "limit", "delta")):
+        value = np.asarray(node.require_const(i, name))
+        if value.size != 1:
+            node.unsupported(f"{name} (input {i}) must be a scalar, got shape {list(value.shape)}")
+        values.append(value.reshape(()))
+    start, limit, delta = values
+    with np.errstate(all="ignore"):
+        steps = np.ceil((np.float64(limit) - np.float64(start)) / np.float64(delta)) if delta != 0 else np.nan
+    if not np.isfinite(steps):
+        node.unsupported(f"Range({start}, {limit}, {delta}) has no finite number of elements")
+    count = max(int(steps), 0)
     return [(start + np.arange(count) * delta).astype(start.dtype)]
 
 
