@@ -8,7 +8,7 @@
 // CHECK: %[[PACK:.*]] = scf.for {{.*}} -> (tensor<2x8x32xf32>)
 // CHECK: vector.transfer_read
 // CHECK: %[[T:.*]] = scf.forall (%[[N1:.*]], %[[M1:.*]]) in (2, 2) shared_outs
-// CHECK: %[[ACC:.*]] = scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}) -> (vector<8x1x32xf32>)
+// CHECK: %[[ACC:.*]] = scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}) -> (vector<1x8x1x32xf32>)
 // CHECK: vector.transfer_read %[[PACK]]
 // CHECK: vector.contract
 // CHECK: %[[BIAS:.*]] = vector.transfer_read
