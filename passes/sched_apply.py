@@ -171,6 +171,12 @@ def conv_plan_for(anchor: ir.Operation, schedule, threads_override: int = -1) ->
     kernel = _str(anchor, KERNEL_ATTR)
     sizes = list(schedule.tile_levels[-1].sizes)
     fb, owb, cb = sizes[1], sizes[3], sizes[4]
+    if 0 in (fb, owb):
+        # a register tile needs both: the script would make a loop nest with no loop
+        # (the transform interpreter then aborts in C++)
+        raise PassError(f"kernel '{kernel}': the innermost tile level must tile the output "
+                        f"channels (f) and columns (ow) to make a register tile, got sizes {sizes}",
+                        _enclosing_function(anchor))
     out = list(ir.RankedTensorType(anchor.results[0].type).shape)  # n, oh, ow, f
     threads = _threads(schedule, threads_override)
     thread_dim = 1 if out[1] % threads == 0 else None
@@ -227,7 +233,14 @@ def run(root: ir.Operation, options: Options) -> None:
         if schedule is None:
             raise PassError(f"kernel '{kernel}' was lowered for a schedule, but none is attached", anchor)
         if anchor.name in CONV_ANCHORS:
-            plan = conv_plan_for(anchor, schedule, options.threads)
+            try:
+                plan = conv_plan_for(anchor, schedule, options.threads)
+            except PassError as err:
+                if options.strict:
+                    raise
+                if options.remarks:
+                    sys.stderr.write(f"remark: {err}\n")
+                continue  # the plain loops: right, not fast
         else:
             plan = plan_for(anchor, schedule, options.threads)
         # Only one size (1 x 8 rows) fits every packing copy: tile rows of the K dim.

@@ -76,7 +76,7 @@ class CompiledModel:
     def _check_feeds(self, feeds: dict) -> list[np.ndarray]:
         if not isinstance(feeds, dict):
             raise InputError(f"feeds must be a dict of input name -> numpy array, got {type(feeds).__name__}")
-        unknown = sorted(set(feeds) - set(self.input_names))
+        unknown = sorted(set(feeds) - set(self.input_names), key=repr)
         if unknown:
             raise InputError(f"unknown input name(s) {unknown}; the model's inputs are {self.input_names}")
         arrays = []

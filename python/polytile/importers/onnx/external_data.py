@@ -220,7 +220,11 @@ def _copy_fields(src, dst, skip: tuple[str, ...]) -> None:
         elif field.type == field.TYPE_MESSAGE:
             getattr(dst, field.name).CopyFrom(value)
         else:
-            setattr(dst, field.name, value)
+            try:
+                setattr(dst, field.name, value)
+            except (UnicodeDecodeError, ValueError, TypeError) as e:  # e.g. a name that is not UTF-8
+                raise OnnxImportError(f"not a valid ONNX model: field '{field.name}' of "
+                                      f"{src.DESCRIPTOR.name} ({type(e).__name__}: {e})") from None
 
 
 def skeleton(model: onnx.ModelProto, inline_limit: int = SKELETON_INLINE_LIMIT

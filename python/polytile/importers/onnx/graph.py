@@ -98,8 +98,10 @@ def _dims(value_info: onnx.ValueInfoProto) -> list[Union[int, str, None]]:
     shape = value_info.type.tensor_type.shape
     out: list[Union[int, str, None]] = []
     for dim in shape.dim:
-        if dim.HasField("dim_value"):  # 0 is a real (empty) dim
+        if dim.HasField("dim_value") and dim.dim_value >= 0:  # 0 is a real (empty) dim
             out.append(dim.dim_value)
+        elif dim.HasField("dim_value"):  # -1, as some exporters write an unknown dim
+            out.append(None)
         elif dim.HasField("dim_param"):
             out.append(dim.dim_param)
         else:
@@ -361,8 +363,11 @@ class GraphImporter:
         if node.domain in ("", "ai.onnx"):
             opset = _supported_opset(node.op_type, opset, where)
             ctx.opset = opset
-        if node.op_type not in _NEVER_FOLD and self._try_fold(node, opset):
-            return
+        try:
+            if node.op_type not in _NEVER_FOLD and self._try_fold(node, opset):
+                return
+        except UnsupportedNode as e:
+            raise OnnxImportError(f"{where}: {e}") from None
         if node.op_type == "ConstantOfShape" and node.domain in ("", "ai.onnx") and \
                 self._splat_of_shape(ctx):
             return

@@ -1,0 +1,5 @@
+import sys
+
+from polytile.fuzz.cli import main
+
+sys.exit(main())

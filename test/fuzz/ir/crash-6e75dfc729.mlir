@@ -1,0 +1,3 @@
+// FUZZ: polytile-opt --split-input-file --linalg-fold-constant-layouts --mlir-disable-threading %s
+// FUZZ-FOUND: crash: SIGABRT: python: /project/llvm-project/mlir/lib/IR/OperationSupport.cpp:128: mlir::Attribute mlir::NamedAttrList::set(llvm::StringRef, mlir::Attribute): Assertion `value && "attributes may never be nu...
+  %t = linalg.transpose ins(%x : tensor<2x4xf32>) outs(%init : tensor<4x2xf32>) permutation =
