@@ -56,6 +56,7 @@ from mlir import ir
 from mlir.dialects import arith, memref
 
 from polytile.pass_registry import PassError, option, register_pass
+from polytile.resources import shaped_bytes
 
 WORKSPACE_ATTR = "polytile.workspace_bytes"
 WORKSPACE_ARGUMENT_ATTR = "polytile.workspace_argument"
@@ -111,23 +112,6 @@ def _op(owner) -> ir.Operation:
     return owner.operation if hasattr(owner, "operation") else owner
 
 
-def _element_bytes(t: ir.Type) -> Optional[int]:
-    if isinstance(t, ir.IndexType):
-        return 8
-    if isinstance(t, (ir.IntegerType, ir.FloatType)):
-        return (t.width + 7) // 8
-    if isinstance(t, ir.VectorType):
-        v = t
-        inner = _element_bytes(v.element_type)
-        if inner is None or not v.has_static_shape:
-            return None
-        n = 1
-        for d in v.shape:
-            n *= d
-        return n * inner
-    return None
-
-
 def _static_bytes(t: ir.MemRefType) -> Optional[int]:
     """Bytes of a statically shaped, identity-layout, default-space memref; None otherwise."""
     if not t.has_static_shape or t.memory_space is not None:
@@ -135,13 +119,7 @@ def _static_bytes(t: ir.MemRefType) -> Optional[int]:
     layout = t.layout
     if not isinstance(layout, ir.AffineMapAttr) or layout.value != ir.AffineMap.get_identity(t.rank):
         return None
-    per_element = _element_bytes(t.element_type)
-    if per_element is None:
-        return None
-    n = 1
-    for d in t.shape:
-        n *= d
-    return n * per_element
+    return shaped_bytes(t)
 
 
 def _top_level(op: ir.Operation, body_op: ir.Operation) -> ir.Operation:

@@ -145,24 +145,26 @@ def available_memory_bytes() -> Optional[int]:
 # The memory check on bufferized IR
 # ----------------------------------------------------------------------------
 
-def _element_bytes(t) -> Optional[int]:
+def element_bytes(t) -> Optional[int]:
     from mlir import ir
     if isinstance(t, ir.IndexType):
         return 8
     if isinstance(t, (ir.IntegerType, ir.FloatType)):
         return (t.width + 7) // 8
     if isinstance(t, ir.ComplexType):
-        inner = _element_bytes(t.element_type)
+        inner = element_bytes(t.element_type)
         return None if inner is None else 2 * inner
     if isinstance(t, ir.VectorType) and t.has_static_shape:
-        inner = _element_bytes(t.element_type)
-        if inner is None:
-            return None
-        n = 1
-        for d in t.shape:
-            n *= d
-        return n * inner
+        inner = element_bytes(t.element_type)
+        return None if inner is None else _volume(t.shape) * inner
     return None
+
+
+def _volume(shape) -> int:
+    n = 1
+    for d in shape:
+        n *= d
+    return n
 
 
 def shaped_bytes(t) -> Optional[int]:
@@ -174,13 +176,8 @@ def shaped_bytes(t) -> Optional[int]:
         return None
     if not st.has_rank or not st.has_static_shape:
         return None
-    per = _element_bytes(st.element_type)
-    if per is None:
-        return None
-    n = 1
-    for d in st.shape:
-        n *= d
-    return n * per
+    per = element_bytes(st.element_type)
+    return None if per is None else _volume(st.shape) * per
 
 
 def _name_of(loc) -> Optional[str]:
