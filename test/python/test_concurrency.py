@@ -73,7 +73,7 @@ def _feeds(model, seed: int) -> dict:
     return feeds
 
 
-def _stress(compiled, model, runs_per_thread: int) -> tuple[int, int, list]:
+def stress_concurrent_runs(compiled, model, runs_per_thread: int) -> tuple[int, int, list]:
     """Run ``compiled`` from THREADS threads; returns (runs, wrong results, errors)."""
     cases = [_feeds(model, seed) for seed in range(THREADS * FEEDS_PER_THREAD)]
     expected = [run_onnxruntime(model, feeds) for feeds in cases]
@@ -108,7 +108,7 @@ def test_concurrent_runs_are_right(compile_threads):
         model = build()
         compiled = polytile.compile(model, threads=compile_threads)
         assert compiled.workspace_bytes > 0, f"{name}: no workspace, the test would prove nothing"
-        done, wrong, errors = _stress(compiled, model, runs_per_thread=150)
+        done, wrong, errors = stress_concurrent_runs(compiled, model, runs_per_thread=150)
         assert not errors, f"{name}: {errors[0]!r}"
         assert wrong == 0, f"{name}: {wrong} of {done} concurrent results differ from onnxruntime"
         # one workspace per call that ran at the same time, never more than the callers

@@ -128,29 +128,13 @@ def test_kernels_emulated_on_cpu(name):
     assert_close(compiled.run(feeds), expected, rtol=1e-4, atol=1e-5)
 
 
-def _concurrent_calls_are_right(compiled, model, threads: int = 8, runs: int = 25) -> None:
-    """``threads`` Python threads, each with its own inputs, every result checked."""
-    import threading
-    rng = np.random.default_rng(0)
-    cases = [{i.name: rng.standard_normal([d.dim_value for d in i.type.tensor_type.shape.dim])
-              .astype(np.float32) for i in model.graph.input} for _ in range(threads)]
-    expected = [run_onnxruntime(model, feeds) for feeds in cases]
-    failures = []
-
-    def worker(t):
-        try:
-            for _ in range(runs):
-                assert_close(compiled.run(cases[t]), expected[t], rtol=1e-4, atol=1e-5)
-        except Exception as e:
-            failures.append(e)
-
-    workers = [threading.Thread(target=worker, args=(t,)) for t in range(threads)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
-    assert not failures, failures[0]
-    assert 1 <= compiled.call_sets <= threads
+def _concurrent_calls_are_right(compiled, model) -> None:
+    """The CPU stress test's threads, inputs and checks, plus: one buffer set per call at once."""
+    from test_concurrency import THREADS, stress_concurrent_runs
+    done, wrong, errors = stress_concurrent_runs(compiled, model, runs_per_thread=25)
+    assert not errors, errors[0]
+    assert wrong == 0, f"{wrong} of {done} concurrent results differ from onnxruntime"
+    assert 1 <= compiled.call_sets <= THREADS
 
 
 def test_concurrent_runs_emulated_on_cpu():

@@ -31,7 +31,7 @@ from polytile import toolchain
 from polytile.compiler import CompiledModel, CompileTimes
 from polytile.diagnostics import PolytileError
 from polytile.importers.onnx import TensorInfo
-from polytile.runtime.jit import numpy_dtype
+from polytile.runtime.jit import call_with_descriptors, numpy_dtype
 
 CUDA_DRIVER = "libcuda.so.1"
 BUFFER_ATTR = "polytile.gpu.buffer"
@@ -269,10 +269,8 @@ class GpuCompiledModel(CompiledModel):
                     for i, b in enumerate(self.buffers)]
 
     def _invoke(self, pointers: list[int]) -> None:
-        descriptors = [_descriptor(p, b.shape, b.dtype) for p, b in zip(pointers, self.buffers)]
-        args = [ctypes.pointer(ctypes.pointer(d)) for d in descriptors]
-        packed = (ctypes.c_void_p * len(args))(*[ctypes.cast(a, ctypes.c_void_p) for a in args])
-        self._native(packed)  # a ctypes CFUNCTYPE: the GIL is released
+        call_with_descriptors(self._native, [_descriptor(p, b.shape, b.dtype)
+                                             for p, b in zip(pointers, self.buffers)])
 
     def launch(self) -> None:
         """Run the model on the inputs already in device memory (those of the

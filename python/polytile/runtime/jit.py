@@ -61,6 +61,14 @@ def _descriptor(array: np.ndarray):
     return np_to_memref.get_ranked_memref_descriptor(array)
 
 
+def call_with_descriptors(native, descriptors: Sequence) -> None:
+    """Call an ``_mlir_ciface_`` entry (``ExecutionEngine.lookup``: a ctypes CFUNCTYPE, so
+    the GIL is released during the call) with memref descriptors, packed as the
+    ExecutionEngine's ``invoke`` packs them."""
+    pointers = [ctypes.pointer(ctypes.pointer(d)) for d in descriptors]
+    native((ctypes.c_void_p * len(pointers))(*[ctypes.cast(p, ctypes.c_void_p) for p in pointers]))
+
+
 WORKSPACE_ARGUMENT_ATTR = "polytile.workspace_argument"
 WORKSPACE_BYTES_ATTR = "polytile.workspace_bytes"
 WORKSPACE_ALIGNMENT_ATTR = "polytile.workspace_alignment"
@@ -132,10 +140,7 @@ class JitFunction:
         return self.workspace.nbytes if self.workspace is not None else 0
 
     def _invoke(self, arrays: Sequence[np.ndarray]) -> None:
-        descriptors = [_descriptor(a) for a in arrays]
-        pointers = [ctypes.pointer(ctypes.pointer(d)) for d in descriptors]
-        packed = (ctypes.c_void_p * len(pointers))(*[ctypes.cast(p, ctypes.c_void_p) for p in pointers])
-        self._native(packed)
+        call_with_descriptors(self._native, [_descriptor(a) for a in arrays])
 
     def __call__(self, arrays: Sequence[np.ndarray]) -> None:
         if self.workspace is None:
