@@ -422,6 +422,25 @@ def _draw_conv(data):
     return form, batch, c, f, group, h, w, kh, kw, strides, dilations, padding, pads
 
 
+def _conv_operands(data, x_shape, w_shape):
+    """The draws every convolution sweep shares: bias or not, W an initializer or an
+    input, the epilogue, threads, vector width and the data. Returns (inputs, initializers,
+    the Conv's input names, epilogue, threads, vector_bits, rng)."""
+    bias = data.draw(st.booleans(), label="bias")
+    w_const = data.draw(st.sampled_from((True, True, False)), label="W is an initializer")
+    epilogue = data.draw(EPILOGUES, label="epilogue")
+    threads = data.draw(THREADS, label="threads")
+    vector_bits = data.draw(VECTOR_BITS, label="vector_bits")
+    rng = np.random.default_rng(data.draw(SEEDS, label="seed"))
+    inputs, inits = {"X": uniform(rng, x_shape)}, {}
+    (inits if w_const else inputs)["W"] = uniform(rng, w_shape)
+    names = ["X", "W"]
+    if bias:
+        inits["Bias"] = uniform(rng, [w_shape[0]])
+        names.append("Bias")
+    return inputs, inits, names, epilogue, threads, vector_bits, rng
+
+
 @settings(max_examples=examples(2.0))
 @given(st.data())
 def test_conv(data):
@@ -429,20 +448,8 @@ def test_conv(data):
     tiles) and other groups (loops), with strides, dilations, asymmetric pads or auto_pad,
     bias, and a fused Relu / residual Add / Clip epilogue."""
     form, batch, c, f, group, h, w, kh, kw, strides, dilations, padding, pads = _draw_conv(data)
-    bias = data.draw(st.booleans(), label="bias")
-    w_const = data.draw(st.sampled_from((True, True, False)), label="W is an initializer")
-    epilogue = data.draw(EPILOGUES, label="epilogue")
-    threads = data.draw(THREADS, label="threads")
-    vector_bits = data.draw(VECTOR_BITS, label="vector_bits")
-    rng = np.random.default_rng(data.draw(SEEDS, label="seed"))
-    x = uniform(rng, [batch, c, h, w])
-    weights = uniform(rng, [f, c // group, kh, kw])
-    inputs, inits = {"X": x}, {}
-    (inits if w_const else inputs)["W"] = weights
-    names = ["X", "W"]
-    if bias:
-        inits["Bias"] = uniform(rng, [f])
-        names.append("Bias")
+    inputs, inits, names, epilogue, threads, vector_bits, rng = _conv_operands(
+        data, [batch, c, h, w], [f, c // group, kh, kw])
     attrs = dict(kernel_shape=[kh, kw], strides=strides, dilations=dilations, group=group)
     if padding == "pads":
         attrs["pads"] = pads
@@ -474,19 +481,8 @@ def test_conv_pointwise(data):
     f = data.draw(FILTERS, label="F")
     h = data.draw(st.sampled_from(SPATIAL), label="H")
     w = data.draw(st.sampled_from(SPATIAL), label="W")
-    bias = data.draw(st.booleans(), label="bias")
-    w_const = data.draw(st.sampled_from((True, True, False)), label="W is an initializer")
-    epilogue = data.draw(EPILOGUES, label="epilogue")
-    threads = data.draw(THREADS, label="threads")
-    vector_bits = data.draw(VECTOR_BITS, label="vector_bits")
-    rng = np.random.default_rng(data.draw(SEEDS, label="seed"))
-    x = uniform(rng, [batch, c, h, w])
-    inputs, inits = {"X": x}, {}
-    (inits if w_const else inputs)["W"] = uniform(rng, [f, c, 1, 1])
-    names = ["X", "W"]
-    if bias:
-        inits["Bias"] = uniform(rng, [f])
-        names.append("Bias")
+    inputs, inits, names, epilogue, threads, vector_bits, rng = _conv_operands(
+        data, [batch, c, h, w], [f, c, 1, 1])
     nodes = [node("Conv", names, ["Z"], kernel_shape=[1, 1])]
     epi, extra = split_epilogue(epilogue_nodes(epilogue, "Z", "Y", rng, [batch, f, h, w], inputs))
     model = make_model(nodes + epi, inputs, ["Y"], {**inits, **extra})
