@@ -19,13 +19,13 @@ import sys
 from typing import Optional
 
 from polytile.fuzz import driver
+from polytile.fuzz.checkout import checkout_root
 from polytile.fuzz.execute import BAD, OUTCOMES
 
 
 def _default_out() -> str:
-    here = os.path.dirname(os.path.abspath(__file__))
-    root = os.path.normpath(os.path.join(here, "..", "..", ".."))
-    if os.path.isdir(os.path.join(root, "test")):
+    root = checkout_root()
+    if root is not None:
         return os.path.join(root, "test", "fuzz")
     return "fuzz-reproducers"
 

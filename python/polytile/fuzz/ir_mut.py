@@ -23,6 +23,8 @@ import re
 import shlex
 from typing import Optional
 
+from polytile.fuzz.checkout import checkout_root
+
 SPLIT = re.compile(r"^// -----\s*$", re.M)
 TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|//[^\n]*|[%@^#!][\w$.\-]*|0x[0-9a-fA-F]+|-?\d+\.\d*(?:[eE][+-]?\d+)?'
                    r'|-?\d+|[A-Za-z_][\w.$]*|->|::|\S')
@@ -46,9 +48,8 @@ class IRInput:
 
 
 def _root() -> Optional[str]:
-    here = os.path.dirname(os.path.abspath(__file__))
-    root = os.path.normpath(os.path.join(here, "..", "..", ".."))
-    return root if os.path.isdir(os.path.join(root, "test")) else None
+    """The checkout this package lives in or runs from, if any."""
+    return checkout_root()
 
 
 def run_lines(text: str) -> list[str]:

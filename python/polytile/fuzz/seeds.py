@@ -22,6 +22,8 @@ import onnx
 from onnx import TensorProto as T
 from onnx import helper, numpy_helper
 
+from polytile.fuzz.checkout import checkout_root
+
 OPSET = 17
 
 
@@ -244,10 +246,8 @@ def scalars() -> onnx.ModelProto:
 
 
 def _root() -> Optional[str]:
-    """The checkout this package lives in (for its example model files), if any."""
-    here = os.path.dirname(os.path.abspath(__file__))
-    root = os.path.normpath(os.path.join(here, "..", "..", ".."))
-    return root if os.path.isdir(os.path.join(root, "test")) else None
+    """The checkout this package lives in or runs from, if any."""
+    return checkout_root()
 
 
 def _file_seed(relative: str) -> Optional[onnx.ModelProto]:
