@@ -400,7 +400,7 @@ def _check_gpu_map(c: _Context, step: GpuMap, index: int) -> None:
 def _check_polyhedral(c: _Context, step: Polyhedral, index: int) -> None:
     from polytile.diagnostics import PassPipelineError
     from polytile.pass_registry import parse_options
-    from polytile.passes.affine_polyhedral_schedule import Options
+    from polytile.passes.polyhedral.affine_polyhedral_schedule import Options
 
     try:
         parse_options(Options, step.options, "affine-polyhedral-schedule")

@@ -150,7 +150,7 @@ def attach_schedules(module: ir.Module, schedules: ScheduleSource) -> None:
     ``kernel name -> sched.Schedule``, or a callable ``hook(kernel_name, kernel_func)``
     returning a ``sched.Schedule`` or None (None: the default schedule)."""
     from polytile.dialects import sched
-    from polytile.passes.conversion.tg_to_linalg.schedule_info import kernel_funcs
+    from polytile.passes.common.kernels import kernel_funcs
     if callable(schedules):
         chosen = {}
         for fn in kernel_funcs(module.operation):

@@ -35,7 +35,7 @@ from polytile import compiler, pipelines
 from polytile.diagnostics import PolytileError
 from polytile.importers.onnx.graph import ModelSource
 from polytile.pipeline import Pipeline
-from polytile.passes import func_profile_calls  # noqa: F401  (registers func-profile-calls)
+from polytile.passes.cpu import func_profile_calls  # noqa: F401  (registers func-profile-calls)
 from polytile.runtime.jit import JitFunction
 
 

@@ -335,7 +335,7 @@ def _folded_outputs(model) -> list:
     the numpy value of each function result, None where it is not a constant."""
     from mlir import ir
     from polytile.compiler import _run_passes
-    from polytile.passes.tg_fold_constants import constant_array
+    from polytile.passes.graph.tg_fold_constants import constant_array
 
     module, _, _ = onnx_graph.import_graph(model)
     with module.context, ir.Location.unknown():
@@ -406,7 +406,7 @@ def test_fold_multiple_results(no_import_folding, node, outputs):
 
 def test_fold_size_limit_respected(no_import_folding, monkeypatch):
     """A result over the pass's size limit stays an op (and still computes right)."""
-    from polytile.passes import tg_fold_constants
+    from polytile.passes.graph import tg_fold_constants
     monkeypatch.setattr(pipelines, "tg_graph_passes", lambda: ["tg-fold-constants{size-limit=8}", "tg-dce"])
     nodes = [helper.make_node("Relu", ["A"], ["small"]), helper.make_node("Relu", ["B"], ["big"]),
              helper.make_node("Add", ["X", "small"], ["s"]), helper.make_node("Add", ["s", "big"], ["Y"])]

@@ -13,7 +13,7 @@ from onnx import helper
 import polytile
 from onnx_check import assert_close, make_model, run_onnxruntime
 from polytile import compiler, pipelines
-from polytile.passes import tg_fuse_kernels
+from polytile.passes.schedule import tg_fuse_kernels
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 rng = np.random.default_rng(0)

@@ -131,7 +131,7 @@ from onnx import helper
 from onnx_check import make_model
 import polytile
 from polytile import pipelines
-from polytile.passes import sched_apply
+from polytile.passes.schedule import sched_apply
 from polytile.pipeline import Pipeline
 sched_apply._without_full_steps = lambda step, extents: step  # scripts that fail to apply
 a = np.ones((8, 4), np.float32)

@@ -34,7 +34,7 @@ from onnx import helper
 
 import polytile
 from onnx_check import assert_close, make_model, run_onnxruntime
-from polytile.passes.sched_default import default_schedule
+from polytile.passes.schedule.sched_default import default_schedule
 from polytile.pipelines import resolve_threads
 
 

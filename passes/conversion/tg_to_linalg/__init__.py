@@ -21,7 +21,7 @@ from typing import Callable, Optional, Sequence
 from mlir import ir
 
 from polytile.pass_registry import PassError, register_pass
-from polytile.passes.walk import ops_in, replace_op, retype_values
+from polytile.passes.common.walk import ops_in, replace_op, retype_values
 
 from .builders import tensor_type
 from .schedule_info import Packing, kernel_packings, mark_polyhedral, polyhedral_kernels

@@ -12,6 +12,8 @@ from typing import Optional
 
 from mlir import ir
 
+from polytile.passes.common.kernels import anchor_of, func_name, kernel_funcs
+
 
 @dataclasses.dataclass(frozen=True)
 class Packing:
@@ -21,23 +23,6 @@ class Packing:
     mr: int
     nr: int
     form: str = "matmul"
-
-
-def _func_name(op: ir.Operation) -> str:
-    return ir.StringAttr(op.attributes["sym_name"]).value
-
-
-def anchor_of(kernel_func: ir.Operation) -> Optional[ir.Operation]:
-    for block in kernel_func.regions[0].blocks:
-        for op in block.operations:
-            if "tg.anchor" in op.operation.attributes:
-                return op.operation
-    return None
-
-
-def kernel_funcs(module_op: ir.Operation) -> list[ir.Operation]:
-    return [op.operation for op in module_op.regions[0].blocks[0].operations
-            if op.operation.name == "func.func" and "tg.kernel" in op.operation.attributes]
 
 
 def packing_of(schedule, anchor: ir.Operation) -> Optional[Packing]:
@@ -76,7 +61,7 @@ def kernel_packings(root: ir.Operation) -> list:
     schedules = sched.schedules_in(root)
     out = []
     for fn in kernel_funcs(root):
-        schedule = schedules.get(_func_name(fn))
+        schedule = schedules.get(func_name(fn))
         anchor = anchor_of(fn)
         if schedule is None or anchor is None:
             continue
@@ -109,7 +94,7 @@ def mark_polyhedral(root: ir.Operation, kernels: dict) -> None:
     (the tag rides along into the affine loops, where `affine-polyhedral-schedule
     {tagged-only}` schedules the nests holding it)."""
     for fn in kernel_funcs(root):
-        options = kernels.get(_func_name(fn))
+        options = kernels.get(func_name(fn))
         if options is None:
             continue
         attr = ir.StringAttr.get(options)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 
 from polytile import pipelines
-from polytile.passes import gpu_matmul_mma_sync, gpu_matmul_shared_tiles  # noqa: F401  (registers them)
+from polytile.passes.gpu import gpu_matmul_mma_sync, gpu_matmul_shared_tiles  # noqa: F401  (registers them)
 
 STAGES = ("tg", "linalg", "gpu", "ptx", "llvm")
 

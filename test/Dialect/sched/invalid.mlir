@@ -2,7 +2,7 @@
 
 // One case per structural rejection of a sched op, all from the IRDL file (so
 // upstream `mlir-opt --irdl-file=` rejects them too). Legality against the
-// kernel's loops is tested in test/Transforms/sched-verify.mlir.
+// kernel's loops is tested in test/passes/schedule/sched-verify.mlir.
 
 // expected-error@+1 {{attribute "name" is expected but not provided}}
 %k = "sched.kernel"() : () -> !sched.handle

@@ -1,0 +1,1 @@
+"""Polyhedral passes on affine loops: dependences and scheduling with isl."""

@@ -1,0 +1,275 @@
+"""sched-apply and sched-lower-vectors: carry out kernel schedules with the transform dialect.
+
+`sched-apply` (on tensors, after lowering to linalg and inlining the kernels) finds
+each kernel's anchor by its ``sched.kernel`` tag (set by convert-tg-to-linalg for
+packed anchors), reads the kernel's schedule (the ``sched`` ops of the module),
+and runs a transform script written for it (``polytile.schedules.transform_scripts``):
+register tiles in an ``scf.forall`` (threads as an outer forall), the zero fill and
+the element-wise epilogue (``sched.fuse consumers``) fused into it, a reduction
+step loop, vectorization and hoisting of the accumulator; packing copies that are
+not constants are tiled and vectorized too. The sched ops are then removed.
+
+`sched-lower-vectors` (after bufferization) turns the register-tile foralls into
+``scf.for`` loops and lowers the vector ops (contractions to outer products/FMAs).
+
+Does not support yet: kernels that were not lowered in packed form (they keep the
+plain loops), interchange/unroll steps (accepted, not applied), schedules of GPU
+kernels (see polytile.gpu).
+"""
+from __future__ import annotations
+
+import dataclasses
+import sys
+from typing import Optional
+
+from mlir import ir
+from mlir.dialects.transform import interpreter
+
+from polytile.pass_registry import PassError, option, register_pass
+from polytile.schedules import transform_scripts as scripts
+from polytile.schedules.host import host_cpu
+
+from polytile.passes.schedule.sched_default import largest_divisor
+from polytile.passes.common.walk import ops_in
+
+KERNEL_ATTR = "sched.kernel"
+EPILOGUE_ATTR = "sched.epilogue"
+LAYOUT_ATTR = "sched.layout"
+
+
+@dataclasses.dataclass(frozen=True)
+class Options:
+    threads: int = option(-1, "Override the thread count of every schedule (-1: keep, 0: all cores)")
+    strict: bool = option(False, "Fail when a schedule cannot be applied (default: keep the "
+                                 "kernel's loops as far as they were transformed, which stays correct)")
+    remarks: bool = option(False, "Report kernels whose schedule could not be fully applied on stderr")
+
+
+def _str(op: ir.Operation, name: str) -> str:
+    return ir.StringAttr(op.attributes[name]).value
+
+
+def _iterators(op: ir.Operation) -> list[str]:
+    return [str(a).split("<")[-1].rstrip(">") for a in ir.ArrayAttr(op.attributes["iterator_types"])]
+
+
+def _single_user(value: ir.Value) -> Optional[ir.Operation]:
+    users = [u.owner for u in value.uses]
+    if len(users) != 1:
+        return None
+    user = users[0]
+    return user if isinstance(user, ir.Operation) else user.operation
+
+
+def _epilogue_of(anchor: ir.Operation) -> Optional[ir.Operation]:
+    """The all-parallel generic consuming the anchor's result directly (after elementwise fusion)."""
+    user = _single_user(anchor.results[0])
+    if user is None or user.name != "linalg.generic":
+        return None
+    if any(k != "parallel" for k in _iterators(user)) or len(user.results) != 1:
+        return None
+    if ir.RankedTensorType(user.results[0].type).shape != ir.RankedTensorType(anchor.results[0].type).shape:
+        return None
+    return user
+
+
+def _threads(schedule, override: int) -> int:
+    from polytile.dialects import sched
+    requested = override
+    if requested < 0:
+        parallel = [s for s in schedule.steps if isinstance(s, sched.Parallel)]
+        requested = parallel[0].threads if parallel else 1
+    return host_cpu().cores if requested == 0 else max(1, requested)
+
+
+def _without_full_steps(step: list[int], extents: dict[int, int]) -> list[int]:
+    """``step`` without the steps that cover their whole loop (``extents``: loop -> trip
+    extent). Such a step makes a one-iteration ``scf.for`` that the script's canonicalization
+    folds away while the script still holds its handle (for LICM and hoisting): the script
+    then fails and the kernel keeps half-transformed loops (no hoisted accumulator), e.g.
+    every matmul with K equal to its k step (K = 1, 2, 4), every convolution whose channel
+    block is all of C (C up to 16). Without the loop the vector op covers the loop
+    (test_regressions.py)."""
+    return [0 if v and i in extents and v >= extents[i] else v for i, v in enumerate(step)]
+
+
+def plan_for(anchor: ir.Operation, schedule, threads_override: int = -1) -> scripts.KernelPlan:
+    """The transform plan of a packed matmul anchor (loops batch..., n1, m1, k, m0, n0)."""
+    from polytile.dialects import sched
+    kernel = _str(anchor, KERNEL_ATTR)
+    loops = len(_iterators(anchor))
+    nb = loops - 5
+    tiles = [s for s in schedule.steps if isinstance(s, sched.Tile)]
+    sizes = list(tiles[-1].sizes) if tiles else [4]
+    # the reduction step: k of (batch..., m, n, k); c of a pointwise conv's (n, f, oh, ow, c, kh, kw)
+    kc = sizes[4] if len(sizes) == 7 and schedule.find(sched.Pack) is not None and \
+        schedule.find(sched.Pack).operand == 0 else sizes[-1]
+    fuse = [s for s in schedule.steps if isinstance(s, sched.Fuse)]
+    epilogue = _epilogue_of(anchor) if fuse and fuse[0].consumers else None
+    threads = _threads(schedule, threads_override)
+    # Threads split the column strips (n1) or else the row tiles (m1) evenly, so
+    # that every thread's tiles keep static shapes (the vectorizer needs them).
+    n_tiles = ir.RankedTensorType(anchor.operands[1].type).shape[-3]
+    m_tiles = ir.RankedTensorType(anchor.operands[0].type).shape[-3]
+    thread_dim = nb if n_tiles % threads == 0 else nb + 1 if m_tiles % threads == 0 else None
+    k_extent = ir.RankedTensorType(anchor.operands[1].type).shape[-2]  # BP[batch..., N/nr, K, nr]
+    plan = scripts.KernelPlan(kernel=kernel, anchor_op="linalg.generic",
+                              tile=[1] * nb + [1, 1, 0, 0, 0],
+                              step=_without_full_steps([0] * nb + [0, 0, max(kc, 1), 0, 0],
+                                                       {nb + 2: k_extent}),
+                              threads=threads if thread_dim is not None else 1,
+                              thread_dim=thread_dim or 0)
+    if epilogue is not None:
+        epilogue.attributes[EPILOGUE_ATTR] = ir.StringAttr.get(kernel)
+        # epilogue loops (batch..., m1, m0, n1, n0) -> (batch..., n1, m1, m0, n0)
+        plan.epilogue_interchange = list(range(nb)) + [nb + 2, nb, nb + 1, nb + 3]
+        plan.epilogue_tile = [1] * nb + [1, 1, 0, 0]
+    return plan
+
+
+CONV_ANCHORS = ("linalg.conv_2d_nhwc_hwcf", "linalg.depthwise_conv_2d_nhwc_hwc")
+
+
+def _copy_size(extent: int, limit: int) -> int:
+    """A power-of-two divisor (>= 4) of ``extent`` up to ``limit`` (vector transposes of such
+    shapes become shuffles), else the largest divisor up to ``limit``."""
+    power = next((v for v in (16, 8, 4) if v <= limit and extent % v == 0), None)
+    return power or largest_divisor(extent, limit)
+
+
+def copy_tile(shape: list[int], perm: list[int]) -> list[int]:
+    """Tile of a layout copy (transpose) that vectorizes: the output's innermost dim and
+    the dim the input's innermost maps to, each by a divisor up to 16; others 1."""
+    rank = len(shape)
+    sizes = [1] * rank
+    inner_out, inner_in = rank - 1, perm.index(rank - 1)
+    sizes[inner_out] = _copy_size(shape[inner_out], 16)
+    if inner_in != inner_out:
+        sizes[inner_in] = _copy_size(shape[inner_in], 16)
+    elif rank > 1:
+        sizes[rank - 2] = _copy_size(shape[rank - 2], 8)
+    return sizes
+
+
+def _layout_copies(root: ir.Operation) -> dict[str, list]:
+    copies: dict[str, list] = {}
+    for op in ops_in(root, "linalg.transpose"):
+        if LAYOUT_ATTR in op.attributes:
+            shape = list(ir.RankedTensorType(op.results[0].type).shape)
+            perm = list(ir.DenseI64ArrayAttr(op.attributes["permutation"]))
+            kernel = _str(op, LAYOUT_ATTR)
+            ident = f"{kernel}#{len(copies.get(kernel, []))}"
+            op.attributes[scripts.LAYOUT_ID] = ir.StringAttr.get(ident)
+            copies.setdefault(kernel, []).append(("linalg.transpose", ident, copy_tile(shape, perm)))
+    return copies
+
+
+def conv_plan_for(anchor: ir.Operation, schedule, threads_override: int = -1) -> scripts.KernelPlan:
+    """The plan of a channels-last convolution anchor: loops (n, oh, ow, f, kh, kw, c) for
+    conv_2d_nhwc_hwcf, (n, oh, ow, c, kh, kw) for the depthwise one. The schedule's
+    innermost tile level is over the tg loops (n, f, oh, ow, c, kh, kw)."""
+    kernel = _str(anchor, KERNEL_ATTR)
+    sizes = list(schedule.tile_levels[-1].sizes)
+    fb, owb, cb = sizes[1], sizes[3], sizes[4]
+    if 0 in (fb, owb):
+        # a register tile needs both: the script would make a loop nest with no loop
+        # (the transform interpreter then aborts in C++)
+        raise PassError(f"kernel '{kernel}': the innermost tile level must tile the output "
+                        f"channels (f) and columns (ow) to make a register tile, got sizes {sizes}",
+                        _enclosing_function(anchor))
+    out = list(ir.RankedTensorType(anchor.results[0].type).shape)  # n, oh, ow, f
+    threads = _threads(schedule, threads_override)
+    thread_dim = 1 if out[1] % threads == 0 else None
+    filt = list(ir.RankedTensorType(anchor.operands[1].type).shape)  # KH, KW, C (, F)
+    if anchor.name == "linalg.depthwise_conv_2d_nhwc_hwc":
+        tile, step = [1, 1, owb, fb, 0, 0], [0, 0, 0, 0, 1, 1]
+    else:
+        tile, step = [1, 1, owb, fb, 0, 0, 0], [0, 0, 0, 0, 1, 1, cb]
+    step = _without_full_steps(step, {4: filt[0], 5: filt[1], 6: filt[2]})
+    plan = scripts.KernelPlan(kernel=kernel, anchor_op=anchor.name, tile=tile, step=step,
+                              threads=threads if thread_dim is not None else 1,
+                              thread_dim=thread_dim or 0, decompose=True)
+    if anchor.name == "linalg.conv_2d_nhwc_hwcf" and out[3] > fb:
+        # output-channel blocks outermost: each block's weights [KH, KW, C, fb] are read
+        # from cache for every output position instead of streaming all weights per row
+        plan.pre_tile = [0, 0, 0, fb, 0, 0, 0]
+    back = _single_user(anchor.results[0])
+    if back is not None and back.name == "linalg.generic" and \
+            all(k == "parallel" for k in _iterators(back)):
+        # the copy back to NCHW with the fused epilogue: (n, f, oh, ow) <- (n, oh, ow, f)
+        ident = f"{kernel}#back"
+        back.attributes[scripts.LAYOUT_ID] = ir.StringAttr.get(ident)
+        shape = list(ir.RankedTensorType(back.results[0].type).shape)
+        plan.layout_copies.append(("linalg.generic", ident, copy_tile(shape, [0, 3, 1, 2])))
+    return plan
+
+
+def _apply(root: ir.Operation, script: str, what: str, at: ir.Operation) -> None:
+    transform = ir.Module.parse(script)
+    try:
+        interpreter.apply_named_sequence(root, transform.body.operations[0], transform)
+    except ValueError as err:
+        raise PassError(f"cannot apply the schedule of {what}: {err}", at) from None
+
+
+def _enclosing_function(op: ir.Operation) -> ir.Operation:
+    parent = op.parent
+    while parent is not None and parent.operation.name != "func.func":
+        parent = parent.parent
+    return parent.operation if parent is not None else op
+
+
+@register_pass("sched-apply", options=Options)
+def run(root: ir.Operation, options: Options) -> None:
+    """Apply every kernel's schedule to its tagged linalg ops (transform dialect), then drop the sched ops."""
+    from polytile.dialects import sched
+    schedules = sched.schedules_in(root)
+    copies = _layout_copies(root)
+    anchors = [op for op in ops_in(root, "linalg.") if KERNEL_ATTR in op.attributes and
+               (op.name == "linalg.generic" or op.name in CONV_ANCHORS)]
+    for anchor in anchors:
+        kernel = _str(anchor, KERNEL_ATTR)
+        schedule = schedules.get(kernel)
+        if schedule is None:
+            raise PassError(f"kernel '{kernel}' was lowered for a schedule, but none is attached", anchor)
+        if anchor.name in CONV_ANCHORS:
+            try:
+                plan = conv_plan_for(anchor, schedule, options.threads)
+            except PassError as err:
+                if options.strict:
+                    raise
+                if options.remarks:
+                    sys.stderr.write(f"remark: {err}\n")
+                continue  # the plain loops: right, not fast
+        else:
+            plan = plan_for(anchor, schedule, options.threads)
+        # Only one size (1 x 8 rows) fits every packing copy: tile rows of the K dim.
+        plan.layout_copies = copies.get(kernel, []) + plan.layout_copies
+        # The error goes to the function holding the anchor: a failing script may have
+        # erased the anchor already (reporting at it crashed `sched-apply{strict=true}`).
+        holder = _enclosing_function(anchor)
+        try:
+            _apply(root, scripts.kernel_script(plan), f"kernel '{kernel}'", holder)
+        except PassError as err:
+            # Each transform keeps the IR correct: a failure (e.g. a tile shape the
+            # vectorizer does not take) leaves slower but right loops.
+            if options.strict:
+                raise
+            root.verify()
+            if options.remarks:
+                sys.stderr.write(f"remark: {err}\n")
+    sched.remove_schedules(root)
+
+
+@register_pass("sched-lower-vectors")
+def run_lower_vectors(root: ir.Operation, options) -> None:
+    """After bufferization: register-tile foralls to loops, vector ops lowered to FMAs, shuffles, loads."""
+    if not ops_in(root, "vector."):
+        return
+    for forall in ops_in(root, "scf.forall"):
+        if scripts.INNER_TILE in forall.attributes:
+            ivs = len(forall.regions[0].blocks[0].arguments) - len(forall.results)
+            if not 1 <= ivs <= scripts.MAX_TILE_LOOPS:
+                raise PassError(f"register-tile loop with {ivs} induction variables", forall)
+            forall.attributes[scripts.iv_count_attr(ivs)] = ir.UnitAttr.get()
+    _apply(root, scripts.post_bufferize_script(), "the vector lowering", root)

@@ -1,0 +1,189 @@
+"""sched-default: give every kernel without a schedule the analytical default one.
+
+Runs on tg after `tg-fuse-kernels`. For an f32 matrix-product kernel (anchor
+``tg.matmul`` or ``tg.gemm``) it writes the register-blocked schedule of
+``shared/reference/cpu-kernels``, sized from the shapes and the host CPU
+(``polytile.schedules.host``):
+
+* ``sched.pack`` of operand 1 (B) into column strips of ``nr`` = two vector
+  registers (32 floats with AVX-512, 16 with AVX2), or one when N is narrower;
+* a first tile level of register tiles ``mr x nr`` whose column strips run
+  on ``threads`` threads (``sched.parallel``; 0 = all cores);
+* an inner level adding the reduction step ``kc`` (4, or 2/1 when K is not a
+  multiple of 4), ``mr`` the largest of 8, 6, 4, 3, 2, 1 dividing M, so that
+  ``mr x nr`` accumulators fit the vector registers;
+* ``sched.fuse consumers`` (bias, activation and residual epilogue in registers),
+  ``sched.interchange`` (column strips outermost) and ``sched.vectorize``.
+
+For an f32 2-d convolution (groups 1 or depthwise) it writes a channels-last
+schedule (``conv_schedule``): weights packed ``HWCF``, register tiles of output
+columns x output channels, output rows split over the threads.
+
+Other kernels get no schedule yet and keep the plain loop lowering (element-wise
+loops are vectorized by LLVM): reductions, element-wise kernels, integer and
+16-bit products, grouped (non-depthwise) and 1-d/3-d convolutions. Kernels that already have a schedule (hand-written, ``--schedule``)
+are left alone.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Optional
+
+from mlir import ir
+
+from polytile.pass_registry import option, register_pass
+from polytile.passes.common.kernels import anchor_of, kernel_funcs
+from polytile.schedules.host import host_cpu
+
+MR_CHOICES = (8, 6, 4, 3, 2, 1)
+
+
+@dataclasses.dataclass(frozen=True)
+class Options:
+    threads: int = option(0, "Threads per kernel (0: all cores of the host)")
+    vector_bits: int = option(0, "Vector register width in bits (0: the host's)")
+
+
+def _shape(value: ir.Value) -> list[int]:
+    return list(ir.RankedTensorType(value.type).shape)
+
+
+def _matmul_dims(anchor: ir.Operation) -> Optional[tuple[list[int], int, int, int]]:
+    """(batch dims, M, N, K) of a matmul/gemm anchor with static f32 shapes, else None."""
+    if str(ir.RankedTensorType(anchor.results[0].type).element_type) != "f32":
+        return None
+    shapes = [_shape(v) for v in anchor.operands[:2]]
+    if any(ir.ShapedType.get_dynamic_size() in s for s in shapes):
+        return None
+    a, b = shapes
+    if anchor.name == "tg.gemm":
+        trans_a = ir.IntegerAttr(anchor.attributes["transA"]).value
+        m, k = (a[1], a[0]) if trans_a else (a[0], a[1])
+        n = _shape(anchor.results[0])[1]
+        return [], m, n, k
+    if len(a) < 2 or len(b) < 2:
+        return None
+    batch = _shape(anchor.results[0])[:-2]
+    return batch, a[-2], b[-1], a[-1]
+
+
+def matmul_schedule(kernel: str, batch: list[int], m: int, n: int, k: int, threads: int,
+                    vector_bits: int = 0):
+    """The default schedule of a matrix product, or None when no register tile fits."""
+    from polytile.dialects import sched
+    lanes = (vector_bits or host_cpu().vector_bits) // 32
+    nr = next((w for w in (2 * lanes, lanes, lanes // 2) if w >= 4 and n % w == 0), None)
+    if nr is None:
+        return None
+    mr = next(r for r in MR_CHOICES if m % r == 0)
+    kc = next(s for s in (4, 2, 1) if k % s == 0)
+    nb = len(batch)
+    ones = [1] * nb
+    return sched.Schedule(kernel, [
+        sched.Pack(operand=1, tiles=(nr,)),
+        sched.Interchange(permutation=tuple(range(nb)) + (nb + 1, nb, nb + 2)),
+        sched.Tile(sizes=tuple(ones + [mr, nr, 0])),
+        sched.Parallel(dims=(nb + 1,), threads=threads),
+        sched.Tile(sizes=tuple(ones + [mr, nr, kc])),
+        sched.Fuse(consumers=True, producers=()),
+        sched.Vectorize(width=lanes),
+    ])
+
+
+def largest_divisor(extent: int, limit: int) -> int:
+    """The largest divisor of ``extent`` not above ``limit``."""
+    return next(v for v in range(min(extent, limit), 0, -1) if extent % v == 0)
+
+
+def conv_schedule(kernel: str, anchor: ir.Operation, threads: int, vector_bits: int = 0):
+    """Channels-last register tiles for a 2-d f32 convolution (groups 1 or depthwise), or None.
+
+    Loops (n, f, oh, ow, c, kh, kw): ``owb`` output columns x ``fb`` output channels
+    accumulate in registers (``fb`` = two vectors, or one, dividing F), the
+    reduction steps over one kernel tap and ``cb`` input channels."""
+    from polytile.dialects import sched
+    x, w = (_shape(v) for v in anchor.operands[:2])
+    out = _shape(anchor.results[0])
+    if str(ir.RankedTensorType(anchor.results[0].type).element_type) != "f32" or len(x) != 4 or \
+            ir.ShapedType.get_dynamic_size() in x + w + out:
+        return None
+    group = ir.IntegerAttr(anchor.attributes["group"]).value
+    depthwise = group == x[1] and w[1] == 1 and w[0] == x[1]
+    if group != 1 and not depthwise:
+        return None
+    lanes = (vector_bits or host_cpu().vector_bits) // 32
+    f, cg, ow = w[0], w[1], out[3]
+    if _pointwise(anchor, x, w, out):
+        return pointwise_conv_schedule(kernel, f, cg, out, threads, lanes)
+    fb = next((v for v in (2 * lanes, lanes, lanes // 2) if v >= 4 and f % v == 0), None)
+    if fb is None:
+        return None
+    owb = largest_divisor(ow, 8)
+    cb = 1 if depthwise else largest_divisor(cg, 16)
+    return sched.Schedule(kernel, [
+        sched.Pack(operand=1, tiles=(fb,)),
+        sched.Tile(sizes=(1, fb, 1, owb, 0, 0, 0)),
+        sched.Parallel(dims=(2,), threads=threads),
+        sched.Tile(sizes=(1, fb, 1, owb, cb, 1, 1)),
+        sched.Vectorize(width=lanes),
+    ])
+
+
+def _ints(anchor: ir.Operation, name: str) -> list[int]:
+    return list(ir.DenseI64ArrayAttr(anchor.attributes[name]))
+
+
+def _pointwise(anchor: ir.Operation, x: list[int], w: list[int], out: list[int]) -> bool:
+    """A 1x1, stride-1, unpadded, groups-1 convolution of one image."""
+    return x[0] == 1 and w[2:] == [1, 1] and ir.IntegerAttr(anchor.attributes["group"]).value == 1 \
+        and set(_ints(anchor, "strides")) == {1} and not any(_ints(anchor, "pads")) \
+        and out[2:] == x[2:]
+
+
+def pointwise_conv_schedule(kernel: str, f: int, c: int, out: list[int], threads: int, lanes: int):
+    """A pointwise convolution as the product W[F, C] @ X[C, H*W]: X packed in strips of
+    ``nr`` image positions (padded when H*W is not a multiple), ``mr`` output channels."""
+    from polytile.dialects import sched
+    hw = out[2] * out[3]
+    # a strip width dividing H*W avoids padding, which would keep the epilogue out of the tile
+    nr = next((w for w in (2 * lanes, lanes) if hw % w == 0), 2 * lanes if hw >= 4 * lanes else lanes)
+    mr = next(r for r in MR_CHOICES if f % r == 0)
+    kc = next(s for s in (4, 2, 1) if c % s == 0)
+    return sched.Schedule(kernel, [
+        sched.Pack(operand=0, tiles=(nr,)),
+        sched.Tile(sizes=(1, mr, 1, out[3], 0, 0, 0)),
+        sched.Parallel(dims=(1,), threads=threads),
+        sched.Tile(sizes=(1, mr, 1, out[3], kc, 1, 1)),
+        sched.Fuse(consumers=True, producers=()),
+        sched.Vectorize(width=lanes),
+    ])
+
+
+def default_schedule(kernel_func: ir.Operation, threads: int, vector_bits: int = 0):
+    """The default schedule of one kernel function, or None (plain lowering)."""
+    anchor = anchor_of(kernel_func)
+    if anchor is not None and anchor.name == "tg.conv":
+        name = ir.StringAttr(kernel_func.attributes["sym_name"]).value
+        return conv_schedule(name, anchor, threads, vector_bits)
+    if anchor is None or anchor.name not in ("tg.matmul", "tg.gemm"):
+        return None
+    dims = _matmul_dims(anchor)
+    if dims is None:
+        return None
+    name = ir.StringAttr(kernel_func.attributes["sym_name"]).value
+    return matmul_schedule(name, *dims, threads, vector_bits)
+
+
+@register_pass("sched-default", options=Options)
+def run(root: ir.Operation, options: Options) -> None:
+    """Attach the analytical default schedule to every kernel that has none."""
+    from polytile.dialects import sched
+    existing = sched.schedules_in(root)
+    block = root.regions[0].blocks[0]
+    for fn in kernel_funcs(root):
+        name = ir.StringAttr(fn.attributes["sym_name"]).value
+        if name in existing:
+            continue
+        schedule = default_schedule(fn, options.threads, options.vector_bits)
+        if schedule is not None:
+            schedule.build(ir.InsertionPoint(block), loc=fn.location)

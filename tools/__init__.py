@@ -1,1 +1,0 @@
-"""Command-line entry points (thin: the logic lives in the polytile package)."""
