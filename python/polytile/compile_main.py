@@ -1,11 +1,17 @@
 """`polytile-compile`: an ONNX model -> the IR of one pipeline stage.
 
-    polytile-compile model.onnx --emit=tg|linalg|affine|llvm -o out.mlir \\
-        [--input-shape NAME=1x3x224x224 ...] [--target cpu]
+    polytile-compile model.onnx [--target cpu|cuda] [--emit=STAGE] -o out.mlir \\
+        [--input-shape NAME=1x3x224x224 ...]
+    polytile-compile --from=STAGE stage.mlir [--emit=LATER_STAGE]
+    polytile-compile [--target T] [--from=STAGE] [--emit=STAGE] --print-pipeline
 
-The printed IR is valid input to ``polytile-opt``: the ``tg`` stage can be
-lowered further with the passes of ``pipelines.stage_passes`` (printed by
-``--print-pipeline``). ``-`` reads the model from stdin / writes to stdout.
+The stages are the target's (``polytile.targets``; listed by ``--help``); the
+default ``--emit`` is the target's last stage. ``--from=STAGE`` resumes from the
+MLIR that ``--emit=STAGE`` wrote (edited by hand or not) and lowers it with the
+target's pipelines to ``--emit``. The printed IR is valid input to
+``polytile-opt``, and ``--print-pipeline`` prints the ``polytile-opt
+--pass-pipeline`` that takes the ``--from`` stage (default ``tg``) to the
+``--emit`` stage. ``-`` reads the input from stdin / writes to stdout.
 
 This module also holds what ``polytile-run`` shares with it: ``--input-shape``
 parsing, reading a model argument, the isolation options, and :func:`run_tool`,
@@ -32,7 +38,6 @@ import traceback
 from typing import Callable, Optional, TextIO
 
 TOOL = "polytile-compile"
-from polytile.pipelines import STAGES
 
 # Whether polytile-compile and polytile-run isolate by default: yes, it costs under
 # 10% of the compile time. Measured on the 2-core development machine (medians of
@@ -91,9 +96,9 @@ def add_input_shape_option(parser: argparse.ArgumentParser) -> None:
 
 
 def add_schedule_options(parser: argparse.ArgumentParser) -> None:
-    """``--threads N`` and ``--schedule FILE`` (CPU target)."""
+    """``--threads N`` (CPU target) and ``--schedule FILE``."""
     parser.add_argument("--threads", type=_non_negative_int, default=None, metavar="N",
-                        help="threads the kernels may use (default and 0: every core)")
+                        help="threads the kernels may use (default and 0: every core; --target cpu)")
     parser.add_argument("--schedule", metavar="FILE.mlir",
                         help="sched ops overriding the default schedule of the kernels they name "
                              "(see --emit=sched for the kernels and their default schedules)")
@@ -153,14 +158,36 @@ def isolation_arguments(args: argparse.Namespace, isolate_default: bool, emit: O
 
 
 def schedule_arguments(args: argparse.Namespace) -> dict:
-    """polytile.compile keyword arguments of the schedule options (CPU target only)."""
-    if args.target != "cpu":
-        if args.schedule or args.threads is not None:
-            raise UsageError("--schedule and --threads apply to --target cpu only")
-        return {}
+    """polytile.compile keyword arguments of the schedule options that were given
+    (a target that cannot honour one rejects it, naming it)."""
     if args.schedule and not os.path.isfile(args.schedule):
         raise UsageError(f"no such schedule file: {args.schedule}")
-    return {"threads": args.threads, "schedules": args.schedule}
+    given = {}
+    if args.threads is not None:
+        given["threads"] = args.threads
+    if args.schedule:
+        given["schedules"] = args.schedule
+    return given
+
+
+def add_target_option(parser: argparse.ArgumentParser) -> None:
+    """``--target NAME`` and ``--target-option KEY=VALUE``."""
+    from polytile.targets import target_names
+    names = target_names()
+    parser.add_argument("--target", default="cpu", metavar="TARGET",
+                        help=f"{' or '.join(names)} (default: cpu)")
+    parser.add_argument("--target-option", action="append", metavar="KEY=VALUE",
+                        help="set a field of the target's options (repeatable), e.g. chip=sm_80 or "
+                             "binary-format=bin for --target cuda")
+
+
+def target_arguments(args: argparse.Namespace) -> dict:
+    """polytile.compile keyword arguments of --target-option: ``options=``."""
+    if not args.target_option:
+        return {}
+    from polytile.targets import get_target
+    target = get_target(args.target)
+    return {"options": target.make_options(**dict(target.parse_option(t) for t in args.target_option))}
 
 
 def read_model_argument(path: str, stdin: TextIO):
@@ -226,23 +253,38 @@ def pre_scan_debug(argv: list[str]) -> bool:
 # --------------------------------------------------------------------------
 # polytile-compile
 # --------------------------------------------------------------------------
+def stages_help() -> str:
+    """One line per target: its stages in order (from the target registry)."""
+    from polytile.targets import all_targets
+    return "\n".join(f"  --target {t.name}: {' -> '.join(t.stages)}\n      {t.description}"
+                     for t in all_targets())
+
+
 def build_parser() -> ArgumentParser:
     parser = ArgumentParser(
-        prog=TOOL,
-        description="Compile an ONNX model and print the IR of one pipeline stage.",
-        epilog="CPU stages: tg (imported graph after graph passes), linalg (structured ops on tensors), "
-               "affine (bufferized loops), llvm (LLVM dialect). Each is valid polytile-opt input.")
-    parser.add_argument("model", nargs="?", help="the ONNX model ('-' reads it from standard input)")
-    parser.add_argument("--emit", default="llvm", metavar="STAGE",
-                        help="the stage to print (default: llvm): " + "|".join(STAGES)
-                        + " for --target cpu, tg|linalg|gpu|ptx|llvm for --target cuda")
+        prog=TOOL, formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Compile an ONNX model and print the IR of one pipeline stage, or resume from the\n"
+                    "IR of a stage (--from) and lower it further.",
+        epilog="Stages:\n" + stages_help() + "\n\nEach printed stage is valid polytile-opt input "
+               "(except cuda's ptx, which is PTX assembly).")
+    parser.add_argument("model", nargs="?",
+                        help="the ONNX model, or with --from the .mlir file of that stage "
+                             "('-' reads it from standard input)")
+    parser.add_argument("--emit", default=None, metavar="STAGE",
+                        help="the stage to print (default: the target's last stage, llvm)")
+    parser.add_argument("--from", dest="start", default=None, metavar="STAGE",
+                        help="resume from the IR of STAGE (as --emit=STAGE wrote it, edited or not); "
+                             "the input is then that .mlir file")
+    parser.add_argument("--split-input-file", action="store_true",
+                        help="with --from: compile each '// -----' separated piece of the file on its own "
+                             "and print the results separated the same way")
     parser.add_argument("-o", "--output", default="-", metavar="FILE",
                         help="output file (default: '-', standard output)")
     add_input_shape_option(parser)
-    parser.add_argument("--target", default="cpu", help="cpu (default) or cuda")
+    add_target_option(parser)
     parser.add_argument("--print-pipeline", action="store_true",
-                        help="print the polytile-opt pipeline that lowers the --emit stage to llvm "
-                             "(--target cpu), and exit")
+                        help="print the polytile-opt pipeline from the --from stage (default: tg) to the "
+                             "--emit stage, and exit")
     parser.add_argument("--time", action="store_true", help="print import and pass times to stderr")
     add_schedule_options(parser)
     add_fold_limit_option(parser)
@@ -251,38 +293,99 @@ def build_parser() -> ArgumentParser:
     return parser
 
 
-def lowering_pipeline(start: str, stop: str = "llvm") -> str:
-    """The textual pipeline (for ``polytile-opt --pass-pipeline``) from ``start`` to ``stop``."""
-    from polytile import pipelines
+def lowering_pipeline(target: str = "cpu", start: str = "tg", stop: Optional[str] = None,
+                      options=None) -> str:
+    """The textual pipeline (for ``polytile-opt --pass-pipeline``) that takes the
+    IR of stage ``start`` to stage ``stop`` (default: the target's last) for
+    ``target`` with ``options`` (its options dataclass; None: the defaults)."""
+    from polytile.targets import get_target
 
-    return "builtin.module(" + ",".join(pipelines.stage_passes(start, stop)) + ")"
+    t = get_target(target)
+    return "builtin.module(" + ",".join(t.passes(start, stop or t.final_stage, t.make_options(options))) + ")"
+
+
+def _print_pipeline(args: argparse.Namespace, stdout: TextIO) -> int:
+    from polytile.targets import get_target
+
+    if args.model is not None:
+        raise UsageError("--print-pipeline prints the pipeline and reads no input file")
+    target = get_target(args.target)
+    options = target.make_options(target_arguments(args).get("options"), **schedule_arguments(args),
+                                  **fold_arguments(args))
+    if options.schedules is not None:
+        raise UsageError("--print-pipeline cannot show --schedule: schedules are attached by the driver "
+                         "(after tg-fuse-kernels), not by a pass")
+    stdout.write(lowering_pipeline(args.target, args.start or "tg", args.emit, options) + "\n")
+    return 0
+
+
+SPLIT_MARKER = "// -----\n"
+
+
+def split_input(text: str) -> list[str]:
+    """The pieces of ``text`` between lines ``// -----`` (as mlir-opt's
+    --split-input-file), each padded with blank lines so that its line numbers
+    are those of the file."""
+    pieces, current, first = [], [], 0
+    lines = text.splitlines(keepends=True)
+    for number, line in enumerate(lines):
+        if line.strip() == "// -----":
+            pieces.append("\n" * first + "".join(current))
+            current, first = [], number + 1
+        else:
+            current.append(line)
+    pieces.append("\n" * first + "".join(current))
+    return pieces
+
+
+def read_stage_argument(path: str, stdin: TextIO) -> tuple[str, str]:
+    """(MLIR text, name for messages) of the --from input."""
+    from polytile.targets.driver import read_mlir_file
+
+    if path == "-":
+        text = stdin.read() if not hasattr(stdin, "buffer") else stdin.buffer.read().decode("utf-8", "replace")
+        if not text.strip():
+            raise UsageError("no MLIR on standard input")
+        return text, "<stdin>"
+    return read_mlir_file(path), path
 
 
 def compile_command(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO,
                     isolate_default: bool = False) -> int:
     if args.print_pipeline:
-        if args.target != "cpu":
-            raise UsageError("--print-pipeline supports --target cpu only")
-        if args.emit not in STAGES:
-            raise UsageError(f"unknown stage '{args.emit}' (stages: {', '.join(STAGES)})")
-        stdout.write(lowering_pipeline(args.emit) + "\n")
-        return 0
+        return _print_pipeline(args, stdout)
     if args.model is None:
         raise UsageError("the following arguments are required: model")
-    shapes = collect_input_shapes(args.input_shape)
-    model = read_model_argument(args.model, stdin)
+    from polytile.targets import get_target
+
+    target = get_target(args.target)
+    emit = target.check_stage(args.emit or target.final_stage)
+    if args.start is not None:
+        target.check_stage(args.start)
+        if args.input_shape:
+            raise UsageError("--input-shape applies to an ONNX model, not to the IR of --from")
+        text, name = read_stage_argument(args.model, stdin)
+        sources = split_input(text) if args.split_input_file else [text]
+        shapes = {}
+    else:
+        if args.split_input_file:
+            raise UsageError("--split-input-file applies to the MLIR of --from, not to an ONNX model")
+        sources, name = [read_model_argument(args.model, stdin)], None
+        shapes = collect_input_shapes(args.input_shape)
     import polytile
 
     start = time.perf_counter()
-    text = polytile.compile(model, target=args.target, input_shapes=shapes or None, emit=args.emit,
-                            **schedule_arguments(args), **fold_arguments(args),
-                            **isolation_arguments(args, isolate_default, args.emit))
+    texts = []
+    for source in sources:
+        text = polytile.compile(source, target=args.target, input_shapes=shapes or None, emit=emit,
+                                start=args.start, source_name=name,
+                                **schedule_arguments(args), **fold_arguments(args), **target_arguments(args),
+                                **isolation_arguments(args, isolate_default, emit))
+        texts.append(text if text.endswith("\n") else text + "\n")
     elapsed = time.perf_counter() - start
-    if not text.endswith("\n"):
-        text += "\n"
-    write_text(args.output, text, stdout)
+    write_text(args.output, SPLIT_MARKER.join(texts), stdout)
     if args.time:
-        stderr.write(f"{TOOL}: compiled to {args.emit} in {elapsed:.3f} s\n")
+        stderr.write(f"{TOOL}: compiled to {emit} in {elapsed:.3f} s\n")
     return 0
 
 

@@ -1,25 +1,29 @@
 """``polytile.compile``: ONNX model -> a callable running native code.
 
-The model goes through the named stages (``pipelines.py``): import to tg, graph
-passes, lowering to linalg, bufferization and loops, LLVM, then the JIT.
-``emit=<stage>`` stops early and returns the IR text of that stage instead.
+The model goes through the named stages of its target (``polytile.targets``;
+for the CPU the recipes of ``pipelines.py``): import to tg, graph passes,
+kernels and schedules, lowering to linalg, bufferization and loops, LLVM, then
+the JIT. ``emit=<stage>`` stops early and returns the text of that stage
+instead; ``start=<stage>`` resumes from the IR of a stage. The driver behind it
+is ``polytile.targets.driver``; this module holds the user-facing entry point
+and the CPU's compiled model.
 """
 from __future__ import annotations
 
 import dataclasses
-import time
 import os
-from typing import Callable, Optional, Sequence, Union
+from typing import Optional, Sequence
 
 import numpy as np
 from mlir import ir
 
-from polytile import pipelines
 from polytile.context import create_context
 from polytile.diagnostics import PolytileError
-from polytile.importers.onnx import TensorInfo, import_graph
+from polytile.importers.onnx import TensorInfo
 from polytile.importers.onnx.graph import ModelSource
-from polytile.pipeline import Pipeline
+from polytile.targets.base import ScheduleSource, TargetOptions
+from polytile.targets.driver import run_passes
+
 
 
 class InputError(PolytileError):
@@ -120,27 +124,18 @@ def _as_array(name: str, value) -> np.ndarray:
     return value
 
 
-def _run_passes(module: ir.Module, passes: list[str]) -> None:
-    pipeline = Pipeline()
-    for p in passes:
-        pipeline.add(p)
-    pipeline.run(module)
-
-
 def lower(module: ir.Module, start: str, stop: str, polyhedral: Optional[str] = None,
           threads: Optional[int] = None, schedules: ScheduleSource = None) -> None:
-    """Run the stage pipelines from ``start`` to ``stop`` in place; ``schedules``
-    (see :func:`compile`) are attached right after the kernels are formed."""
-    passes = pipelines.stage_passes(start, stop, polyhedral, threads)
-    if schedules is not None and pipelines.FUSE_KERNELS in passes:
-        cut = passes.index(pipelines.FUSE_KERNELS) + 1
-        _run_passes(module, passes[:cut])
-        attach_schedules(module, schedules)
-        passes = passes[cut:]
-    _run_passes(module, passes)
-
-
-ScheduleSource = Union[None, str, "os.PathLike", dict, Callable]
+    """Run the CPU target's stage pipelines from ``start`` to ``stop`` on ``module``
+    in place (in its context); ``schedules`` (see :func:`compile`) are attached
+    right after the kernels are formed."""
+    from polytile.targets import driver, get_target
+    target = get_target("cpu")
+    options = target.make_options(polyhedral=polyhedral, threads=threads, schedules=schedules)
+    target.check_range(start, stop)
+    inputs, outputs = driver.read_io(module)
+    driver.lower(driver.Compilation(target, options, module.context, module, start, CompileTimes(),
+                                    False, inputs, outputs), stop)
 
 
 def attach_schedules(module: ir.Module, schedules: ScheduleSource) -> None:
@@ -178,46 +173,51 @@ def import_to_tg(model: ModelSource, input_shapes: Optional[dict] = None,
                  fold_limit_bytes: Optional[int] = None):
     """Import an ONNX model and run the tg graph passes: the part of a
     compilation every target shares. Returns (context, module, inputs, outputs,
-    times) with ``times.import_s`` and ``times.passes_s`` filled in.
+    times) with ``times.import_s`` and ``times.passes_s`` filled in; the caller
+    owns the context (``polytile.dialects.irdl_spec.release_dialects`` when done).
     ``fold_limit_bytes`` (None: the default budget) bounds constant folding."""
-    from polytile.resources import check_fold_limit
-    if fold_limit_bytes is not None:
-        check_fold_limit(fold_limit_bytes)
-    times = CompileTimes()
-    start = time.perf_counter()
+    from polytile.targets import driver, get_target
+    target = get_target("cpu")
+    options = target.make_options(fold_limit_bytes=fold_limit_bytes)
     context = create_context()
-    extra = {} if fold_limit_bytes is None else {"fold_limit_bytes": fold_limit_bytes}
-    module, inputs, outputs = import_graph(model, input_shapes, context, **extra)
-    times.import_s = time.perf_counter() - start
-    with context, ir.Location.unknown():
-        start = time.perf_counter()
-        graph_passes = pipelines.tg_graph_passes() if fold_limit_bytes is None else \
-            pipelines.tg_graph_passes(fold_limit_bytes)
-        _run_passes(module, graph_passes)
-        times.passes_s = time.perf_counter() - start
-    return context, module, inputs, outputs, times
+    c = driver.import_model(context, model, input_shapes, target, options, loading=False)
+    return context, c.module, c.inputs, c.outputs, c.times
 
 
-def compile(model: ModelSource, target: str = "cpu", input_shapes: Optional[dict] = None,
-            emit: Optional[str] = None, opt_level: int = 3, polyhedral: Optional[str] = None,
+def compile(model, target: str = "cpu", input_shapes: Optional[dict] = None,
+            emit: Optional[str] = None, opt_level: Optional[int] = None, polyhedral: Optional[str] = None,
             threads: Optional[int] = None, schedules: ScheduleSource = None,
             isolate: bool = False, crash_reproducer: Optional[str] = None,
-            fold_limit_bytes: Optional[int] = None):
+            fold_limit_bytes: Optional[int] = None, options: Optional[TargetOptions] = None,
+            start: Optional[str] = None, source_name: Optional[str] = None):
     """Compile an ONNX model (path, bytes or ModelProto).
 
-    Returns a :class:`CompiledModel`, or with ``emit=`` one of
-    ``tg|linalg|affine|llvm`` the IR text of that stage. ``target="cuda"``
-    compiles for NVIDIA GPUs (``polytile.gpu.compiler``; stages
-    ``tg|linalg|gpu|ptx|llvm``). ``polyhedral="fusion=smart tile-sizes=32"``
-    (or ``""`` for the defaults) runs `affine-polyhedral-schedule` on the
-    loop nests of the CPU path. ``threads`` (default: every core) bounds the
-    threads kernels use. ``schedules`` overrides kernel schedules: a ``.mlir`` file
-    (or its text) of ``sched`` ops, a dict ``kernel -> sched.Schedule`` or a hook
-    ``hook(kernel_name, kernel_func) -> Schedule | None``; kernels left out get
-    the default schedule (``emit="sched"`` shows kernels and schedules).
+    Returns a :class:`CompiledModel`, or with ``emit=<stage>`` the text of that
+    stage. Targets (``polytile.targets``): ``"cpu"`` (stages
+    ``tg|sched|linalg|affine|llvm``) and ``"cuda"`` (NVIDIA GPUs, stages
+    ``tg|sched|linalg|gpu|ptx|llvm``; ``emit="ptx"`` gives PTX assembly).
+
+    ``options`` is the target's options dataclass
+    (:class:`polytile.targets.CpuOptions`, :class:`polytile.targets.GpuOptions`);
+    the keyword arguments below replace its fields. An option the target cannot
+    honour (``threads`` or ``polyhedral`` for cuda) is a :class:`PolytileError`
+    naming it. ``opt_level`` (default 3) is LLVM's optimization level.
+    ``polyhedral="fusion=smart tile-sizes=32"`` (or ``""`` for the defaults) runs
+    `affine-polyhedral-schedule` on the loop nests (cpu). ``threads`` (default:
+    every core) bounds the threads kernels use (cpu). ``schedules`` overrides kernel
+    schedules: a ``.mlir`` file (or its text) of ``sched`` ops, a dict
+    ``kernel -> sched.Schedule`` or a hook ``hook(kernel_name, kernel_func) ->
+    Schedule | None``; kernels left out get the default schedule (cpu) or the
+    default mapping (cuda); ``emit="sched"`` shows kernels and schedules.
     ``fold_limit_bytes`` is the constant-folding budget per result (default
     ``polytile.resources.DEFAULT_FOLD_LIMIT_BYTES``, 4 MiB): bigger results stay
     run-time ops unless no bigger than a constant input (see ``tg-fold-constants``).
+
+    ``start=<stage>`` resumes a compilation: ``model`` is then the MLIR text that
+    ``emit=<stage>`` printed (possibly edited by hand), lowered from there to
+    ``emit`` or to a runnable model (the printed IR carries the model's inputs
+    and outputs; see ``polytile.targets.driver``); ``source_name`` names it in
+    messages.
 
     ``isolate=True`` runs the import and every pass in a child process
     (``polytile.isolation``): a crash there (a failed LLVM assertion aborts the
@@ -230,48 +230,15 @@ def compile(model: ModelSource, target: str = "cpu", input_shapes: Optional[dict
     ``polytile.isolation`` docstring). A schedule hook runs in the
     child: its side effects stay there. The CUDA target isolates ``emit=`` only.
     """
+    from polytile.targets import driver, get_target
+    given = {name: value for name, value in (("opt_level", opt_level), ("polyhedral", polyhedral),
+                                             ("threads", threads), ("schedules", schedules),
+                                             ("fold_limit_bytes", fold_limit_bytes)) if value is not None}
+    target_options = get_target(target).make_options(options, **given)
     if isolate:
         from polytile.isolation import compile_in_child
-        return compile_in_child(model, target=target, input_shapes=input_shapes, emit=emit,
-                                opt_level=opt_level, polyhedral=polyhedral, threads=threads,
-                                schedules=schedules, crash_reproducer=crash_reproducer,
-                                fold_limit_bytes=fold_limit_bytes)
-    if target == "cuda":
-        from polytile.gpu.compiler import compile_cuda
-        if polyhedral is not None or threads is not None or schedules is not None:
-            given = [n for n, v in (("polyhedral", polyhedral), ("threads", threads),
-                                    ("schedules", schedules)) if v is not None]
-            raise PolytileError(f"target 'cuda' does not support the option(s) {', '.join(given)}")
-        return compile_cuda(model, input_shapes, emit, opt_level, fold_limit_bytes=fold_limit_bytes)
-    if target != "cpu":
-        raise PolytileError(f"target '{target}' is not supported (supported: cpu, cuda)")
-    if emit is not None and emit not in pipelines.STAGES:
-        raise PolytileError(f"unknown stage '{emit}' (stages: {', '.join(pipelines.STAGES)})")
-    context, module, inputs, outputs, times = import_to_tg(model, input_shapes, fold_limit_bytes)
-    try:
-        with context, ir.Location.unknown():
-            if emit == "tg":
-                return str(module)
-            start = time.perf_counter()
-            stop = emit or "llvm"
-            from polytile.resources import lower_checked  # ResourceError before a too-big model runs
-            lower_checked(module, stop, outputs, polyhedral, threads, schedules)
-            times.passes_s += time.perf_counter() - start
-            if emit is not None:
-                return str(module)
-            from polytile import isolation
-            if isolation.handing_off():  # in an isolated child: the parent JIT-compiles
-                return isolation.hand_off(module, inputs, outputs, times)
-            start = time.perf_counter()
-            from polytile.runtime.jit import JitFunction
-            function = JitFunction(module, pipelines.ENTRY_POINT, opt_level=opt_level,
-                                   parallel=pipelines.resolve_threads(threads) > 1)
-            times.jit_s = time.perf_counter() - start
-            # Kept as bytecode (5x faster to write than text), printed on demand.
-            llvm_bytecode = isolation.module_bytecode(module)
-    finally:
-        # The context is private to this compilation: let it (and the model's
-        # weights in it) be freed.
-        from polytile.dialects.irdl_spec import release_dialects
-        release_dialects(context)
-    return CompiledModel(function, inputs, outputs, times, isolation.lazy_text(llvm_bytecode))
+        return compile_in_child(model, target=target, options=target_options, input_shapes=input_shapes,
+                                emit=emit, start=start, source_name=source_name,
+                                crash_reproducer=crash_reproducer)
+    return driver.drive(model, target, target_options, start=start, emit=emit, input_shapes=input_shapes,
+                        source_name=source_name)

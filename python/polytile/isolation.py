@@ -566,19 +566,20 @@ def hand_off(module, inputs, outputs, times) -> HandOff:
     return HandOff(module_bytecode(module), list(inputs), list(outputs), times)
 
 
-def _stage_labels(emit: Optional[str], polyhedral, threads) -> list[tuple[str, str]]:
-    """(pass, stage label) of every lowering pass from tg to ``emit``."""
-    from polytile import pipelines
-    stop = pipelines.STAGES.index(emit or "llvm")
+def _stage_labels(target, options, start: Optional[str], emit: Optional[str]) -> list[tuple[str, str]]:
+    """(pass, stage label) of every lowering pass from ``start`` (tg) to ``emit``."""
+    stages = target.stages
+    first = stages.index(start or "tg")
+    stop = stages.index(emit or target.final_stage)
     labels = []
-    for i in range(stop):
-        start, end = pipelines.STAGES[i], pipelines.STAGES[i + 1]
-        for p in pipelines.stage_passes(start, end, polyhedral, threads):
-            labels.append((p, f"stage {start} -> {end}"))
+    for i in range(first, stop):
+        begin, end = stages[i], stages[i + 1]
+        for p in target.step_passes(begin, options):
+            labels.append((p, f"stage {begin} -> {end}"))
     return labels
 
 
-def _compile_stage_of(emit, polyhedral, threads, outcome: _Outcome):
+def _compile_stage_of(target, options, start, emit, outcome: _Outcome):
     """Names the stage of a crashed pass: the tg graph passes after the import, or
     the lowering stage whose pass list holds it."""
 
@@ -590,7 +591,7 @@ def _compile_stage_of(emit, polyhedral, threads, outcome: _Outcome):
             graph = [Pipeline.parse(p).pass_names()[0] for p in pipelines.tg_graph_passes()]
             if names == graph:
                 return "stage onnx -> tg (graph passes)"
-            labels = _stage_labels(emit, polyhedral, threads)
+            labels = _stage_labels(target, options, start, emit)
             flat = [Pipeline.parse(p).pass_names()[0] for p, _ in labels]
             # Lowering runs are consecutive slices of the stage passes.
             end = 0
@@ -625,17 +626,23 @@ def _preload() -> None:
     import polytile.resources  # noqa: F401
     import polytile.runtime.jit  # noqa: F401
     from polytile import pipelines
+    from polytile.targets import all_targets
+    all_targets()
     pipelines.host_threads()
     _PRELOADED = True
 
 
-def compile_in_child(model, *, target: str, input_shapes, emit, opt_level: int, polyhedral, threads,
-                     schedules, crash_reproducer=None, fold_limit_bytes=None):
-    """``polytile.compile`` with import and passes in a child process; the parent
-    JIT-compiles the LLVM-dialect module it hands back. Raises CompilerCrash if
-    the child dies; the child's own errors (e.g. OnnxImportError) are re-raised."""
-    from polytile import compiler
+def compile_in_child(source, *, target: str, options, input_shapes=None, emit: Optional[str] = None,
+                     start: Optional[str] = None, source_name: Optional[str] = None,
+                     crash_reproducer: Optional[str] = None):
+    """``polytile.compile`` with import and passes in a child process (the driver,
+    ``polytile.targets.driver.drive``, runs there); for a model, the parent
+    JIT-compiles the LLVM-dialect module the child hands back. Raises
+    CompilerCrash if the child dies; the child's own errors (e.g.
+    OnnxImportError) are re-raised."""
+    from polytile.targets import driver, get_target
 
+    target_obj = get_target(target)
     if target != "cpu" and emit is None:
         raise PolytileError(f"isolate=True needs target 'cpu', or emit= (target '{target}' "
                             f"JIT-compiles in the compiling process)")
@@ -643,10 +650,9 @@ def compile_in_child(model, *, target: str, input_shapes, emit, opt_level: int, 
     def body():
         global _HANDING_OFF
         _HANDING_OFF = emit is None
-        report_stage("importing the ONNX model")
-        return compiler.compile(model, target=target, input_shapes=input_shapes, emit=emit,
-                                opt_level=opt_level, polyhedral=polyhedral, threads=threads,
-                                schedules=schedules, fold_limit_bytes=fold_limit_bytes)
+        report_stage("importing the ONNX model" if start is None else f"parsing the IR of stage {start}")
+        return driver.drive(source, target, options, start=start, emit=emit, input_shapes=input_shapes,
+                            source_name=source_name)
 
     _preload()
     outcome = run_in_child(body)
@@ -654,20 +660,21 @@ def compile_in_child(model, *, target: str, input_shapes, emit, opt_level: int, 
         raise_child_error(outcome)
     if outcome.crashed:
         raise diagnose(outcome, body,
-                       stage_of=_compile_stage_of(emit, polyhedral, threads, outcome),
+                       stage_of=_compile_stage_of(target_obj, options, start, emit, outcome),
                        reproducer=crash_reproducer)
     result = outcome.value
     if not isinstance(result, HandOff):
         return result  # emit=: the IR text
-    # As compile() does after the passes, in the parent.
+    # As the CPU target's load does after the passes, in the parent.
     from mlir import ir
-    from polytile import pipelines
+    from polytile import compiler, pipelines
     from polytile.runtime.jit import JitFunction
+    from polytile.targets.cpu import CpuTarget
     times = result.times
-    start = time.perf_counter()
+    start_time = time.perf_counter()
     context = ir.Context()
     module = ir.Module.parse(result.bytecode, context)
-    function = JitFunction(module, pipelines.ENTRY_POINT, opt_level=opt_level,
-                           parallel=pipelines.resolve_threads(threads) > 1)
-    times.jit_s = time.perf_counter() - start  # parsing the bytecode included
+    function = JitFunction(module, pipelines.ENTRY_POINT, opt_level=options.opt_level,
+                           parallel=CpuTarget.parallel(module, options))
+    times.jit_s = time.perf_counter() - start_time  # parsing the bytecode included
     return compiler.CompiledModel(function, result.inputs, result.outputs, times, lazy_text(result.bytecode))

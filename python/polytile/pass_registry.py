@@ -181,25 +181,6 @@ def parse_options(options_class: type, text: str, pass_name: str = "pass"):
     return options_class(**values)
 
 
-def format_options(options) -> str:
-    """The ``key=value`` text of the fields that differ from their defaults."""
-    parts = []
-    for f in dataclasses.fields(options):
-        value = getattr(options, f.name)
-        if value == f.default:
-            continue
-        if isinstance(value, bool):
-            text = "true" if value else "false"
-        elif isinstance(value, tuple):
-            text = ",".join(str(v) for v in value)
-        else:
-            text = str(value)
-            if " " in text:
-                text = f'"{text}"'
-        parts.append(f"{_kebab(f.name)}={text}")
-    return " ".join(parts)
-
-
 # ----------------------------------------------------------------------------
 # Running a Python pass inside an MLIR pass manager
 # ----------------------------------------------------------------------------

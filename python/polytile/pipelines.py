@@ -4,7 +4,8 @@ Stages (see DESIGN.md): ``tg`` (imported graph, after graph passes) ->
 ``sched`` (tg ops grouped into kernel functions, each with its schedule as
 ``sched`` ops) -> ``linalg`` (tensors, structured ops, schedules applied, with a
 memref entry point) -> ``affine`` (bufferized loops) -> ``llvm`` (LLVM dialect,
-ready for the JIT or AOT).
+ready for the JIT or AOT). The ``cpu`` target (``polytile.targets.cpu``) runs
+these recipes through the one driver (``polytile.targets.driver``).
 
 ``threads`` (None: every core of the host) is the number of threads kernels
 may use; with more than one, parallel loops become OpenMP parallel regions
@@ -162,6 +163,7 @@ def stage_passes(start: str, stop: str, polyhedral: Optional[str] = None,
 
 
 def tg_to_linalg() -> list[str]:
-    """Lower tg to linalg without kernels or schedules (the GPU path maps loops itself)."""
+    """Lower tg to linalg without kernels or schedules: the reference lowering the
+    kernel-fusion tests compare the scheduled pipeline with (no target runs it)."""
     return [p for p in sched_to_linalg()
             if p not in ("linalg-fold-constant-layouts", "sched-apply", "math-approximate-f32")]

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import ctypes
 import dataclasses
-import inspect
 import statistics
 import time
 from typing import Optional
@@ -32,11 +31,13 @@ from mlir import ir
 from mlir.runtime import np_to_memref
 
 from polytile import compiler, pipelines
+from polytile.context import create_context
 from polytile.diagnostics import PolytileError
 from polytile.importers.onnx.graph import ModelSource
-from polytile.pipeline import Pipeline
-from polytile.passes.cpu import func_profile_calls  # noqa: F401  (registers func-profile-calls)
+from polytile.passes.cpu import func_profile_calls
 from polytile.runtime.jit import JitFunction
+from polytile.targets import driver, get_target
+from polytile.targets.cpu import CpuOptions, CpuTarget
 
 
 @dataclasses.dataclass(frozen=True)
@@ -156,25 +157,9 @@ def _clone(module: ir.Module) -> ir.Module:
     return copy
 
 
-def _run_passes(module: ir.Module, passes: list[str]) -> None:
-    pipeline = Pipeline()
-    for p in passes:
-        pipeline.add(p)
-    pipeline.run(module)
-
-
-def _pipeline_options(threads: Optional[int], compile_options: dict) -> dict:
-    """Keyword arguments for ``pipelines.stage_passes``, checked against its signature."""
-    accepted = [p for p in inspect.signature(pipelines.stage_passes).parameters if p not in ("start", "stop")]
-    unknown = sorted(set(compile_options) - set(accepted))
-    if unknown:
-        raise PolytileError(f"unknown compile option(s) {unknown} (options: {', '.join(accepted)})")
-    return dict(compile_options, threads=threads)
-
-
-def _jit(module: ir.Module, threads: Optional[int], opt_level: int) -> JitFunction:
-    return JitFunction(module, pipelines.ENTRY_POINT, opt_level=opt_level,
-                       parallel=pipelines.resolve_threads(threads) > 1)
+def _jit(module: ir.Module, options: CpuOptions) -> JitFunction:
+    return JitFunction(module, pipelines.ENTRY_POINT, opt_level=options.opt_level,
+                       parallel=CpuTarget.parallel(module, options))
 
 
 def random_feeds(inputs, seed: int = 0) -> dict:
@@ -205,32 +190,39 @@ def profile(model: ModelSource, input_shapes: Optional[dict] = None, threads: Op
             **compile_options) -> Profile:
     """Profile ``model`` per kernel over ``repeats`` runs (after one warm-up).
 
-    ``threads`` (None: every core) and ``compile_options`` go to
-    ``pipelines.stage_passes`` (e.g. ``polyhedral="tile-sizes=32"``), as in
-    ``polytile.compile``. ``feeds`` default to random inputs (seed 0).
+    ``threads`` (None: every core), ``opt_level`` and ``compile_options`` are
+    options of the CPU target (``polytile.targets.CpuOptions``, e.g.
+    ``polyhedral="tile-sizes=32"``), as in ``polytile.compile``. ``feeds``
+    default to random inputs (seed 0).
     """
     if repeats < 1:
         raise PolytileError(f"repeats must be at least 1, got {repeats}")
-    options = _pipeline_options(threads, compile_options)
-    context, module, inputs, outputs, _ = compiler.import_to_tg(model, input_shapes)
-    with context, ir.Location.unknown():
-        if "sched" in pipelines.STAGES:  # kernels are formed on the way to `sched`
-            _run_passes(module, pipelines.stage_passes("tg", "sched", **options))
+    target = get_target("cpu")
+    options = target.make_options(threads=threads, opt_level=opt_level, **compile_options)
+    context = create_context()
+    try:
+        compilation = driver.import_model(context, model, input_shapes, target, options, loading=True)
+        inputs, outputs = compilation.inputs, compilation.outputs
+        module = compilation.module
+        driver.lower(compilation, "sched")  # kernels are formed on the way to `sched`
+        with context, ir.Location.unknown():
             groups = _tg_kernel_groups(module)
-            _run_passes(module, pipelines.stage_passes("sched", "affine", **options))
-        else:
-            groups = {}
-            _run_passes(module, pipelines.stage_passes("tg", "affine", **options))
-        plain = _clone(module)
-        nodes = _kernel_nodes(module, pipelines.ENTRY_POINT)
-        _run_passes(module, [f"func-profile-calls{{entry={pipelines.ENTRY_POINT}}}"])
-        callees = [ir.StringAttr(a).value
-                   for a in ir.ArrayAttr(module.operation.attributes[func_profile_calls.CALLEES_ATTR])]
-        to_llvm = pipelines.stage_passes("affine", "llvm", **options)
-        _run_passes(module, to_llvm)
-        _run_passes(plain, to_llvm)
-        instrumented = _jit(module, threads, opt_level)
-        uninstrumented = _jit(plain, threads, opt_level)
+        driver.lower(compilation, "affine")
+        with context, ir.Location.unknown():
+            plain = driver.Compilation(target, options, context, _clone(module), "affine",
+                                       compiler.CompileTimes(), True, inputs, outputs)
+            nodes = _kernel_nodes(module, pipelines.ENTRY_POINT)
+            driver.run_passes(module, [f"func-profile-calls{{entry={pipelines.ENTRY_POINT}}}"])
+            callees = [ir.StringAttr(a).value
+                       for a in ir.ArrayAttr(module.operation.attributes[func_profile_calls.CALLEES_ATTR])]
+        driver.lower(compilation, "llvm")
+        driver.lower(plain, "llvm")
+        with context:
+            instrumented = _jit(module, options)
+            uninstrumented = _jit(plain.module, options)
+    finally:
+        from polytile.dialects.irdl_spec import release_dialects
+        release_dialects(context)
 
     model_runner = compiler.CompiledModel(instrumented, inputs, outputs, compiler.CompileTimes(), lambda: "")
     plain_runner = compiler.CompiledModel(uninstrumented, inputs, outputs, compiler.CompileTimes(), lambda: "")

@@ -278,25 +278,5 @@ def check_memory(module, outputs: Sequence = (), available: Optional[int] = None
                             f"available", node=node, nbytes=total, available=available)
 
 
-
 # The stage whose IR check_memory reads: bufferized, every buffer a memref.
 CHECKED_STAGE = "affine"
-
-
-def lower_checked(module, stop: str, outputs: Sequence = (), polyhedral=None, threads=None,
-                  schedules=None, available: Optional[int] = None) -> None:
-    """``compiler.lower(module, "tg", stop, ...)`` with :func:`check_memory` run
-    on the bufferized IR (the ``affine`` stage) when the lowering passes it, so
-    that a model that cannot fit fails with a :class:`ResourceError` before the
-    JIT or a call allocates anything of that size."""
-    from polytile import pipelines
-    from polytile.compiler import lower
-
-    stages = pipelines.STAGES
-    if stages.index(stop) < stages.index(CHECKED_STAGE):
-        lower(module, "tg", stop, polyhedral, threads, schedules)
-        return
-    lower(module, "tg", CHECKED_STAGE, polyhedral, threads, schedules)
-    check_memory(module, outputs, available)
-    if stop != CHECKED_STAGE:
-        lower(module, CHECKED_STAGE, stop, polyhedral, threads)

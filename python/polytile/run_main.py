@@ -35,11 +35,12 @@ import numpy as np
 
 from polytile.compile_main import (ISOLATE_BY_DEFAULT, ArgumentParser, UsageError,
                                    add_input_shape_option, add_isolation_options,
-                                   add_fold_limit_option, add_schedule_options, fold_arguments,
+                                   add_fold_limit_option, add_schedule_options, add_target_option,
+                                   fold_arguments, target_arguments,
                                    int_at_least, isolation_arguments,
                                    schedule_arguments, collect_input_shapes, pre_scan_debug,
                                    read_model_argument, run_tool)
-from polytile.conformance import compare_arrays
+from polytile.testing import compare_arrays
 
 TOOL = "polytile-run"
 EXIT_CHECK_UNAVAILABLE = 2
@@ -63,7 +64,7 @@ def build_parser() -> ArgumentParser:
     parser.add_argument("--inputs", metavar="FEEDS.npz",
                         help="input values: an .npz archive of input name -> array (default: random)")
     add_input_shape_option(parser)
-    parser.add_argument("--target", default="cpu", help="cpu (default) or cuda")
+    add_target_option(parser)
     parser.add_argument("--seed", type=int, default=0, help="seed of the random inputs (default: 0)")
     parser.add_argument("--repeat", type=_positive_int, default=3, metavar="N",
                         help="run N times and report the median time (default: 3)")
@@ -254,7 +255,7 @@ def run_command(args: argparse.Namespace, stdin: TextIO, stdout: TextIO,
     model = load_model(source)
     shapes = shapes_from_feeds(model, given, pinned) if given else pinned
     compiled = polytile.compile(model, target=args.target, input_shapes=shapes or None,
-                                **schedule_arguments(args), **fold_arguments(args),
+                                **schedule_arguments(args), **fold_arguments(args), **target_arguments(args),
                                 **isolation_arguments(args, isolate_default, None))
 
     feeds = given if args.inputs else random_feeds(compiled.inputs, args.seed)

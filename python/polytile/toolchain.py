@@ -34,17 +34,8 @@ def mlir_opt() -> str:
     return _tool("mlir", "mlir-opt")
 
 
-def mlir_translate() -> str:
-    return _tool("mlir", "mlir-translate")
-
-
 def filecheck() -> str:
     return _tool("llvm", "FileCheck")
-
-
-def llvm_tool(name: str) -> str:
-    """An LLVM binary such as ``llc``, ``opt`` or ``not``."""
-    return _tool("llvm", name)
 
 
 def mlir_runtime_lib_dir() -> Path:

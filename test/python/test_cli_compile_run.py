@@ -128,9 +128,10 @@ def test_compile_each_stage_parses_in_polytile_opt(matmul_relu, tmp_path, stage)
 def test_compile_tg_continues_through_polytile_opt(matmul_relu):
     code, tg_text, err = compile_cli(matmul_relu, "--emit=tg", "--input-shape", "X=2x4")
     assert code == 0, err
-    code, pipeline, err = compile_cli("--emit=tg", "--print-pipeline")
+    code, pipeline, err = compile_cli("--print-pipeline")  # from tg (default) to llvm (default)
     assert code == 0, err
     assert pipeline.strip() == "builtin.module(" + ",".join(stage_passes("tg", "llvm")) + ")"
+    assert compile_cli("--from=tg", "--emit=llvm", "--print-pipeline")[1] == pipeline
     lowered = _opt(tg_text, f"--pass-pipeline={pipeline.strip()}")
     assert lowered.returncode == 0, lowered.stderr
     assert "llvm.func @polytile_entry" in lowered.stdout

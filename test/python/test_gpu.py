@@ -250,7 +250,7 @@ def test_matmul_kernels_simulated(pass_name, sizes, element, batch, b_transposed
     the lockstep SIMT interpreter match C + A x B computed in float64."""
     from mlir import ir
 
-    from polytile.compiler import _run_passes
+    from polytile.targets.driver import run_passes
     from polytile.context import create_context
     from polytile.gpu import simulate
 
@@ -262,7 +262,7 @@ def test_matmul_kernels_simulated(pass_name, sizes, element, batch, b_transposed
     expected = c.astype(np.float64) + a.astype(np.float64) @ (b.T if b_transposed else b).astype(np.float64)
     with create_context(), ir.Location.unknown():
         module = ir.Module.parse(_generic_text(m, n, k, element, batch, b_transposed))
-        _run_passes(module, [pass_name])
+        run_passes(module, [pass_name])
         assert "linalg.generic" not in str(module)
         simulate.run_launches(module.body.operations[0], [a, b, c])
     np.testing.assert_allclose(c, expected, rtol=1e-5, atol=1e-4)
@@ -348,7 +348,8 @@ def test_gpu_stage_simulated(dtype):
     fill, matmul kernel, Relu) on the SIMT interpreter, against numpy."""
     from mlir import ir
 
-    from polytile.compiler import _run_passes, import_to_tg
+    from polytile.compiler import import_to_tg
+    from polytile.targets.driver import run_passes
     from polytile.gpu import pipelines, simulate
     from polytile.gpu.runtime import entry_buffers
 
@@ -358,8 +359,8 @@ def test_gpu_stage_simulated(dtype):
                        {"A": a}, ["Z"], initializers={"B": b})
     context, module, _, _, _ = import_to_tg(model)
     with context, ir.Location.unknown():
-        _run_passes(module, pipelines.stage_passes("tg", "linalg"))
-        _run_passes(module, pipelines.linalg_to_launches(pipelines.GpuOptions()))
+        run_passes(module, pipelines.stage_passes("tg", "linalg"))
+        run_passes(module, pipelines.linalg_to_launches(pipelines.GpuOptions()))
         kernel = "nvgpu.mma.sync" if dtype == np.float16 else "gpu.barrier"
         assert kernel in str(module)
         buffers = entry_buffers(module, pipelines.GpuOptions().entry, 1, 1)

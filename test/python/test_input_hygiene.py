@@ -220,11 +220,11 @@ def test_model_with_over_2gb_of_external_data_imports(tmp_path):
         start = time.perf_counter()
         from mlir import ir
         from polytile import pipelines
-        from polytile.compiler import _run_passes
+        from polytile.targets.driver import run_passes
         from polytile.importers.onnx import import_graph
         module, inputs, outputs = import_graph(sys.argv[1])
         with module.context, ir.Location.unknown():
-            _run_passes(module, pipelines.tg_graph_passes())
+            run_passes(module, pipelines.tg_graph_passes())
             ops = [op.operation.name for op in module.body.operations[0].regions[0].blocks[0].operations]
             types = [str(op.results[0].type) for op in module.body.operations[0].regions[0].blocks[0].operations
                      if op.operation.name == "tg.constant"]

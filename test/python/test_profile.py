@@ -88,7 +88,7 @@ def test_given_feeds_are_used():
 
 @pytest.mark.parametrize("kwargs, message", [
     ({"repeats": 0}, "repeats must be at least 1"),
-    ({"tile_size": 4}, "unknown compile option(s) ['tile_size']"),
+    ({"tile_size": 4}, "target 'cpu' does not support the option 'tile_size'"),
 ])
 def test_bad_arguments_are_reported(kwargs, message):
     with pytest.raises(polytile.PolytileError, match=re.escape(message)):

@@ -15,7 +15,8 @@ from mlir import ir
 
 from onnx_check import run_onnxruntime
 from polytile import pipelines
-from polytile.compiler import CompiledModel, _run_passes, import_to_tg
+from polytile.compiler import CompiledModel, import_to_tg
+from polytile.targets.driver import run_passes
 from polytile.runtime.jit import JitFunction
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -48,11 +49,11 @@ def compile_with_workspace(path: str, options: str = ""):
     context, module, inputs, outputs, times = import_to_tg(path)
     with context, ir.Location.unknown():
         before, after = workspace_passes(options)
-        _run_passes(module, before)
+        run_passes(module, before)
         ops = top_level_ops(module, pipelines.ENTRY_POINT)
         assert "memref.alloc" not in ops and "memref.dealloc" not in ops
         workspace = ir.IntegerAttr(module.operation.attributes["polytile.workspace_bytes"]).value
-        _run_passes(module, after)
+        run_passes(module, after)
         function = JitFunction(module, pipelines.ENTRY_POINT, opt_level=3,
                                parallel=pipelines.resolve_threads(None) > 1)
     return CompiledModel(function, inputs, outputs, times, lambda: str(module)), workspace
@@ -98,7 +99,7 @@ def test_reuse_makes_the_workspace_smaller():
     for options in ("", "reuse=false"):
         context, module, *_ = import_to_tg(path)
         with context, ir.Location.unknown():
-            _run_passes(module, workspace_passes(options)[0])
+            run_passes(module, workspace_passes(options)[0])
             sizes[options] = ir.IntegerAttr(module.operation.attributes["polytile.workspace_bytes"]).value
     assert 0 < sizes[""] < sizes["reuse=false"]
 

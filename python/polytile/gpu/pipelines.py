@@ -1,35 +1,43 @@
 """The GPU stage pipelines, as plain recipes: one pass per line.
 
-Stages for ``target="cuda"``: ``tg`` -> ``linalg`` (as on the CPU, but with
+Stages for ``target="cuda"``: ``tg`` -> ``sched`` (tg ops grouped into kernel
+functions; user schedules attached and checked for the GPU, kernels without one
+get the default mapping) -> ``linalg`` (as on the CPU, schedules applied, with
 every parallel loop outermost) -> ``gpu`` (bufferized; every buffer an argument
 of the entry function; loops mapped to blocks and threads and outlined into a
 ``gpu.module``; matmuls get their own kernels: tensor cores for fp16, tiles
-staged in shared memory otherwise) -> ``ptx`` (the ``gpu.module`` lowered to NVVM and serialized to
-PTX in a ``gpu.binary``) -> ``llvm`` (host code lowered to LLVM, calling the
-MLIR CUDA runtime).
+staged in shared memory otherwise) -> ``ptx`` (the ``gpu.module`` lowered to NVVM
+and serialized to PTX in a ``gpu.binary``) -> ``llvm`` (host code lowered to
+LLVM, calling the MLIR CUDA runtime).
+
+With ``emulate_on_cpu`` (a testing aid) the launches become CPU loops at the
+``gpu`` stage, the ``ptx`` step is empty and the CPU's LLVM lowering follows.
 """
 from __future__ import annotations
 
 import dataclasses
 
 from polytile import pipelines
-from polytile.passes.gpu import gpu_matmul_mma_sync, gpu_matmul_shared_tiles  # noqa: F401  (registers them)
+from polytile.targets.base import ATTACH_SCHEDULES_AFTER, TargetOptions
 
-STAGES = ("tg", "linalg", "gpu", "ptx", "llvm")
+STAGES = ("tg", "sched", "linalg", "gpu", "ptx", "llvm")
 
 
 @dataclasses.dataclass(frozen=True)
-class GpuOptions:
-    """Target and mapping choices of the CUDA pipeline."""
+class GpuOptions(TargetOptions):
+    """Options of the CUDA target: the chip and the mapping choices (besides the
+    shared ones; ``opt_level`` is also the NVVM optimization level)."""
 
     chip: str = "sm_90"
     features: str = "+ptx80"
-    opt_level: int = 3
     block_size: int = 256
     entry: str = pipelines.ENTRY_POINT
     shared_tiles: bool = True  # matmuls: block tiles of A and B in shared memory
     tensor_cores: bool = True  # fp16 matmuls on mma.sync (when the chip is sm_80 or newer)
     tf32: bool = False  # f32 matmuls on mma.sync too, with TF32 inputs (needs tensor_cores)
+    emulate_on_cpu: bool = False  # testing aid: run the launches as CPU loops over host memory
+    binary_format: str = "isa"  # gpu.binary contents: isa (PTX, JIT-compiled by the driver), bin (cubin:
+    # assembled by ptxas at compile time), fatbin
 
     @property
     def sm_version(self) -> int:
@@ -42,11 +50,35 @@ class GpuOptions:
         return self.tensor_cores and self.sm_version >= 80
 
 
-def tg_to_linalg() -> list[str]:
-    """The CPU recipe, with parallel loops moved outermost instead of the CPU's
-    locality interchange (a thread then owns whole reductions)."""
-    passes = [p for p in pipelines.tg_to_linalg() if p != "linalg-interchange-for-locality"]
-    return passes + ["gpu-interchange-parallel-outer"]
+def tg_to_sched() -> list[str]:
+    """Group tg ops into kernels; user schedules are attached after
+    ``tg-fuse-kernels`` (by the driver) and checked against what the GPU
+    mapping can carry out. There is no default scheduler on the GPU: a kernel
+    without a schedule gets the default mapping."""
+    return [
+        ATTACH_SCHEDULES_AFTER,
+        "sched-verify{target=cuda}",
+    ]
+
+
+def sched_to_linalg(options: GpuOptions = GpuOptions()) -> list[str]:
+    """Lower tg to linalg on tensors, expose a memref entry point, inline the
+    kernels, apply the schedules (``sched-apply`` consumes the sched ops and tags
+    the ops for the GPU mapping), and move parallel loops outermost (a thread
+    then owns whole reductions)."""
+    return [
+        "convert-tg-to-linalg",
+        "func.func(linalg-fuse-elementwise-ops)",
+        f"func-add-memref-entry{{entry-name={options.entry}}}",
+        "linalg-widen-bool-tensors",
+        "inline",
+        "symbol-dce",
+        "canonicalize",
+        "cse",
+        "sched-apply{target=cuda}",
+        "func.func(linalg-generalize-named-ops)",
+        "gpu-interchange-parallel-outer",
+    ]
 
 
 def matmul_kernels(options: GpuOptions = GpuOptions()) -> list[str]:
@@ -104,7 +136,8 @@ def emulation_passes(options: GpuOptions = GpuOptions()) -> list[str]:
 
 def gpu_to_ptx(options: GpuOptions = GpuOptions()) -> list[str]:
     """Lower the kernels to NVVM and serialize each gpu.module to PTX
-    (``format=isa`` needs no GPU and no ptxas; the driver JIT-compiles it)."""
+    (``binary_format=isa`` needs no GPU and no ptxas; the driver JIT-compiles
+    it; ``bin`` and ``fatbin`` run ptxas at compile time)."""
     return [
         f"nvvm-attach-target{{chip={options.chip} features={options.features} O={options.opt_level}}}",
         "gpu.module(convert-scf-to-cf)",
@@ -116,7 +149,7 @@ def gpu_to_ptx(options: GpuOptions = GpuOptions()) -> list[str]:
         "gpu.module(canonicalize)",
         "gpu.module(cse)",
         "gpu.module(reconcile-unrealized-casts)",
-        "gpu-module-to-binary{format=isa}",
+        f"gpu-module-to-binary{{format={options.binary_format}}}",
     ]
 
 
@@ -140,11 +173,13 @@ def host_to_llvm() -> list[str]:
 
 def stage_passes(start: str, stop: str, options: GpuOptions = GpuOptions()) -> list[str]:
     """The passes that take IR from stage ``start`` to stage ``stop``."""
+    emulate = options.emulate_on_cpu
     steps = {
-        "tg": tg_to_linalg,
-        "linalg": lambda: linalg_to_gpu(options),
-        "gpu": lambda: gpu_to_ptx(options),
-        "ptx": host_to_llvm,
+        "tg": tg_to_sched,
+        "sched": lambda: sched_to_linalg(options),
+        "linalg": lambda: emulation_passes(options) if emulate else linalg_to_gpu(options),
+        "gpu": lambda: [] if emulate else gpu_to_ptx(options),
+        "ptx": lambda: pipelines.affine_to_llvm() if emulate else host_to_llvm(),
     }
     i, j = STAGES.index(start), STAGES.index(stop)
     passes: list[str] = []

@@ -13,9 +13,8 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from polytile import pipelines
 from polytile.context import create_context
-from polytile.pipeline import Pipeline
+from polytile.dialects.irdl_spec import release_dialects
 
 # The kernels are files of the repository (test/polybench/), not of the
 # installed package: the test suite and bench/polybench.py set this.
@@ -176,32 +175,42 @@ def source(kernel: Kernel) -> str:
     return (pathlib.Path(KERNEL_DIR) / kernel.file).read_text()
 
 
+def _parse(context, kernel: Kernel):
+    """A compilation of the CPU target (one thread) at stage ``affine`` holding ``kernel``."""
+    from polytile.targets import driver, get_target
+    target = get_target("cpu")
+    return driver.parse_stage(context, source(kernel), "affine", target, target.make_options(threads=1),
+                              loading=False, source_name=kernel.file)
+
+
 def lower(kernel: Kernel, passes: list, extra_llvm: Optional[list] = None):
-    """(context, module) of ``kernel`` after ``passes`` and the LLVM lowering."""
-    from mlir import ir
+    """(context, module) of ``kernel`` after ``passes``, ``extra_llvm`` and the CPU
+    target's ``affine -> llvm`` step (one thread), run by the compiler driver."""
+    from polytile.targets import driver
 
     context = create_context()
-    with context:
-        module = ir.Module.parse(source(kernel))
-        pipeline = Pipeline()
-        for p in passes + (extra_llvm or []) + pipelines.affine_to_llvm():
-            pipeline.add(p)
-        pipeline.run(module)
-    return context, module
+    try:
+        compilation = _parse(context, kernel)
+        with context:
+            driver.run_passes(compilation.module, passes + (extra_llvm or []))
+        driver.lower(compilation, "llvm")
+    finally:
+        release_dialects(context)  # the LLVM-dialect module needs no polytile dialect
+    return context, compilation.module
 
 
 def optimized_text(kernel: Kernel, passes: list) -> str:
     """The affine IR of ``kernel`` after ``passes``."""
-    from mlir import ir
+    from polytile.targets import driver
 
     context = create_context()
-    with context:
-        module = ir.Module.parse(source(kernel))
-        pipeline = Pipeline()
-        for p in passes:
-            pipeline.add(p)
-        pipeline.run(module)
-        return str(module)
+    try:
+        compilation = _parse(context, kernel)
+        with context:
+            driver.run_passes(compilation.module, passes)
+            return str(compilation.module)
+    finally:
+        release_dialects(context)
 
 
 _KEEP_ALIVE: list = []
