@@ -3,10 +3,13 @@
 `tg.irdl.mlir` defines the ops (operands, results, attribute kinds). This
 module adds what IRDL cannot say:
 
-* one **type rule** per op (``@type_rule("conv")``): from the operand types and
-  attributes it checks element types, ranks and shape arithmetic and returns
-  the result types. The same rule drives the builder (result-type inference)
-  and the semantic verifier (declared result types must equal inferred ones);
+* one **type rule** per op (``@type_rule("conv", kind="contraction", ...)``):
+  from the operand types and attributes it checks element types, ranks and
+  shape arithmetic and returns the result types. The same rule drives the
+  builder (result-type inference) and the semantic verifier (declared result
+  types must equal inferred ones). Its keyword arguments declare the op's
+  **facts** (kernel class, constant folding, default schedule: ``OpFacts``),
+  queried through ``op_table.py``;
 * typed **builders**: ``tg.build("relu", [x])`` or ``tg.ops.relu(x)``;
 * registered **OpView** classes (``tg.ConvOp`` ...), created from the IRDL file.
 
@@ -111,13 +114,121 @@ TypeRule = Callable[[OpInfo], list[ir.Type]]
 _TYPE_RULES: dict[str, TypeRule] = {}
 
 
-def type_rule(name: str) -> Callable[[TypeRule], TypeRule]:
-    """Register the type rule of ``tg.<name>``."""
+# ----------------------------------------------------------------------------
+# Op facts: declared once per op, with its type rule (see dialects/op_table.py
+# for the queries the passes use).
+# ----------------------------------------------------------------------------
+
+#: Kernel classes, as `tg-fuse-kernels` groups ops:
+#: ``contraction`` anchors a kernel and absorbs its element-wise epilogue;
+#: ``reduction`` anchors a kernel and absorbs element-wise producers of its first
+#: operand and an epilogue; ``elementwise`` ops form maximal same-shape groups;
+#: ``free`` ops (constants, reshape-like views with no compute) stay in the graph
+#: function; ``opaque`` ops (data movement such as transpose, concat, gather) are
+#: kernels of their own.
+KERNEL_CLASSES = ("contraction", "reduction", "elementwise", "free", "opaque")
+
+#: How an op folds on splat operands without expanding them (besides the
+#: element-wise class, whose ops are evaluated on one element): ``SPLAT_SAME``:
+#: the result is the splat of its type holding the operand's element (reshape,
+#: slice, ...); or a closed form ``fn(c, n)`` of the splat element ``c`` (a 0-d
+#: array) and the number ``n`` of elements reduced into each result, returning a
+#: 0-d array or None where it does not apply (reduce_sum: ``c * n``).
+SPLAT_SAME = "same"
+
+
+class _CamelCase:
+    def __repr__(self) -> str:
+        return "CAMEL_CASE"
+
+
+#: ``fold=`` default: evaluated by the ONNX reference implementation of the op
+#: type spelled as the CamelCase of the tg name (``reduce_sum`` -> ``ReduceSum``).
+CAMEL_CASE = _CamelCase()
+#: ``fold=NO_FOLD``: tg-fold-constants leaves the op alone.
+NO_FOLD = None
+
+
+def _sections(irdl_text: str) -> dict[str, str]:
+    """Op name -> the ``// ==== section: <name> ====`` of the IRDL file holding it."""
+    import re
+
+    sections, current = {}, None
+    for line in irdl_text.splitlines():
+        start = re.match(r"\s*// ==== section: (\w+)", line)
+        if start:
+            current = start.group(1)
+        elif re.match(r"\s*// ==== end of section", line):
+            current = None
+        else:
+            op = re.match(r"\s*irdl\.operation @(\w+)", line)
+            if op:
+                sections[op.group(1)] = current
+    return sections
+
+
+_SECTIONS = _sections(SPEC.source)
+
+
+@dataclasses.dataclass(frozen=True)
+class OpFacts:
+    """What the compiler knows about one tg op besides its IRDL entry."""
+
+    name: str
+    #: the ``// ==== section: <name> ====`` of tg.irdl.mlir holding the op
+    section: Optional[str]
+    #: the tg_rules module declaring it (``unary``, ``elementwise``, ``nn``, ...)
+    family: str
+    #: its kernel class, one of KERNEL_CLASSES
+    kind: str
+    #: the ONNX op type whose reference implementation tg-fold-constants evaluates
+    #: it with, or None: does not fold
+    fold: Optional[str]
+    #: how it folds on splat operands without expanding them (SPLAT_SAME, a
+    #: closed form, or None); element-wise ops need none (evaluated on one element)
+    splat: object = None
+    #: the default schedule family of a contraction anchor (``matmul``, ``conv``),
+    #: None: no default schedule (plain lowering)
+    schedule: Optional[str] = None
+    #: the linalg ops its scheduled (packed) lowering makes, which sched-apply
+    #: anchors the schedule on
+    linalg_anchors: tuple[str, ...] = ()
+
+    @property
+    def full_name(self) -> str:
+        return f"tg.{self.name}"
+
+
+_FACTS: dict[str, OpFacts] = {}
+
+
+def type_rule(name: str, *, kind: str, fold=CAMEL_CASE, splat=None, schedule: Optional[str] = None,
+              linalg_anchors: Sequence[str] = ()) -> Callable[[TypeRule], TypeRule]:
+    """Register the type rule of ``tg.<name>`` together with the op's facts:
+    ``kind`` its kernel class (KERNEL_CLASSES), ``fold`` the ONNX op type that
+    evaluates it at compile time (default: the CamelCase of ``name``; NO_FOLD:
+    does not fold), ``splat`` how it folds splat operands (SPLAT_SAME or a
+    closed form), ``schedule``/``linalg_anchors`` for contraction anchors with a
+    default schedule (see OpFacts)."""
+    if name not in SPEC.ops:
+        raise KeyError(f"tg.{name} is not defined in tg.irdl.mlir")
+    if kind not in KERNEL_CLASSES:
+        raise ValueError(f"tg.{name}: kernel class '{kind}' is not one of {', '.join(KERNEL_CLASSES)}")
+    if fold is CAMEL_CASE:
+        fold = "".join(part.capitalize() for part in name.split("_"))
+    if not (splat is None or splat == SPLAT_SAME or callable(splat)):
+        raise ValueError(f"tg.{name}: splat must be SPLAT_SAME, a function or None")
+    if schedule is not None and kind != "contraction":
+        raise ValueError(f"tg.{name}: only contraction anchors have a default schedule")
 
     def register(fn: TypeRule) -> TypeRule:
-        if name not in SPEC.ops:
-            raise KeyError(f"tg.{name} is not defined in tg.irdl.mlir")
+        if name in _TYPE_RULES:
+            raise KeyError(f"tg.{name} has two type rules")
         _TYPE_RULES[name] = fn
+        family = fn.__module__.rsplit(".", 1)[-1] if fn.__module__.startswith(f"{__name__}_rules") \
+            else fn.__module__
+        _FACTS[name] = OpFacts(name, _SECTIONS.get(name), family, kind, fold, splat, schedule,
+                               tuple(linalg_anchors))
         return fn
 
     return register

@@ -13,6 +13,8 @@ BOOL_TYPES = ("i1",)
 # Element types tg.cast converts between (bf16 has no lowering tested yet).
 CAST_TYPES = tuple(t for t in ALL_TYPES if t != "bf16")
 
+ELEMENTWISE = "elementwise"
+
 
 def _broadcast(info: OpInfo, *indices: int) -> list[int]:
     shape = list(info.operand(indices[0]).shape)
@@ -35,24 +37,24 @@ def _same_type_binary(allowed, bool_result: bool = False):
 
 
 for _name in ("add", "sub", "mul", "div", "max", "min"):
-    type_rule(_name)(_same_type_binary(NUMERIC_TYPES))
+    type_rule(_name, kind=ELEMENTWISE)(_same_type_binary(NUMERIC_TYPES))
 for _name in ("bitwise_and", "bitwise_or", "bitwise_xor"):
-    type_rule(_name)(_same_type_binary(INT_TYPES))
+    type_rule(_name, kind=ELEMENTWISE)(_same_type_binary(INT_TYPES))
 for _name in ("and", "or", "xor"):
-    type_rule(_name)(_same_type_binary(BOOL_TYPES))
-type_rule("equal")(_same_type_binary(NUMERIC_TYPES + BOOL_TYPES, bool_result=True))
+    type_rule(_name, kind=ELEMENTWISE)(_same_type_binary(BOOL_TYPES))
+type_rule("equal", kind=ELEMENTWISE)(_same_type_binary(NUMERIC_TYPES + BOOL_TYPES, bool_result=True))
 for _name in ("greater", "less", "greater_or_equal", "less_or_equal"):
-    type_rule(_name)(_same_type_binary(NUMERIC_TYPES, bool_result=True))
+    type_rule(_name, kind=ELEMENTWISE)(_same_type_binary(NUMERIC_TYPES, bool_result=True))
 
 
-@type_rule("pow")
+@type_rule("pow", kind=ELEMENTWISE)
 def _pow(info: OpInfo) -> list[ir.Type]:
     etype = info.element_type(0, FLOAT_TYPES + ("i32", "i64"))
     info.element_type(1, NUMERIC_TYPES)
     return [tensor(_broadcast(info, 0, 1), etype)]
 
 
-@type_rule("mod")
+@type_rule("mod", kind=ELEMENTWISE)
 def _mod(info: OpInfo) -> list[ir.Type]:
     etype = info.element_type(0, NUMERIC_TYPES)
     info.same_element_types(0, 1)
@@ -64,7 +66,7 @@ def _mod(info: OpInfo) -> list[ir.Type]:
     return [tensor(_broadcast(info, 0, 1), etype)]
 
 
-@type_rule("bit_shift")
+@type_rule("bit_shift", kind=ELEMENTWISE)
 def _bit_shift(info: OpInfo) -> list[ir.Type]:
     etype = info.element_type(0, UNSIGNED_INT_TYPES)
     info.same_element_types(0, 1)
@@ -74,7 +76,7 @@ def _bit_shift(info: OpInfo) -> list[ir.Type]:
     return [tensor(_broadcast(info, 0, 1), etype)]
 
 
-@type_rule("where")
+@type_rule("where", kind=ELEMENTWISE)
 def _where(info: OpInfo) -> list[ir.Type]:
     info.element_type(0, BOOL_TYPES)
     etype = info.element_type(1, ALL_TYPES)
@@ -82,7 +84,7 @@ def _where(info: OpInfo) -> list[ir.Type]:
     return [tensor(_broadcast(info, 0, 1, 2), etype)]
 
 
-@type_rule("cast")
+@type_rule("cast", kind=ELEMENTWISE)
 def _cast(info: OpInfo) -> list[ir.Type]:
     info.element_type(0, CAST_TYPES)
     to = info.attr("to")
@@ -96,7 +98,7 @@ def _cast(info: OpInfo) -> list[ir.Type]:
     return [tensor(info.operand(0).shape, to.value)]
 
 
-@type_rule("relu")
+@type_rule("relu", kind=ELEMENTWISE)
 def _relu(info: OpInfo) -> list[ir.Type]:
     info.element_type(0, FLOAT_TYPES + SIGNED_INT_TYPES)
     return [info.operand(0)]

@@ -7,6 +7,18 @@ from typing import Optional, Sequence
 from mlir import ir
 
 from polytile.dialects.tg import DYNAMIC, FLOAT_TYPES, NUMERIC_TYPES, OpInfo, tensor, type_rule
+
+# Kernel classes: convolutions, matrix products, einsum and attention (built on
+# batched matrix products) are "contraction" anchors: their element-wise
+# epilogue (bias, activation, residual add) fuses into their kernel. Pools and
+# batch normalization are "reduction" anchors (windows or channels of their
+# first operand). Resize gathers and interpolates a few input elements per
+# output element: an "opaque" kernel of its own.
+CONTRACTION, REDUCTION = "contraction", "reduction"
+
+#: The linalg ops of the channels-last (packed) lowering of tg.conv, which
+#: sched-apply anchors a convolution's schedule on.
+CONV_LINALG_ANCHORS = ("linalg.conv_2d_nhwc_hwcf", "linalg.depthwise_conv_2d_nhwc_hwc")
 from polytile.dialects.tg_rules.common import (broadcast_shapes, check_window_attrs, dims_compatible,
                                               fmt_dim, fmt_shape, window_output)
 
@@ -29,7 +41,7 @@ def _conv_operands(info: OpInfo):
     return etype, x, w, rank - 2, group
 
 
-@type_rule("conv")
+@type_rule("conv", kind=CONTRACTION, schedule="conv", linalg_anchors=CONV_LINALG_ANCHORS)
 def _conv(info: OpInfo) -> list[ir.Type]:
     etype, x, w, spatial, group = _conv_operands(info)
     kernel, strides, dilations, pads = check_window_attrs(info, spatial)
@@ -51,7 +63,7 @@ def _conv(info: OpInfo) -> list[ir.Type]:
     return [tensor(out, etype)]
 
 
-@type_rule("matmul")
+@type_rule("matmul", kind=CONTRACTION, schedule="matmul", fold="MatMul")
 def _matmul(info: OpInfo) -> list[ir.Type]:
     etype = info.element_type(0, NUMERIC_TYPES)
     info.same_element_types(0, 1)
@@ -70,7 +82,7 @@ def _matmul(info: OpInfo) -> list[ir.Type]:
     return [tensor(out, etype)]
 
 
-@type_rule("gemm")
+@type_rule("gemm", kind=CONTRACTION, schedule="matmul")
 def _gemm(info: OpInfo) -> list[ir.Type]:
     etype = info.element_type(0, NUMERIC_TYPES)
     info.same_element_types(0, 1, 2)
@@ -93,7 +105,7 @@ def _gemm(info: OpInfo) -> list[ir.Type]:
     return [tensor([m, n], etype)]
 
 
-@type_rule("max_pool")
+@type_rule("max_pool", kind=REDUCTION)
 def _max_pool(info: OpInfo) -> list[ir.Type]:
     etype = info.element_type(0, FLOAT_TYPES + ("i8", "ui8"))
     rank = info.rank(0)
@@ -117,7 +129,7 @@ def _max_pool(info: OpInfo) -> list[ir.Type]:
     return [tensor(out, etype)]
 
 
-@type_rule("global_average_pool")
+@type_rule("global_average_pool", kind=REDUCTION)
 def _global_average_pool(info: OpInfo) -> list[ir.Type]:
     etype = info.element_type(0, FLOAT_TYPES)
     x = info.operand(0).shape
@@ -126,7 +138,7 @@ def _global_average_pool(info: OpInfo) -> list[ir.Type]:
     return [tensor(list(x[:2]) + [1] * (len(x) - 2), etype)]
 
 
-@type_rule("batch_normalization")
+@type_rule("batch_normalization", kind=REDUCTION)
 def _batch_normalization(info: OpInfo) -> list[ir.Type]:
     info.element_type(0, FLOAT_TYPES)
     info.float("epsilon")
@@ -175,14 +187,14 @@ def _bool_attr(info: OpInfo, name: str) -> bool:
     return bool(value)
 
 
-@type_rule("average_pool")
+@type_rule("average_pool", kind=REDUCTION)
 def _average_pool(info: OpInfo) -> list[ir.Type]:
     etype = info.element_type(0, FLOAT_TYPES)
     _bool_attr(info, "count_include_pad")
     return [tensor(_pool_output_shape(info, _bool_attr(info, "ceil_mode")), etype)]
 
 
-@type_rule("lp_pool")
+@type_rule("lp_pool", kind=REDUCTION)
 def _lp_pool(info: OpInfo) -> list[ir.Type]:
     etype = info.element_type(0, FLOAT_TYPES)
     if info.int("p") < 1:
@@ -197,13 +209,13 @@ def _global_pool_shape(info: OpInfo) -> list[int]:
     return list(x[:2]) + [1] * (len(x) - 2)
 
 
-@type_rule("global_max_pool")
+@type_rule("global_max_pool", kind=REDUCTION)
 def _global_max_pool(info: OpInfo) -> list[ir.Type]:
     etype = info.element_type(0, FLOAT_TYPES)
     return [tensor(_global_pool_shape(info), etype)]
 
 
-@type_rule("global_lp_pool")
+@type_rule("global_lp_pool", kind=REDUCTION)
 def _global_lp_pool(info: OpInfo) -> list[ir.Type]:
     etype = info.element_type(0, FLOAT_TYPES)
     if info.int("p") < 1:
@@ -211,7 +223,7 @@ def _global_lp_pool(info: OpInfo) -> list[ir.Type]:
     return [tensor(_global_pool_shape(info), etype)]
 
 
-@type_rule("max_pool_with_indices")
+@type_rule("max_pool_with_indices", kind=REDUCTION, fold="MaxPool")
 def _max_pool_with_indices(info: OpInfo) -> list[ir.Type]:
     etype = info.element_type(0, FLOAT_TYPES + ("i8", "ui8"))
     if info.int("storage_order") not in (0, 1):
@@ -220,7 +232,7 @@ def _max_pool_with_indices(info: OpInfo) -> list[ir.Type]:
     return [tensor(out, etype), tensor(out, ir.IntegerType.get_signless(64, context=etype.context))]
 
 
-@type_rule("conv_transpose")
+@type_rule("conv_transpose", kind=CONTRACTION)
 def _conv_transpose(info: OpInfo) -> list[ir.Type]:
     etype, x, w, spatial, group = _conv_operands(info)
     kernel, strides, dilations = (info.ints(n, spatial) for n in ("kernel_shape", "strides", "dilations"))
@@ -266,7 +278,7 @@ def parse_einsum(equation: str) -> tuple[list[str], str]:
     return terms, out
 
 
-@type_rule("einsum")
+@type_rule("einsum", kind=CONTRACTION)
 def _einsum(info: OpInfo) -> list[ir.Type]:
     etype = info.element_type(0, NUMERIC_TYPES)
     info.same_element_types(0, 1)
@@ -325,7 +337,7 @@ def _choice(info: OpInfo, name: str, allowed: Sequence[str]) -> str:
     return value
 
 
-@type_rule("resize")
+@type_rule("resize", kind="opaque")
 def _resize(info: OpInfo) -> list[ir.Type]:
     etype = info.element_type(0, NUMERIC_TYPES)
     rank = info.rank(0)
@@ -372,12 +384,14 @@ def _attention_heads(info: OpInfo, rank: int) -> tuple[list[int], list[int], lis
     return split(q, hq), split(k, hkv), split(v, hkv)
 
 
-@type_rule("attention")
+@type_rule("attention", kind=CONTRACTION)
 def _attention(info: OpInfo) -> list[ir.Type]:
     return _attention_types(info, info.operands[3], [])
 
 
-@type_rule("attention_with_past")
+# Folded as ONNX Attention (opset 23) with its past_key/past_value inputs: operands
+# go to the ONNX inputs of the same name.
+@type_rule("attention_with_past", kind=CONTRACTION, fold="Attention")
 def _attention_with_past(info: OpInfo) -> list[ir.Type]:
     return _attention_types(info, info.operands[5], info.operands[3:5])
 

@@ -5,12 +5,18 @@ rules reject anything else, so lowerings can rely on it.
 """
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Optional, Sequence
 
+import numpy as np
 from mlir import ir
 
-from polytile.dialects.tg import (DYNAMIC, FLOAT_TYPES, NUMERIC_TYPES, OpInfo, tensor,
+from polytile.dialects.tg import (DYNAMIC, FLOAT_TYPES, NO_FOLD, NUMERIC_TYPES, OpInfo, tensor,
                                   type_rule)
+
+# Every op here is a "reduction" kernel anchor (tg-fuse-kernels): it reduces (or
+# scans, normalizes over) dims of its first operand; element-wise producers of
+# that operand and an element-wise epilogue fuse into its kernel.
+REDUCTION = "reduction"
 from polytile.dialects.tg_rules.common import dims_compatible, fmt_dim, fmt_shape
 
 # ONNX TensorProto element types allowed as stash_type -> MLIR element type.
@@ -95,11 +101,57 @@ def _reduction(element_types: Sequence[str]):
     return rule
 
 
+# Closed forms of reductions of a splat (tg-fold-constants folds them without
+# expanding the splat): ``c`` the splat element (0-d array), ``n`` the number of
+# elements reduced into each result, ``n >= 1``. Float sums are computed in
+# float64 and rounded once (the exact sum, where a loop would accumulate
+# rounding error); a sum or mean of -0.0 is +0.0, as the lowering's loop from
+# +0.0 gives; integer sums wrap as a loop's would. None: not done.
+
+def _splat_extremum(c: np.ndarray, n: int) -> Optional[np.ndarray]:
+    return c if c.dtype.kind in "iuf" else None
+
+
+def _splat_sum(c: np.ndarray, n: int) -> Optional[np.ndarray]:
+    dtype = c.dtype
+    if dtype.kind in "iu":
+        bits = dtype.itemsize * 8
+        total = (int(c) * n) % (1 << bits)  # wraps as a loop of additions does
+        if dtype.kind == "i" and total >= 1 << (bits - 1):
+            total -= 1 << bits
+        return np.asarray(total, dtype=dtype)
+    if dtype.kind != "f":
+        return None
+    return np.asarray(np.float64(c) * n + 0.0, dtype=dtype)
+
+
+def _float_splat(closed_form):
+    """A closed form of float splats only (f(x, n) of the element as a float64)."""
+
+    def fold(c: np.ndarray, n: int) -> Optional[np.ndarray]:
+        if c.dtype.kind != "f":
+            return None
+        return np.asarray(closed_form(np.float64(c), n), dtype=c.dtype)
+
+    return fold
+
+
+_SPLAT_CLOSED_FORMS = {
+    "reduce_max": _splat_extremum,
+    "reduce_min": _splat_extremum,
+    "reduce_sum": _splat_sum,
+    # a sum from +0.0 divided by n, as the lowering and numpy do: -0.0 gives +0.0
+    "reduce_mean": _float_splat(lambda x, n: x + 0.0),
+    "reduce_sum_square": _float_splat(lambda x, n: x * x * n + 0.0),
+    "reduce_l1": _float_splat(lambda x, n: abs(x) * n),
+    "reduce_l2": _float_splat(lambda x, n: abs(x) * np.sqrt(np.float64(n))),
+}
+
 for _name in ("reduce_sum", "reduce_mean", "reduce_prod", "reduce_l1", "reduce_l2",
               "reduce_sum_square", "reduce_log_sum", "reduce_log_sum_exp"):
-    type_rule(_name)(_reduction(NUMERIC_TYPES))
+    type_rule(_name, kind=REDUCTION, splat=_SPLAT_CLOSED_FORMS.get(_name))(_reduction(NUMERIC_TYPES))
 for _name in ("reduce_max", "reduce_min"):
-    type_rule(_name)(_reduction(NUMERIC_TYPES + ("i1",)))
+    type_rule(_name, kind=REDUCTION, splat=_SPLAT_CLOSED_FORMS[_name])(_reduction(NUMERIC_TYPES + ("i1",)))
 
 
 def _arg_reduction(info: OpInfo) -> list[ir.Type]:
@@ -113,8 +165,8 @@ def _arg_reduction(info: OpInfo) -> list[ir.Type]:
     return [tensor(reduced_shape(shape, [axis], keepdims), index_type(info))]
 
 
-type_rule("arg_max")(_arg_reduction)
-type_rule("arg_min")(_arg_reduction)
+type_rule("arg_max", kind=REDUCTION)(_arg_reduction)
+type_rule("arg_min", kind=REDUCTION)(_arg_reduction)
 
 
 # ---------------------------------------------------------------------------
@@ -131,14 +183,14 @@ def _softmax_like(info: OpInfo) -> list[ir.Type]:
 
 
 for _name in ("softmax", "log_softmax", "hardmax"):
-    type_rule(_name)(_softmax_like)
+    type_rule(_name, kind=REDUCTION)(_softmax_like)
 
 
 # ---------------------------------------------------------------------------
 # Normalizations
 # ---------------------------------------------------------------------------
 
-@type_rule("layer_normalization")
+@type_rule("layer_normalization", kind=REDUCTION)
 def _layer_normalization(info: OpInfo) -> list[ir.Type]:
     etype = info.element_type(0, FLOAT_TYPES)
     info.same_element_types(0, 1, 2)
@@ -156,7 +208,7 @@ def _layer_normalization(info: OpInfo) -> list[ir.Type]:
     return [tensor(x.shape, etype), tensor(stats, stash), tensor(stats, stash)]
 
 
-@type_rule("rms_normalization")
+@type_rule("rms_normalization", kind=REDUCTION, fold="RMSNormalization")
 def _rms_normalization(info: OpInfo) -> list[ir.Type]:
     info.element_type(0, FLOAT_TYPES)
     info.same_element_types(0, 1)
@@ -170,7 +222,7 @@ def _rms_normalization(info: OpInfo) -> list[ir.Type]:
     return [x]
 
 
-@type_rule("instance_normalization")
+@type_rule("instance_normalization", kind=REDUCTION)
 def _instance_normalization(info: OpInfo) -> list[ir.Type]:
     info.element_type(0, FLOAT_TYPES)
     info.same_element_types(0, 1, 2)
@@ -183,7 +235,8 @@ def _instance_normalization(info: OpInfo) -> list[ir.Type]:
     return [x]
 
 
-@type_rule("group_normalization")
+# Not folded: tg also takes per-group scales, which the newest ONNX GroupNormalization does not.
+@type_rule("group_normalization", kind=REDUCTION, fold=NO_FOLD)
 def _group_normalization(info: OpInfo) -> list[ir.Type]:
     info.element_type(0, FLOAT_TYPES)
     info.same_element_types(0, 1, 2)
@@ -206,7 +259,7 @@ def _group_normalization(info: OpInfo) -> list[ir.Type]:
     return [x]
 
 
-@type_rule("lp_normalization")
+@type_rule("lp_normalization", kind=REDUCTION)
 def _lp_normalization(info: OpInfo) -> list[ir.Type]:
     info.element_type(0, FLOAT_TYPES)
     x = info.operand(0)
@@ -219,7 +272,7 @@ def _lp_normalization(info: OpInfo) -> list[ir.Type]:
     return [x]
 
 
-@type_rule("mean_variance_normalization")
+@type_rule("mean_variance_normalization", kind=REDUCTION)
 def _mean_variance_normalization(info: OpInfo) -> list[ir.Type]:
     info.element_type(0, FLOAT_TYPES)
     x = info.operand(0)
@@ -227,7 +280,7 @@ def _mean_variance_normalization(info: OpInfo) -> list[ir.Type]:
     return [x]
 
 
-@type_rule("lrn")
+@type_rule("lrn", kind=REDUCTION, fold="LRN")
 def _lrn(info: OpInfo) -> list[ir.Type]:
     info.element_type(0, FLOAT_TYPES)
     x = info.operand(0)
@@ -255,11 +308,11 @@ def _scan(info: OpInfo) -> list[ir.Type]:
     return [x]
 
 
-type_rule("cum_sum")(_scan)
-type_rule("cum_prod")(_scan)
+type_rule("cum_sum", kind=REDUCTION)(_scan)
+type_rule("cum_prod", kind=REDUCTION)(_scan)
 
 
-@type_rule("top_k")
+@type_rule("top_k", kind=REDUCTION)
 def _top_k(info: OpInfo) -> list[ir.Type]:
     etype = info.element_type(0, NUMERIC_TYPES)
     x = info.operand(0)

@@ -5,17 +5,24 @@ from __future__ import annotations
 
 from mlir import ir
 
-from polytile.dialects.tg import DYNAMIC, NUMERIC_TYPES, OpInfo, tensor, type_rule
+from polytile.dialects.tg import DYNAMIC, NO_FOLD, NUMERIC_TYPES, SPLAT_SAME, OpInfo, tensor, type_rule
+
+# Kernel classes: constants and the reshape-like views (reshape, flatten) are
+# "free" (they stay in the graph function); every other op here moves data
+# (copies, gathers, scatters, pads) and is an "opaque" kernel of its own: not
+# element-wise (its result elements are not a function of the same-index operand
+# elements) and not a reduction.
+FREE, OPAQUE = "free", "opaque"
 from polytile.dialects.tg_rules.common import broadcast_shapes, dims_compatible, fmt_dim, fmt_shape
 
 
-@type_rule("constant")
+@type_rule("constant", kind=FREE, fold=NO_FOLD)
 def _constant(info: OpInfo) -> list[ir.Type]:
     # The result type is the value's type; checked in verify_op.
     return []
 
 
-@type_rule("reshape")
+@type_rule("reshape", kind=FREE, splat=SPLAT_SAME)
 def _reshape(info: OpInfo) -> list[ir.Type]:
     data = info.operand(0)
     shape = info.ints("shape")
@@ -33,7 +40,7 @@ def _reshape(info: OpInfo) -> list[ir.Type]:
     return [tensor(shape, data.element_type)]
 
 
-@type_rule("flatten")
+@type_rule("flatten", kind=FREE, splat=SPLAT_SAME)
 def _flatten(info: OpInfo) -> list[ir.Type]:
     data = info.operand(0)
     axis = info.int("axis")
@@ -50,7 +57,7 @@ def _flatten(info: OpInfo) -> list[ir.Type]:
     return [tensor([head, tail], data.element_type)]
 
 
-@type_rule("transpose")
+@type_rule("transpose", kind=OPAQUE, splat=SPLAT_SAME)
 def _transpose(info: OpInfo) -> list[ir.Type]:
     data = info.operand(0)
     perm = info.ints("perm")
@@ -84,7 +91,7 @@ def _check_index_type(info: OpInfo, index: int) -> None:
     info.element_type(index, INDEX_TYPES)
 
 
-@type_rule("concat")
+@type_rule("concat", kind=OPAQUE)
 def _concat(info: OpInfo) -> list[ir.Type]:
     etype = info.same_element_types(*range(len(info.operands)))
     first = info.operand(0)
@@ -120,7 +127,7 @@ def slice_bounds(dim: int, start: int, end: int, step: int) -> tuple[int, int]:
     return start, count
 
 
-@type_rule("slice")
+@type_rule("slice", kind=OPAQUE, splat=SPLAT_SAME)
 def _slice(info: OpInfo) -> list[ir.Type]:
     x = info.operand(0)
     starts, ends = info.ints("starts"), info.ints("ends")
@@ -139,7 +146,7 @@ def _slice(info: OpInfo) -> list[ir.Type]:
     return [tensor(out, x.element_type)]
 
 
-@type_rule("gather")
+@type_rule("gather", kind=OPAQUE)
 def _gather(info: OpInfo) -> list[ir.Type]:
     data, indices = info.operand(0), info.operand(1)
     _check_index_type(info, 1)
@@ -150,7 +157,7 @@ def _gather(info: OpInfo) -> list[ir.Type]:
     return [tensor(out, data.element_type)]
 
 
-@type_rule("gather_elements")
+@type_rule("gather_elements", kind=OPAQUE)
 def _gather_elements(info: OpInfo) -> list[ir.Type]:
     data, indices = info.operand(0), info.operand(1)
     _check_index_type(info, 1)
@@ -163,7 +170,7 @@ def _gather_elements(info: OpInfo) -> list[ir.Type]:
     return [tensor(indices.shape, data.element_type)]
 
 
-@type_rule("gather_nd")
+@type_rule("gather_nd", kind=OPAQUE, fold="GatherND")
 def _gather_nd(info: OpInfo) -> list[ir.Type]:
     data, indices = info.operand(0), info.operand(1)
     info.element_type(1, ("i64",))
@@ -191,7 +198,7 @@ def _check_reduction(info: OpInfo, etype: ir.Type) -> None:
         info.fail(f"reduction '{reduction}' is not defined on i1")
 
 
-@type_rule("scatter_elements")
+@type_rule("scatter_elements", kind=OPAQUE)
 def _scatter_elements(info: OpInfo) -> list[ir.Type]:
     data, indices, updates = info.operand(0), info.operand(1), info.operand(2)
     _check_index_type(info, 1)
@@ -206,7 +213,7 @@ def _scatter_elements(info: OpInfo) -> list[ir.Type]:
     return [data]
 
 
-@type_rule("scatter_nd")
+@type_rule("scatter_nd", kind=OPAQUE, fold="ScatterND")
 def _scatter_nd(info: OpInfo) -> list[ir.Type]:
     data, indices, updates = info.operand(0), info.operand(1), info.operand(2)
     info.element_type(1, ("i64",))
@@ -224,7 +231,7 @@ def _scatter_nd(info: OpInfo) -> list[ir.Type]:
     return [data]
 
 
-@type_rule("expand")
+@type_rule("expand", kind=OPAQUE, splat=SPLAT_SAME)
 def _expand(info: OpInfo) -> list[ir.Type]:
     x = info.operand(0)
     shape = info.ints("shape")
@@ -233,7 +240,7 @@ def _expand(info: OpInfo) -> list[ir.Type]:
     return [tensor(broadcast_shapes(info, x.shape, shape), x.element_type)]
 
 
-@type_rule("tile")
+@type_rule("tile", kind=OPAQUE, splat=SPLAT_SAME)
 def _tile(info: OpInfo) -> list[ir.Type]:
     x = info.operand(0)
     repeats = info.ints("repeats", x.rank)
@@ -243,7 +250,7 @@ def _tile(info: OpInfo) -> list[ir.Type]:
     return [tensor(out, x.element_type)]
 
 
-@type_rule("pad")
+@type_rule("pad", kind=OPAQUE)
 def _pad(info: OpInfo) -> list[ir.Type]:
     x = info.operand(0)
     pads = info.ints("pads", 2 * x.rank)
@@ -274,7 +281,7 @@ def _count(shape) -> int:
     return count
 
 
-@type_rule("trilu")
+@type_rule("trilu", kind=OPAQUE)
 def _trilu(info: OpInfo) -> list[ir.Type]:
     x = info.operand(0)
     if x.rank < 2:
@@ -285,7 +292,7 @@ def _trilu(info: OpInfo) -> list[ir.Type]:
     return [x]
 
 
-@type_rule("one_hot")
+@type_rule("one_hot", kind=OPAQUE)
 def _one_hot(info: OpInfo) -> list[ir.Type]:
     indices, values = info.operand(0), info.operand(1)
     info.element_type(0, NUMERIC_TYPES)

@@ -13,6 +13,8 @@ from mlir import ir
 
 from polytile.dialects.tg import (DYNAMIC, FLOAT_TYPES, INT_TYPES, NUMERIC_TYPES, SIGNED_INT_TYPES, OpInfo,
                                   tensor, type_rule)
+
+ELEMENTWISE = "elementwise"
 from polytile.dialects.tg_rules.common import fmt_shape
 
 # Float-only math and activations without attributes.
@@ -43,13 +45,13 @@ def _same_type(allowed: Sequence[str]):
 
 
 for _name in _FLOAT_UNARY:
-    type_rule(_name)(_same_type(FLOAT_TYPES))
+    type_rule(_name, kind=ELEMENTWISE)(_same_type(FLOAT_TYPES))
 
-type_rule("abs")(_same_type(NUMERIC_TYPES))
-type_rule("sign")(_same_type(NUMERIC_TYPES))
-type_rule("neg")(_same_type(FLOAT_TYPES + SIGNED_INT_TYPES))
-type_rule("not")(_same_type(("i1",)))
-type_rule("bitwise_not")(_same_type(INT_TYPES))
+type_rule("abs", kind=ELEMENTWISE)(_same_type(NUMERIC_TYPES))
+type_rule("sign", kind=ELEMENTWISE)(_same_type(NUMERIC_TYPES))
+type_rule("neg", kind=ELEMENTWISE)(_same_type(FLOAT_TYPES + SIGNED_INT_TYPES))
+type_rule("not", kind=ELEMENTWISE)(_same_type(("i1",)))
+type_rule("bitwise_not", kind=ELEMENTWISE)(_same_type(INT_TYPES))
 
 
 def _float_activation(attributes: Sequence[str]):
@@ -63,10 +65,10 @@ def _float_activation(attributes: Sequence[str]):
 
 
 for _name, _attrs in _FLOAT_ACTIVATIONS.items():
-    type_rule(_name)(_float_activation(_attrs))
+    type_rule(_name, kind=ELEMENTWISE)(_float_activation(_attrs))
 
 
-@type_rule("shrink")
+@type_rule("shrink", kind=ELEMENTWISE)
 def _shrink(info: OpInfo) -> list[ir.Type]:
     info.element_type(0, NUMERIC_TYPES)
     info.float("bias")
@@ -74,7 +76,7 @@ def _shrink(info: OpInfo) -> list[ir.Type]:
     return [info.operand(0)]
 
 
-@type_rule("gelu")
+@type_rule("gelu", kind=ELEMENTWISE)
 def _gelu(info: OpInfo) -> list[ir.Type]:
     info.element_type(0, FLOAT_TYPES)
     approximate = info.attr("approximate")
@@ -88,13 +90,13 @@ def _bool_of_input(info: OpInfo) -> list[ir.Type]:
     return [tensor(x.shape, ir.IntegerType.get_signless(1, context=x.context))]
 
 
-@type_rule("is_nan")
+@type_rule("is_nan", kind=ELEMENTWISE, fold="IsNaN")
 def _is_nan(info: OpInfo) -> list[ir.Type]:
     info.element_type(0, FLOAT_TYPES)
     return _bool_of_input(info)
 
 
-@type_rule("is_inf")
+@type_rule("is_inf", kind=ELEMENTWISE)
 def _is_inf(info: OpInfo) -> list[ir.Type]:
     info.element_type(0, FLOAT_TYPES)
     for name in ("detect_negative", "detect_positive"):
@@ -103,7 +105,7 @@ def _is_inf(info: OpInfo) -> list[ir.Type]:
     return _bool_of_input(info)
 
 
-@type_rule("clip")
+@type_rule("clip", kind=ELEMENTWISE)
 def _clip(info: OpInfo) -> list[ir.Type]:
     info.element_type(0, NUMERIC_TYPES)
     info.same_element_types(0, 1, 2)
@@ -114,7 +116,7 @@ def _clip(info: OpInfo) -> list[ir.Type]:
     return [info.operand(0)]
 
 
-@type_rule("prelu")
+@type_rule("prelu", kind=ELEMENTWISE, fold="PRelu")
 def _prelu(info: OpInfo) -> list[ir.Type]:
     info.element_type(0, NUMERIC_TYPES)
     info.same_element_types(0, 1)

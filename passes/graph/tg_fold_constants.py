@@ -3,10 +3,12 @@ compile time and replace them by ``tg.constant`` ops.
 
 Each foldable op is mapped back to the ONNX op it came from and evaluated with
 ONNX's reference implementation (``onnx.reference.ReferenceEvaluator`` on a
-one-node model at the importer's newest opset):
+one-node model at the importer's newest opset, or at the op type's first opset
+where that is newer):
 
-* the op type is the CamelCase of the tg name, or an entry of
-  ``_ONNX_OP_TYPES`` for names that do not CamelCase cleanly (matmul -> MatMul);
+* the op type is the op's ``fold`` fact, declared with its type rule in
+  ``dialects/tg_rules/`` (by default the CamelCase of the tg name; matmul ->
+  MatMul is declared); ops declared ``fold=NO_FOLD`` are left alone;
 * a tg attribute named like an ONNX attribute becomes that attribute; one
   named like an ONNX input (tg.reshape's ``shape``, the Reduce* ``axes``,
   Slice's ``starts`` ...) becomes a constant input; a few ONNX attributes that
@@ -31,22 +33,24 @@ from (a transposed or cast weight, a weight times a scalar), whatever its
 size; anything else stays a run-time op. ``size-limit`` also bounds the
 elements of every result and operand (the reference evaluator's work).
 
-Splats fold without being expanded, whatever their size: an element-wise op
-(the element-wise family of ``tg-fuse-kernels``) whose operands are all splats
-is evaluated on one element each; a reshape, flatten, transpose, expand, tile,
-slice or identity of a splat is the splat of its result type; and a reduce_max,
-reduce_min, reduce_mean, reduce_sum, reduce_sum_square, reduce_l1 or reduce_l2
-(with non-empty ``axes``) of a float splat (max/min/sum of an integer splat) is
-computed in closed form
-from the splat value ``c`` and the number ``n`` of elements reduced into each
-result (``c``, ``c``, ``c``, ``c*n``, ``c*c*n``, ``|c|*n``, ``|c|*sqrt(n)``,
-in float64 then rounded once: the exact sum, where a loop would accumulate
-rounding error; a sum or mean of -0.0 is +0.0, as the lowering's loop from +0.0
-gives; integer sums wrap as a loop's would).
+Splats fold without being expanded, whatever their size, as the op's
+``splat`` fact says (see ``dialects/op_table.py``): an op of the element-wise
+kernel class whose operands are all splats is evaluated on one element each; an
+op declared ``splat=SPLAT_SAME`` (reshape, flatten, transpose, expand, tile,
+slice, identity) of a splat is the splat of its result type; and an op with a
+closed form (reduce_max, reduce_min, reduce_mean, reduce_sum,
+reduce_sum_square, reduce_l1, reduce_l2, with non-empty ``axes``; see
+``dialects/tg_rules/reduction.py``) computes its result from the splat value
+``c`` and the number ``n`` of elements reduced into each result (``c``, ``c``,
+``c``, ``c*n``, ``c*c*n``, ``|c|*n``, ``|c|*sqrt(n)``, in float64 then rounded
+once: the exact sum, where a loop would accumulate rounding error; a sum or mean
+of -0.0 is +0.0, as the lowering's loop from +0.0 gives; of integer splats only
+max, min and sum, which wraps as a loop's would).
 
 Left alone: ops that cannot be mapped (unknown ONNX name, an attribute with no
 ONNX counterpart, a softmax over several axes as before opset 13, ambiguous
-optional operands), random ops, tg.group_normalization, operands
+optional operands), ops declared ``fold=NO_FOLD`` (tg.constant,
+tg.group_normalization), operands
 held in ``dense_resource`` or bf16 attributes, dynamic shapes, and ops over the
 budget above. Does not yet: fold partially-constant expressions (``x * 1``), or
 ops of other dialects.
@@ -69,41 +73,13 @@ from polytile.importers.onnx.graph import MAX_OPSET as ONNX_OPSET
 from polytile.pass_registry import PassError, option, register_pass
 from polytile.resources import DEFAULT_FOLD_LIMIT_BYTES, fold_allowed
 
-from polytile.passes.schedule.tg_fuse_kernels import ELEMENTWISE
+from polytile.dialects import op_table
 from polytile.passes.common.walk import ops_in, replace_op
 
 
 class _Unmappable(Exception):
     """The tg op has no faithful ONNX counterpart."""
 
-
-# tg names whose CamelCase is not their ONNX op type.
-_ONNX_OP_TYPES = {
-    "matmul": "MatMul",
-    "matmul_integer": "MatMulInteger",
-    "prelu": "PRelu",
-    "lrn": "LRN",
-    "is_nan": "IsNaN",
-    "is_inf": "IsInf",
-    "gather_nd": "GatherND",
-    "scatter_nd": "ScatterND",
-    "rms_normalization": "RMSNormalization",
-    "qlinear_conv": "QLinearConv",
-    "qlinear_matmul": "QLinearMatMul",
-    "argmax": "ArgMax",
-    "argmin": "ArgMin",
-    "topk": "TopK",
-    "cumsum": "CumSum",
-    "nonzero": "NonZero",
-    "bitshift": "BitShift",
-    "col2im": "Col2Im",
-    "dft": "DFT",
-    "stft": "STFT",
-    "gru": "GRU",
-    "lstm": "LSTM",
-    "rnn": "RNN",
-    "max_pool_with_indices": "MaxPool",
-}
 
 # ONNX attributes that make the reference read the tg attributes as tg does.
 _ONNX_EXTRA_ATTRIBUTES = {
@@ -150,11 +126,6 @@ _INPUT_FIXUPS = {"Resize": _resize_scales_or_sizes}
 # ONNX inputs given as 1-d one-element tensors where tg has a scalar attribute.
 _ONE_ELEMENT_INPUTS = {("TopK", "K")}
 
-# Never folded: not functions of their operands, or tg semantics that differ
-# from the newest ONNX opset (group_normalization also takes per-group scales).
-_NOT_FOLDED_MARKERS = ("random", "bernoulli", "multinomial")
-_NOT_FOLDED = {"tg.constant", "tg.group_normalization"}
-
 _NUMPY_DTYPES = {
     "f16": np.float16, "f32": np.float32, "f64": np.float64, "i1": np.bool_,
     "i8": np.int8, "i16": np.int16, "i32": np.int32, "i64": np.int64,
@@ -185,7 +156,8 @@ def run(root: ir.Operation, options: Options) -> None:
 
 
 def _foldable_kind(name: str) -> bool:
-    return name not in _NOT_FOLDED and not any(m in name for m in _NOT_FOLDED_MARKERS)
+    """Whether ``tg.<op>`` folds at all (its ``fold`` fact names an ONNX op type)."""
+    return op_table.is_op(name) and op_table.op_info(name).fold is not None
 
 
 def _try_fold(op: ir.Operation, options: Options) -> bool:
@@ -360,13 +332,6 @@ def _splat_attr(array: np.ndarray, rt: ir.RankedTensorType) -> Optional[ir.Attri
 # Splats, without expanding them
 # ----------------------------------------------------------------------------
 
-# Ops whose result on a splat operand is the splat of the result type.
-_SPLAT_SHAPE_OPS = {"reshape", "flatten", "transpose", "expand", "tile", "slice", "identity"}
-_SPLAT_REDUCTIONS = {"reduce_max", "reduce_min", "reduce_mean", "reduce_sum", "reduce_sum_square",
-                     "reduce_l1", "reduce_l2"}
-_INT_SPLAT_REDUCTIONS = {"reduce_max", "reduce_min", "reduce_sum"}
-
-
 def _try_fold_splats(op: ir.Operation) -> bool:
     """Fold an op on splat operands into a splat (module docstring); False if it does not apply."""
     if len(op.results) != 1 or not op.operands:
@@ -378,13 +343,14 @@ def _try_fold_splats(op: ir.Operation) -> bool:
     scalars = [_splat_scalar(v) for v in op.operands]
     if any(s is None for s in scalars):
         return False
-    name = op.name.split(".", 1)[1]
-    if name in _SPLAT_SHAPE_OPS and len(scalars) == 1:
+    facts = op_table.op_info(op.name)
+    if facts.splat == op_table.SPLAT_SAME and len(scalars) == 1:
         value = scalars[0]
-    elif name in ELEMENTWISE:
+    elif facts.kind == "elementwise":
         value = _evaluate_elementwise(op, scalars)
-    elif name in _SPLAT_REDUCTIONS and len(scalars) == 1 and _reduces_something(op):
-        value = _reduce_splat(name, scalars[0], _num_elements(op.operands[0].type), _num_elements(rt))
+    elif callable(facts.splat) and len(scalars) == 1 and _reduces_something(op):
+        value = _reduce_splat(facts.splat, scalars[0], _num_elements(op.operands[0].type),
+                              _num_elements(rt))
     else:
         return False
     if value is None:
@@ -428,42 +394,14 @@ def _evaluate_elementwise(op: ir.Operation, scalars: Sequence[np.ndarray]) -> Op
     return results[0]
 
 
-def _reduce_splat(name: str, c: np.ndarray, count_in: Optional[int],
+def _reduce_splat(closed_form, c: np.ndarray, count_in: Optional[int],
                   count_out: Optional[int]) -> Optional[np.ndarray]:
-    """A reduction of a splat of ``c`` with ``count_in`` elements into
-    ``count_out`` results, in closed form; None where it is not done."""
+    """A reduction of a splat of ``c`` with ``count_in`` elements into ``count_out``
+    results, by the op's closed form; None where it is not done."""
     if not count_in or not count_out or count_in % count_out:
         return None  # empty reductions have their own identities: left to the reference
-    n = count_in // count_out
-    dtype = c.dtype
-    if dtype.kind in "iu":
-        if name not in _INT_SPLAT_REDUCTIONS:
-            return None
-        if name != "reduce_sum":
-            return c
-        bits = dtype.itemsize * 8
-        total = (int(c) * n) % (1 << bits)  # wraps as a loop of additions does
-        if dtype.kind == "i" and total >= 1 << (bits - 1):
-            total -= 1 << bits
-        return np.asarray(total, dtype=dtype)
-    if dtype.kind != "f":
-        return None
-    x = float(c)
     with np.errstate(all="ignore"):
-        if name in ("reduce_max", "reduce_min"):
-            return c
-        if name == "reduce_mean":
-            # a sum from +0.0 divided by n, as the lowering and numpy do: -0.0 gives +0.0
-            return np.asarray(x + 0.0, dtype=dtype)
-        if name == "reduce_sum":
-            return np.asarray(np.float64(x) * n + 0.0, dtype=dtype)
-        if name == "reduce_sum_square":
-            return np.asarray(np.float64(x) * np.float64(x) * n + 0.0, dtype=dtype)
-        if name == "reduce_l1":
-            return np.asarray(abs(np.float64(x)) * n, dtype=dtype)
-        if name == "reduce_l2":
-            return np.asarray(abs(np.float64(x)) * np.sqrt(np.float64(n)), dtype=dtype)
-    return None
+        return closed_form(c, count_in // count_out)
 
 
 def _scalar_attr(scalar: np.ndarray, rt: ir.RankedTensorType) -> Optional[ir.Attribute]:
@@ -480,9 +418,12 @@ def _scalar_attr(scalar: np.ndarray, rt: ir.RankedTensorType) -> Optional[ir.Att
 # ----------------------------------------------------------------------------
 
 def onnx_op_type(tg_name: str) -> Optional[str]:
-    """The ONNX op type of ``tg.<tg_name>`` (``"matmul"`` -> ``"MatMul"``), or None."""
-    op_type = _ONNX_OP_TYPES.get(tg_name) or "".join(p.capitalize() for p in tg_name.split("_"))
-    return op_type if onnx.defs.has(op_type) else None
+    """The ONNX op type that evaluates ``tg.<tg_name>`` (``"matmul"`` -> ``"MatMul"``):
+    the op's ``fold`` fact; None when it does not fold or ONNX lacks that op type."""
+    if not op_table.is_op(tg_name):
+        return None
+    op_type = op_table.op_info(tg_name).fold
+    return op_type if op_type is not None and onnx.defs.has(op_type) else None
 
 
 def _key(name: str) -> str:
@@ -497,7 +438,7 @@ def _onnx_node(op: ir.Operation, values: Sequence[np.ndarray]):
     if op_type is None or spec is None:
         raise _Unmappable(name)
     try:
-        schema = onnx.defs.get_schema(op_type, ONNX_OPSET)
+        schema = onnx.defs.get_schema(op_type, _opset_of(op_type))
     except onnx.defs.SchemaError:
         raise _Unmappable(op_type) from None
     slots: list[list[np.ndarray]] = [[] for _ in schema.inputs]
@@ -516,6 +457,16 @@ def _onnx_node(op: ir.Operation, values: Sequence[np.ndarray]):
     if op_type in _INPUT_FIXUPS:
         _INPUT_FIXUPS[op_type](op, schema, slots)
     return _make_node(op_type, schema, slots, attributes, len(op.results))
+
+
+def _opset_of(op_type: str) -> int:
+    """The opset an op type is evaluated at: the importer's newest, or, for an op
+    type introduced after it (Swish, CumProd), the op type's first opset."""
+    try:
+        onnx.defs.get_schema(op_type, ONNX_OPSET)
+        return ONNX_OPSET
+    except onnx.defs.SchemaError:
+        return onnx.defs.get_schema(op_type).since_version
 
 
 def _slot_named(schema: OpSchema, name: str) -> int:
@@ -666,7 +617,7 @@ def _evaluate(node: onnx.NodeProto, feeds: dict) -> Optional[list[np.ndarray]]:
               for name, a in feeds.items()]
     outputs = [helper.make_empty_tensor_value_info(o) for o in node.output]
     model = helper.make_model(helper.make_graph([node], "fold", inputs, outputs),
-                              opset_imports=[helper.make_opsetid("", ONNX_OPSET)])
+                              opset_imports=[helper.make_opsetid("", _opset_of(node.op_type))])
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")

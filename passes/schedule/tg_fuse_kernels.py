@@ -6,7 +6,7 @@ unit attribute ``tg.anchor`` on one op and ``tg.kernel = "<kind>"`` on the
 function; a ``func.call`` takes the group's place in the graph function (at the
 position of the group's last op). Groups, in the order they are formed:
 
-1. ``contraction`` (anchor ``tg.conv``/``tg.matmul``/``tg.gemm``): the anchor
+1. ``contraction`` (anchor ``tg.conv``/``tg.matmul``/``tg.gemm``/``tg.einsum``, ...): the anchor
    absorbs its epilogue, the element-wise ops that follow it with the anchor's
    result shape (bias add, residual add, relu, a GELU subgraph, ...). The other
    operands of those ops may be any value (they broadcast) and become kernel
@@ -16,10 +16,11 @@ position of the group's last op). Groups, in the order they are formed:
    that operand's shape, then an epilogue as above with its first result's shape.
 3. ``elementwise``: the remaining element-wise ops form maximal groups of one
    result shape; the anchor is the last op.
-4. ``opaque``: every other tg op (layout, gather, concat, ...) is a one-op kernel.
+4. ``opaque``: the other tg ops (layout, gather, concat, ...) are one-op kernels.
 
 Free ops (``tg.constant`` and the reshape-like ops of ``FREE``) stay in the
-graph function. An intermediate value may have several uses as long as all of
+graph function. Each tg op's class is declared with its type rule in
+``dialects/tg_rules/`` (see ``dialects/op_table.py``). An intermediate value may have several uses as long as all of
 them are inside the kernel (so ``x * 0.5 * (1 + erf(x / sqrt 2))`` fuses whole);
 a value also used outside stops the growth before its user. A kernel returns
 its last op's results, then, for a multi-result reduction anchor with an
@@ -47,70 +48,32 @@ from mlir.dialects import func
 
 from polytile.pass_registry import PassError, option, register_pass
 
+from polytile.dialects import op_table
+from polytile.passes.common.kernels import ANCHOR_ATTR, KERNEL_KIND_ATTR
+
 # ----------------------------------------------------------------------------
-# The op classification (from the sections of dialects/tg.irdl.mlir). A tg op
-# missing here is "opaque": a kernel of its own. Ops of other dialects stay put.
+# The op classification: each tg op's kernel class is declared with its type
+# rule (dialects/tg_rules/, read through dialects/op_table.py). Ops of other
+# dialects stay put.
 # ----------------------------------------------------------------------------
 
 #: Anchors of "contraction" kernels (their loops are the kernel's iteration space).
-CONTRACTION = frozenset({"conv", "matmul", "gemm"})
-
-#: Anchors of "reduction" kernels: the reduction section, the pooling ops of the
-#: core and nn sections, and batch_normalization (when tg-fold-batchnorm-into-conv
-#: did not fold it).
-REDUCTION = frozenset({
-    # section reduction
-    "reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod",
-    "reduce_l1", "reduce_l2", "reduce_log_sum", "reduce_log_sum_exp",
-    "reduce_sum_square", "arg_max", "arg_min", "softmax", "log_softmax",
-    "hardmax", "layer_normalization", "rms_normalization",
-    "instance_normalization", "group_normalization", "lp_normalization",
-    "mean_variance_normalization", "lrn", "cum_sum", "cum_prod", "top_k",
-    # pools (sections core and nn)
-    "max_pool", "global_average_pool", "average_pool", "lp_pool",
-    "global_max_pool", "global_lp_pool", "max_pool_with_indices",
-    # core
-    "batch_normalization",
-})
-
-#: Element-wise ops: the core arithmetic, sections unary and elementwise.
-ELEMENTWISE = frozenset({
-    # core
-    "add", "sub", "mul", "div", "relu",
-    # section unary
-    "abs", "neg", "exp", "log", "sqrt", "reciprocal", "floor", "ceil", "round",
-    "sign", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh",
-    "asinh", "acosh", "atanh", "erf", "sigmoid", "tanh", "softplus",
-    "softsign", "is_nan", "is_inf", "not", "bitwise_not", "elu", "selu",
-    "celu", "leaky_relu", "hard_sigmoid", "hard_swish", "thresholded_relu",
-    "shrink", "gelu", "mish", "swish", "clip", "prelu",
-    # section elementwise
-    "pow", "mod", "bit_shift", "bitwise_and", "bitwise_or", "bitwise_xor",
-    "and", "or", "xor", "equal", "greater", "less", "greater_or_equal",
-    "less_or_equal", "max", "min", "where", "cast",
-})
-
+CONTRACTION = op_table.ops_of_class("contraction")
+#: Anchors of "reduction" kernels.
+REDUCTION = op_table.ops_of_class("reduction")
+#: Element-wise ops.
+ELEMENTWISE = op_table.ops_of_class("elementwise")
 #: Ops that stay in the graph function: constants and ops that only reinterpret
 #: their input (free, or folded by later passes).
-FREE = frozenset({"constant", "reshape", "flatten", "identity", "dropout"})
-
-_FAMILIES = (("contraction", CONTRACTION), ("reduction", REDUCTION),
-             ("elementwise", ELEMENTWISE), ("free", FREE))
-
-KERNEL_ATTR = "tg.kernel"
-ANCHOR_ATTR = "tg.anchor"
+FREE = op_table.ops_of_class("free")
+#: Ops that are kernels of their own (data movement: transpose, concat, gather, ...).
+OPAQUE = op_table.ops_of_class("opaque")
 
 
 def classify(op_name: str) -> Optional[str]:
     """The family of an op name: contraction, reduction, elementwise, free or
     opaque for tg ops; None for ops of other dialects."""
-    if not op_name.startswith("tg."):
-        return None
-    short = op_name[3:]
-    for family, names in _FAMILIES:
-        if short in names:
-            return family
-    return "opaque"
+    return op_table.kernel_class(op_name)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -340,7 +303,7 @@ class _Outliner:
             kernel = func.FuncOp(name, ir.FunctionType.get([v.type for v in args],
                                                            [r.type for r in outputs]))
         kernel.attributes["sym_visibility"] = ir.StringAttr.get("private")
-        kernel.attributes[KERNEL_ATTR] = ir.StringAttr.get(group.kind)
+        kernel.attributes[KERNEL_KIND_ATTR] = ir.StringAttr.get(group.kind)
         block = kernel.add_entry_block()
         with ir.InsertionPoint(ops[-1]), location:
             call = func.CallOp([r.type for r in outputs], ir.FlatSymbolRefAttr.get(name), args)
@@ -366,7 +329,7 @@ class _Outliner:
 
 def _graph_functions(module: ir.Operation) -> list[ir.Operation]:
     return [op.operation for op in module.regions[0].blocks[0].operations
-            if op.operation.name == "func.func" and KERNEL_ATTR not in op.operation.attributes
+            if op.operation.name == "func.func" and KERNEL_KIND_ATTR not in op.operation.attributes
             and len(op.operation.regions[0].blocks) == 1]
 
 

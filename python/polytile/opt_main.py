@@ -70,6 +70,7 @@ class OptOptions:
     disable_threading: bool = False
     run: RunOptions = dataclasses.field(default_factory=RunOptions)
     list_passes: bool = False
+    list_ops: bool = False
     show_help: bool = False
     show_version: bool = False
     isolate: Optional[bool] = None  # None: the caller's default
@@ -92,6 +93,7 @@ _BOOL_FLAGS = {
     "mlir-print-op-generic": ("run", "print_generic"),
     "mlir-timing": ("run", "timing"),
     "list-passes": ("list_passes",),
+    "list-ops": ("list_ops",),
     "isolate": ("isolate",),
     "run-reproducer": ("run_reproducer",),
     "help": ("show_help",),
@@ -132,6 +134,8 @@ OPTIONS:
   --run-reproducer               Run the pipeline stored in the input (a reproducer)
   --load-pass-module=<module>    Import a Python module registering more passes
   --list-passes                  List every pass (upstream and polytile) with its options
+  --list-ops                     List every tg op with its facts (family, kernel class,
+                                 constant folding, default schedule) from the op table
   --version                      Print the version
   --help                         Print this help
 """
@@ -299,6 +303,17 @@ def list_passes(out: TextIO, context: ir.Context) -> None:
             out.write(f"    --{name + '=<' + type_name + '>':<46}- {help_text}\n")
 
 
+def list_ops(out: TextIO) -> None:
+    """The tg op table (``dialects/op_table.py``), one op per line."""
+    from polytile.dialects import op_table
+    rows = [("op", "family", "kernel class", "folds as", "schedule")]
+    for f in op_table.all_ops():
+        rows.append((f.full_name, f.family, f.kind, f.fold or "-", f.schedule or "-"))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for r in rows:
+        out.write("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() + "\n")
+
+
 def run(argv: list[str], stdin: TextIO, stdout: TextIO, stderr: TextIO,
         isolate_default: bool = False) -> int:
     """polytile-opt on ``argv``; returns the exit code. ``isolate_default`` applies
@@ -320,6 +335,9 @@ def run(argv: list[str], stdin: TextIO, stdout: TextIO, stderr: TextIO,
         context = create_context(allow_unregistered_dialects=opts.allow_unregistered_dialect,
                                  multithreading=not opts.disable_threading)
         list_passes(stdout, context)
+        return 0
+    if opts.list_ops:
+        list_ops(stdout)
         return 0
 
     text, read_error = read_input(opts, stdin)

@@ -334,12 +334,12 @@ def _folded_outputs(model) -> list:
     """Import (nothing folded by the importer), run the graph passes and return
     the numpy value of each function result, None where it is not a constant."""
     from mlir import ir
-    from polytile.compiler import _run_passes
+    from polytile.targets.driver import run_passes
     from polytile.passes.graph.tg_fold_constants import constant_array
 
     module, _, _ = onnx_graph.import_graph(model)
     with module.context, ir.Location.unknown():
-        _run_passes(module, pipelines.tg_graph_passes())
+        run_passes(module, pipelines.tg_graph_passes())
         block = module.body.operations[0].regions[0].blocks[0]
         ret = list(block.operations)[-1]
         return [constant_array(v) for v in ret.operands]
@@ -402,6 +402,21 @@ def test_fold_multiple_results(no_import_folding, node, outputs):
     model = model_of([node], {}, outputs, initializers=inits)
     assert set(tg_ops(model)) == {"constant"}
     check_model(model, {})
+
+
+def test_attention_with_past_folds(no_import_folding):
+    """tg.attention_with_past on constants folds (as ONNX Attention with its past
+    inputs, its fold fact); the result matches onnxruntime."""
+    q, k, v = sample((1, 2, 3, 4)), sample((1, 2, 2, 4)), sample((1, 2, 2, 4))
+    past_k, past_v = sample((1, 2, 1, 4)), sample((1, 2, 1, 4))
+    nodes = [helper.make_node("Attention", ["Q", "K", "V", "", "PK", "PV"], ["att", "present_k", "present_v"],
+                              is_causal=1),
+             helper.make_node("Add", ["X", "att"], ["Y"])]
+    x = sample((1, 2, 3, 4))
+    model = model_of(nodes, {"X": x}, ["Y"], opset=23,
+                     initializers={"Q": q, "K": k, "V": v, "PK": past_k, "PV": past_v})
+    assert tg_ops(model) == {"add": 1, "constant": 1}
+    check_model(model, {"X": x}, rtol=1e-4, atol=1e-5)
 
 
 def test_fold_size_limit_respected(no_import_folding, monkeypatch):

@@ -297,3 +297,108 @@ func.func @scalar_result() -> tensor<f32> {
   %0 = "tg.reduce_sum"(%a) {axes = array<i64: 0>, keepdims = 0 : i64} : (tensor<3xf32>) -> tensor<f32>
   return %0 : tensor<f32>
 }
+
+// -----
+
+// The ops whose ONNX op type the fold table once spelled under a name that is no
+// tg op (argmax, argmin, topk, cumsum, bitshift), each declared with its type rule
+// now: every one folds.
+// CHECK-LABEL: func.func @arg_max
+// CHECK-NOT: tg.arg_max
+// CHECK: %[[C:.*]] = "tg.constant"() {value = dense<[1, 0]> : tensor<2xi64>}
+// CHECK: return %[[C]]
+func.func @arg_max() -> tensor<2xi64> {
+  %a = "tg.constant"() {value = dense<[[1.0, 5.0, 3.0], [7.0, 2.0, 0.0]]> : tensor<2x3xf32>} : () -> tensor<2x3xf32>
+  %0 = "tg.arg_max"(%a) {axis = 1 : i64, keepdims = 0 : i64, select_last_index = 0 : i64} : (tensor<2x3xf32>) -> tensor<2xi64>
+  return %0 : tensor<2xi64>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @arg_min_last_index
+// CHECK-NOT: tg.arg_min
+// CHECK: %[[C:.*]] = "tg.constant"() {value = dense<{{\[}}[2], [1]]> : tensor<2x1xi64>}
+// CHECK: return %[[C]]
+func.func @arg_min_last_index() -> tensor<2x1xi64> {
+  %a = "tg.constant"() {value = dense<[[1.0, 5.0, 1.0], [0.0, 0.0, 7.0]]> : tensor<2x3xf32>} : () -> tensor<2x3xf32>
+  %0 = "tg.arg_min"(%a) {axis = 1 : i64, keepdims = 1 : i64, select_last_index = 1 : i64} : (tensor<2x3xf32>) -> tensor<2x1xi64>
+  return %0 : tensor<2x1xi64>
+}
+
+// -----
+
+// Both results of a two-result op fold.
+// CHECK-LABEL: func.func @top_k
+// CHECK-NOT: tg.top_k
+// CHECK-DAG: %[[V:.*]] = "tg.constant"() {value = dense<[5.000000e+00, 3.000000e+00]> : tensor<2xf32>}
+// CHECK-DAG: %[[I:.*]] = "tg.constant"() {value = dense<[1, 2]> : tensor<2xi64>}
+// CHECK: return %[[V]], %[[I]]
+func.func @top_k() -> (tensor<2xf32>, tensor<2xi64>) {
+  %a = "tg.constant"() {value = dense<[1.0, 5.0, 3.0]> : tensor<3xf32>} : () -> tensor<3xf32>
+  %0, %1 = "tg.top_k"(%a) {axis = 0 : i64, k = 2 : i64, largest = 1 : i64, sorted = 1 : i64} : (tensor<3xf32>) -> (tensor<2xf32>, tensor<2xi64>)
+  return %0, %1 : tensor<2xf32>, tensor<2xi64>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @cum_sum_exclusive_reverse
+// CHECK-NOT: tg.cum_sum
+// CHECK: %[[C:.*]] = "tg.constant"() {value = dense<[8.000000e+00, 3.000000e+00, 0.000000e+00]> : tensor<3xf32>}
+// CHECK: return %[[C]]
+func.func @cum_sum_exclusive_reverse() -> tensor<3xf32> {
+  %a = "tg.constant"() {value = dense<[1.0, 5.0, 3.0]> : tensor<3xf32>} : () -> tensor<3xf32>
+  %0 = "tg.cum_sum"(%a) {axis = 0 : i64, exclusive = 1 : i64, reverse = 1 : i64} : (tensor<3xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @bit_shift_right
+// CHECK-NOT: tg.bit_shift
+// CHECK: %[[C:.*]] = "tg.constant"() {value = dense<[4, 5, 31]> : tensor<3xui8>}
+// CHECK: return %[[C]]
+func.func @bit_shift_right() -> tensor<3xui8> {
+  %a = "tg.constant"() {value = dense<[8, 20, 255]> : tensor<3xui8>} : () -> tensor<3xui8>
+  %b = "tg.constant"() {value = dense<[1, 2, 3]> : tensor<3xui8>} : () -> tensor<3xui8>
+  %0 = "tg.bit_shift"(%a, %b) {direction = "RIGHT"} : (tensor<3xui8>, tensor<3xui8>) -> tensor<3xui8>
+  return %0 : tensor<3xui8>
+}
+
+// -----
+
+// ONNX op types newer than the importer's opset (Swish: 24, CumProd: 26) are
+// evaluated at their first opset.
+// CHECK-LABEL: func.func @swish
+// CHECK-NOT: tg.swish
+// CHECK: %[[C:.*]] = "tg.constant"() {value = dense<[0.731058597, -0.238405868]> : tensor<2xf32>}
+// CHECK: return %[[C]]
+func.func @swish() -> tensor<2xf32> {
+  %a = "tg.constant"() {value = dense<[1.0, -2.0]> : tensor<2xf32>} : () -> tensor<2xf32>
+  %0 = "tg.swish"(%a) {alpha = 1.0 : f32} : (tensor<2xf32>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @cum_prod
+// CHECK-NOT: tg.cum_prod
+// CHECK: %[[C:.*]] = "tg.constant"() {value = dense<[1.000000e+00, 5.000000e+00, 1.500000e+01]> : tensor<3xf32>}
+// CHECK: return %[[C]]
+func.func @cum_prod() -> tensor<3xf32> {
+  %a = "tg.constant"() {value = dense<[1.0, 5.0, 3.0]> : tensor<3xf32>} : () -> tensor<3xf32>
+  %0 = "tg.cum_prod"(%a) {axis = 0 : i64, exclusive = 0 : i64, reverse = 0 : i64} : (tensor<3xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+// Ops declared fold=NO_FOLD stay.
+// CHECK-LABEL: func.func @group_normalization_stays
+// CHECK: "tg.group_normalization"
+func.func @group_normalization_stays() -> tensor<1x2x2xf32> {
+  %x = "tg.constant"() {value = dense<[[[1.0, 2.0], [3.0, 5.0]]]> : tensor<1x2x2xf32>} : () -> tensor<1x2x2xf32>
+  %s = "tg.constant"() {value = dense<1.0> : tensor<2xf32>} : () -> tensor<2xf32>
+  %b = "tg.constant"() {value = dense<0.0> : tensor<2xf32>} : () -> tensor<2xf32>
+  %0 = "tg.group_normalization"(%x, %s, %b) {epsilon = 1.0e-05 : f32, num_groups = 2 : i64, stash_type = 1 : i64} : (tensor<1x2x2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x2xf32>
+  return %0 : tensor<1x2x2xf32>
+}
