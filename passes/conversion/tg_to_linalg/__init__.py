@@ -4,7 +4,9 @@ Named linalg ops are used where they fit (2-d matmul, 2-d convolution,
 transpose, fill), ``linalg.generic`` otherwise. Unsigned integer tensors
 become signless (arith needs them); lowerings that care ask
 ``ctx.unsigned(i)``. Each lowering lives in the module of its op family and is
-registered with ``@lowering("<op>")``.
+registered with ``@lowering("<op>")``; the helpers they build with (element
+types, scalar conversions and comparisons, affine maps, tensors, linalg.generic
+shapes) are in ``builders.py``, one copy each.
 
 The anchor of a kernel whose schedule has ``sched.pack`` (see `tg-fuse-kernels`
 and the sched dialect) is lowered to the packed form of ``packed.py``, tagged
@@ -112,6 +114,46 @@ def signless(t: ir.Type) -> ir.Type:
     return t
 
 
+def _scheduled_kernels(root: ir.Operation) -> dict:
+    """First result of the tg anchor -> kernel name, for the kernels that have a schedule
+    (keyed by value: an op's hash changes when it is modified)."""
+    from polytile.passes.common.kernels import anchor_of, func_name, kernel_funcs
+    if root.name != "builtin.module" or not any(op.name == "sched.kernel" for op in ops_in(root, "sched.")):
+        return {}
+    from polytile.dialects import sched
+    schedules = sched.schedules_in(root)
+    out = {}
+    for fn in kernel_funcs(root):
+        anchor = anchor_of(fn)
+        if anchor is not None and func_name(fn) in schedules:
+            out[anchor.results[0]] = func_name(fn)
+    return out
+
+
+def _position(op: ir.Operation) -> int:
+    return next(i for i, o in enumerate(op.parent.regions[0].blocks[0].operations) if o.operation == op) \
+        if op.parent is not None and len(op.parent.regions) == 1 else 0
+
+
+def _tag_plain_anchor(op: ir.Operation, before: int, kernel: str) -> None:
+    """Tag the linalg op a scheduled kernel's anchor was lowered to in plain form (the last
+    new one with a reduction loop, else the last new one) with the kernel's name; packed
+    anchors carry ``sched.kernel`` instead (packed.py)."""
+    from polytile.passes.common.kernels import KERNEL_TAG_ATTR, PLAIN_ANCHOR_ATTR
+    block_ops = [o.operation for o in op.parent.regions[0].blocks[0].operations]
+    new = block_ops[before:_position(op)]
+    structured = [o for o in new if o.name.startswith("linalg.") and o.name != "linalg.fill"]
+    if not structured or any(KERNEL_TAG_ATTR in o.attributes for o in new):
+        return
+    reducing = [o for o in structured if "iterator_types" in o.attributes and
+                "reduction" in str(o.attributes["iterator_types"])] + \
+        [o for o in structured if "iterator_types" not in o.attributes and
+         any(w in o.name for w in ("matmul", "conv", "pooling", "reduce"))]
+    reducing.sort(key=new.index)
+    target = (reducing or structured)[-1]
+    target.attributes[PLAIN_ANCHOR_ATTR] = ir.StringAttr.get(kernel)
+
+
 @register_pass("convert-tg-to-linalg", name="ConvertTgToLinalg")
 def run(root: ir.Operation, options) -> None:
     """Lower tg ops to linalg/tensor/arith (named ops where they fit, linalg.generic otherwise)."""
@@ -125,13 +167,19 @@ def run(root: ir.Operation, options) -> None:
                                 _packing(op))
                 for op in tg_ops]
     retype_values(root, signless)
+    scheduled = _scheduled_kernels(root)
     for ctx in contexts:
+        anchor_of = scheduled.get(ctx.op.results[0]) if len(ctx.op.results) else None
+        before = _position(ctx.op) if anchor_of is not None else 0
         with ir.InsertionPoint(ctx.op), ctx.op.location:
             values = LOWERINGS[ctx.op.name](ctx)
+        if anchor_of is not None:
+            _tag_plain_anchor(ctx.op, before, anchor_of)
         replace_op(ctx.op, values)
     if polyhedral:
         mark_polyhedral(root, polyhedral)
 
 
 # Importing the op-family modules registers their lowerings.
-from . import elementwise, graph, nn, reduction, shape, unary  # noqa: E402,F401
+from . import (attention, contraction, elementwise, graph, normalization, pooling,  # noqa: E402,F401
+               reduction, resize, shape, unary)

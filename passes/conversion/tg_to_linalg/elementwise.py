@@ -5,9 +5,8 @@ Integer tensors are signless here; the tg operand's signedness (``ctx.unsigned``
 picks divui/remui/cmpi u*/maxui/uitofp/extui/shrui. Integer division and
 remainder by zero give 0 (as numpy) instead of trapping, and INT_MIN / -1 wraps.
 
-Helpers defined here for other element-wise lowerings: :func:`convert` (numpy
-``astype`` semantics for one scalar, also used by ``tg.cast``), :func:`cmpf` and
-:func:`cmpi`.
+``tg.cast`` and the operands of ``tg.pow`` convert with ``builders.astype``
+(numpy's ``astype`` for one scalar).
 """
 from __future__ import annotations
 
@@ -17,53 +16,13 @@ from mlir import ir
 from mlir.dialects import arith, math
 
 from . import LoweringContext, lowering
-from .builders import elementwise, etype_of, int_width, is_float, scalar_constant
-
-Scalar = ir.Value
+from .builders import (Scalar, astype, cmpf, cmpi, compute_type, elementwise, etype_of, int_width,
+                       is_float, scalar_constant)
 
 
 # ---------------------------------------------------------------------------
 # Scalar helpers
 # ---------------------------------------------------------------------------
-
-def cmpf(predicate: str, a: Scalar, b: Scalar) -> Scalar:
-    return arith.cmpf(getattr(arith.CmpFPredicate, predicate), a, b)
-
-
-def cmpi(predicate: str, a: Scalar, b: Scalar) -> Scalar:
-    return arith.cmpi(getattr(arith.CmpIPredicate, predicate), a, b)
-
-
-def _float_width(t: ir.Type) -> int:
-    return {"f16": 16, "bf16": 16, "f32": 32, "f64": 64}[str(t)]
-
-
-def convert(value: Scalar, src: ir.Type, src_unsigned: bool, dst: ir.Type, dst_unsigned: bool) -> Scalar:
-    """``value`` of (signless) type ``src`` converted to ``dst`` as numpy's
-    ``astype`` does: float -> int truncates toward zero, -> i1 is ``!= 0``
-    (NaN is true), i1 -> x is 0/1, integers extend by the source's signedness
-    and narrow by wrapping. Out-of-range float -> int is undefined."""
-    if src == dst:
-        return value
-    if str(dst) == "i1":
-        if is_float(src):
-            return cmpf("UNE", value, scalar_constant(src, 0.0))
-        return cmpi("ne", value, scalar_constant(src, 0))
-    if is_float(src) and is_float(dst):
-        if _float_width(src) < _float_width(dst):
-            return arith.extf(dst, value)
-        return arith.truncf(dst, value)
-    if is_float(src):
-        return arith.fptoui(dst, value) if dst_unsigned else arith.fptosi(dst, value)
-    unsigned = src_unsigned or str(src) == "i1"
-    if is_float(dst):
-        return arith.uitofp(dst, value) if unsigned else arith.sitofp(dst, value)
-    if int_width(src) < int_width(dst):
-        return arith.extui(dst, value) if unsigned else arith.extsi(dst, value)
-    if int_width(src) > int_width(dst):
-        return arith.trunci(dst, value)
-    return value
-
 
 def _safe_divisor(a: Scalar, b: Scalar, signed: bool) -> tuple[Scalar, Scalar]:
     """(b, or 1 where dividing by b would trap; whether b is 0). Trapping cases:
@@ -187,13 +146,9 @@ def _bit_shift(ctx: LoweringContext):
 
 
 def _pow_compute_type(et: ir.Type) -> ir.Type:
-    """f32 for f16/bf16 bases, f64 for integer bases (as onnxruntime's
-    std::pow), else the base's own type."""
-    if str(et) in ("f16", "bf16"):
-        return ir.F32Type.get()
-    if not is_float(et):
-        return ir.F64Type.get()
-    return et
+    """f64 for integer bases (as onnxruntime's std::pow), else the float
+    compute type (f32 for f16/bf16 bases, the base's own type otherwise)."""
+    return compute_type(et) if is_float(et) else ir.F64Type.get()
 
 
 @lowering("pow")
@@ -202,9 +157,9 @@ def _pow(ctx: LoweringContext):
     ct = _pow_compute_type(x_type)
 
     def body(s):
-        x = convert(s[0], x_type, False, ct, False)
-        y = convert(s[1], y_type, ctx.unsigned(1), ct, False)
-        return convert(math.powf(x, y), ct, False, x_type, False)
+        x = astype(s[0], x_type, False, ct, False)
+        y = astype(s[1], y_type, ctx.unsigned(1), ct, False)
+        return astype(math.powf(x, y), ct, False, x_type, False)
 
     return [elementwise(ctx.operands, x_type, body, out_shape=ctx.result_shape)]
 
@@ -222,7 +177,7 @@ def _cast(ctx: LoweringContext):
         return [ctx.operand(0)]
     src_unsigned, dst_unsigned = ctx.unsigned(0), ctx.result_unsigned()
     return [elementwise([ctx.operand(0)], dst,
-                        lambda s: convert(s[0], src, src_unsigned, dst, dst_unsigned),
+                        lambda s: astype(s[0], src, src_unsigned, dst, dst_unsigned),
                         out_shape=ctx.result_shape)]
 
 

@@ -23,12 +23,12 @@ from __future__ import annotations
 from typing import Optional, Sequence
 
 from mlir import ir
-from mlir.dialects import arith, linalg, tensor
+from mlir.dialects import linalg, tensor
 
-from .builders import (PARALLEL, REDUCTION, amap, c, d, empty, etype_of, filled, generic, pad,
-                       scalar_constant, shape_of)
+from .builders import (PARALLEL, REDUCTION, amap, c, d, empty, etype_of, filled, generic, mul_add, pad,
+                       scalar_constant, shape_of, transpose)
 
-KERNEL_ATTR = "sched.kernel"
+from polytile.passes.common.kernels import KERNEL_KIND_ATTR, KERNEL_TAG_ATTR
 LAYOUT_ATTR = "sched.layout"
 
 
@@ -47,15 +47,6 @@ def collapse(value: ir.Value, groups: Sequence[Sequence[int]]) -> ir.Value:
     return tensor.CollapseShapeOp(out_type, value, _i64_reassoc(groups)).result
 
 
-def transpose(value: ir.Value, perm: Sequence[int]) -> ir.Value:
-    src = shape_of(value)
-    init = empty([src[p] for p in perm], etype_of(value))
-    out = linalg.transpose(value, outs=[init], permutation=list(perm))
-    if isinstance(out, ir.Value):
-        return out
-    return out.operation.results[0] if hasattr(out, "operation") else out[0]
-
-
 def extract(value: ir.Value, sizes: Sequence[int]) -> ir.Value:
     """The leading ``sizes`` corner of ``value`` (offsets 0, strides 1)."""
     if list(sizes) == shape_of(value):
@@ -65,10 +56,6 @@ def extract(value: ir.Value, sizes: Sequence[int]) -> ir.Value:
     return tensor.ExtractSliceOp(out_type, value, [], [], [], ir.DenseI64ArrayAttr.get([0] * rank),
                                  ir.DenseI64ArrayAttr.get(list(sizes)),
                                  ir.DenseI64ArrayAttr.get([1] * rank)).result
-
-
-def _mul_add(a, b, acc):
-    return arith.addf(acc, arith.mulf(a, b))
 
 
 def round_up(value: int, multiple: int) -> int:
@@ -132,8 +119,8 @@ def packed_contraction(a: ir.Value, bp: ir.Value, n: int, mr: int, kernel: str,
     maps = [amap(loops, bl + [m1, m0, kk] + [c(0)] * a_unit_dims), amap(loops, bl + [n1, kk, n0]),
             amap(loops, bl + [m1, m0, n1, n0])]
     iters = [PARALLEL] * (nb + 2) + [REDUCTION, PARALLEL, PARALLEL]
-    c4 = generic([a3, bp], [init], maps, iters, _mul_add)[0]
-    _tag_op(c4, KERNEL_ATTR, kernel)
+    c4 = generic([a3, bp], [init], maps, iters, mul_add(etype_of(a)))[0]
+    _tag_op(c4, KERNEL_TAG_ATTR, kernel)
     c2 = collapse(c4, bg + [[nb, nb + 1], [nb + 2, nb + 3]])
     return extract(c2, batch + [m, n])
 
@@ -172,7 +159,7 @@ def channels_last_conv(x: ir.Value, w: ir.Value, out_shape: Sequence[int], strid
         init = filled([n, oh, ow, f], et, 0.0)
         out = linalg.conv_2d_nhwc_hwcf(x_nhwc, w_hwcf, outs=[init], **attrs)
     out = out if isinstance(out, ir.Value) else out.operation.results[0] if hasattr(out, "operation") else out[0]
-    _tag_op(out, KERNEL_ATTR, kernel)
+    _tag_op(out, KERNEL_TAG_ATTR, kernel)
     # Back to NCHW as a generic, so that the element-wise epilogue (bias, activation,
     # residual) fuses into this copy; `sched-apply` tiles and vectorizes it.
     init = empty([n, f, oh, ow], et)
@@ -191,7 +178,7 @@ def reshape_kernel_argument(value: ir.Value, groups: Sequence[Sequence[int]]) ->
         return None
     fn = value.owner.owner
     fn = getattr(fn, "operation", fn)  # an OpView's .name is FuncOp's symbol name
-    if fn is None or fn.name != "func.func" or "tg.kernel" not in fn.attributes:
+    if fn is None or fn.name != "func.func" or KERNEL_KIND_ATTR not in fn.attributes:
         return None
     arg = ir.BlockArgument(value)
     new_type = ir.RankedTensorType(collapse_type(value.type, groups))

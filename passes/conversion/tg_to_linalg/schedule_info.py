@@ -12,6 +12,7 @@ from typing import Optional
 
 from mlir import ir
 
+from polytile.dialects import op_table
 from polytile.passes.common.kernels import anchor_of, func_name, kernel_funcs
 
 
@@ -30,9 +31,9 @@ def packing_of(schedule, anchor: ir.Operation) -> Optional[Packing]:
     from polytile.dialects import sched
     packs = [s for s in schedule.steps if isinstance(s, sched.Pack)]
     tiles = [s for s in schedule.steps if isinstance(s, sched.Tile)]
-    if not packs or not tiles or anchor.name not in ("tg.matmul", "tg.gemm", "tg.conv"):
+    if not packs or not tiles or anchor.name not in op_table.anchors_with_schedule():
         return None
-    if anchor.name == "tg.conv":  # loops (n, f, oh, ow, c, kh, kw)
+    if anchor.name in op_table.anchors_with_schedule("conv"):  # loops (n, f, oh, ow, c, kh, kw)
         sizes = list(tiles[-1].sizes)
         if len(sizes) != 7 or not packs[0].tiles:
             return None

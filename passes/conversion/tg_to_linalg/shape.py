@@ -18,11 +18,12 @@ from typing import Callable, Optional, Sequence
 
 import numpy as np
 from mlir import ir
-from mlir.dialects import arith, linalg, scf, tensor
+from mlir.dialects import arith, scf, tensor
 
 from . import LoweringContext, lowering
-from .builders import (PARALLEL, amap, c, d, elementwise, empty, etype_of, fill, generic, is_float,
-                       pad, reshape, scalar_constant, shape_of)
+from .builders import (PARALLEL, amap, astype, c, cmpi, d, elementwise, empty, etype_of, fill, generic,
+                       i64, identity_map, insert_slice, is_float, loop_index, loop_index_i64, pad,
+                       reshape, scalar_constant, shape_of)
 
 
 @lowering("constant")
@@ -75,7 +76,7 @@ def _transpose(ctx: LoweringContext):
     # out[i0..] = in[j..] with j[perm[i]] = i: index the input by the inverse map.
     in_map = amap(rank, [d(perm.index(k)) for k in range(rank)])
     init = empty(ctx.result_shape, ctx.result_element_type)
-    return generic([ctx.operand(0)], [init], [in_map, ir.AffineMap.get_identity(rank)],
+    return generic([ctx.operand(0)], [init], [in_map, identity_map(rank)],
                    [PARALLEL] * rank, lambda x, _: x)
 
 
@@ -96,13 +97,13 @@ def to_index(value: ir.Value, unsigned: bool = False) -> ir.Value:
 def wrap_negative(index: ir.Value, size: int) -> ir.Value:
     """``index + size`` where ``index < 0`` (ONNX negative indices), on ``index`` values."""
     zero = index_constant(0)
-    negative = arith.cmpi(arith.CmpIPredicate.slt, index, zero)
+    negative = cmpi("slt", index, zero)
     return arith.select(negative, arith.addi(index, index_constant(size)), index)
 
 
 def loop_indices(rank: int) -> list[ir.Value]:
     """``linalg.index`` of the first ``rank`` loops of the enclosing linalg.generic."""
-    return [linalg.IndexOp(i).result for i in range(rank)]
+    return [loop_index(i) for i in range(rank)]
 
 
 def extract_slice(value: ir.Value, offsets: Sequence[int], sizes: Sequence[int],
@@ -113,12 +114,6 @@ def extract_slice(value: ir.Value, offsets: Sequence[int], sizes: Sequence[int],
         return value
     result = ir.RankedTensorType.get(list(sizes), etype_of(value))
     return tensor.extract_slice(result, value, [], [], [], list(offsets), list(sizes), strides)
-
-
-def insert_slice(source: ir.Value, dest: ir.Value, offsets: Sequence[int]) -> ir.Value:
-    """A static unit-stride ``tensor.insert_slice`` of all of ``source``."""
-    sizes = shape_of(source)
-    return tensor.insert_slice(source, dest, [], [], [], list(offsets), sizes, [1] * len(sizes))
 
 
 def loop_nest(shape: Sequence[int], init: ir.Value,
@@ -226,7 +221,7 @@ def _slice(ctx: LoweringContext):
         return [window]
     in_map = amap(rank, [d(i) if strides[i] > 0 else c(sizes[i] - 1) - d(i) for i in range(rank)])
     init = empty(sizes, etype_of(x))
-    return generic([window], [init], [in_map, ir.AffineMap.get_identity(rank)], [PARALLEL] * rank,
+    return generic([window], [init], [in_map, identity_map(rank)], [PARALLEL] * rank,
                    lambda v, _: v)
 
 
@@ -250,7 +245,7 @@ def _gather(ctx: LoweringContext):
         return tensor.extract(data, coords)
 
     init = empty(out_shape, ctx.result_element_type)
-    return generic([indices], [init], [idx_map, ir.AffineMap.get_identity(rank)],
+    return generic([indices], [init], [idx_map, identity_map(rank)],
                    [PARALLEL] * rank, body)
 
 
@@ -260,7 +255,7 @@ def _gather_elements(ctx: LoweringContext):
     data_shape = shape_of(data)
     rank = len(data_shape)
     axis = _normalized_axis(ctx, rank)
-    identity = ir.AffineMap.get_identity(rank)
+    identity = identity_map(rank)
 
     def body(idx, _):
         coords = loop_indices(rank)
@@ -289,7 +284,7 @@ def _gather_nd(ctx: LoweringContext):
         return tensor.extract(data, coords + ivs[q - 1:])
 
     init = empty(out_shape, ctx.result_element_type)
-    return generic([], [init], [ir.AffineMap.get_identity(rank)], [PARALLEL] * rank, body)
+    return generic([], [init], [identity_map(rank)], [PARALLEL] * rank, body)
 
 
 # ----------------------------------------------------------------------------
@@ -370,7 +365,7 @@ def _tile(ctx: LoweringContext):
     exprs = [d(i) % shape[i] if r > 1 and shape[i] > 1 else (c(0) if shape[i] == 1 else d(i))
              for i, r in enumerate(ctx.attr("repeats"))]
     init = empty(ctx.result_shape, ctx.result_element_type)
-    return generic([x], [init], [amap(rank, exprs), ir.AffineMap.get_identity(rank)],
+    return generic([x], [init], [amap(rank, exprs), identity_map(rank)],
                    [PARALLEL] * rank, lambda v, _: v)
 
 
@@ -399,7 +394,7 @@ def _source_index(mode: str, j: ir.Value, size: int) -> ir.Value:
     m = arith.remsi(arith.addi(arith.remsi(j, p), p), p)  # j mod period, in [0, period)
     if mode == "wrap":
         return m
-    beyond = arith.cmpi(arith.CmpIPredicate.sge, m, index_constant(size))
+    beyond = cmpi("sge", m, index_constant(size))
     return arith.select(beyond, arith.subi(p, m), m)
 
 
@@ -431,7 +426,7 @@ def _pad(ctx: LoweringContext):
         return tensor.extract(cropped, coords)
 
     init = empty(ctx.result_shape, et)
-    return generic([], [init], [ir.AffineMap.get_identity(rank)], [PARALLEL] * rank, body)
+    return generic([], [init], [identity_map(rank)], [PARALLEL] * rank, body)
 
 
 @lowering("trilu")
@@ -444,8 +439,7 @@ def _trilu(ctx: LoweringContext):
     def body(s):
         row, col = loop_indices(rank)[-2:]
         diag = arith.subi(col, row)  # keep col - row >= k (upper) or <= k (lower)
-        pred = arith.CmpIPredicate.sge if upper else arith.CmpIPredicate.sle
-        keep = arith.cmpi(pred, diag, index_constant(k))
+        keep = cmpi("sge" if upper else "sle", diag, index_constant(k))
         return arith.select(keep, s[0], _zero(et))
 
     return [elementwise([x], et, body)]
@@ -458,29 +452,23 @@ def _one_hot(ctx: LoweringContext):
     rank = len(out_shape)
     axis = _normalized_axis(ctx, rank)
     depth = ctx.attr("depth")
-    i64 = ir.IntegerType.get_signless(64)
+    int64 = i64()
     off = tensor.extract(values, [index_constant(0)])
     on = tensor.extract(values, [index_constant(1)])
     idx_map = amap(rank, [d(i) for i in range(rank) if i != axis])
     idx_et = etype_of(indices)
 
-    def as_i64(v: ir.Value) -> ir.Value:
-        if is_float(idx_et):
-            return arith.fptosi(i64, v)
-        width = ir.IntegerType(idx_et).width
-        if width == 64:
-            return v
-        return (arith.extui if ctx.unsigned(0) else arith.extsi)(i64, v)
+    unsigned = ctx.unsigned(0)
 
     def body(idx, _):
-        value = as_i64(idx)
-        depth_c = scalar_constant(i64, depth)
-        negative = arith.cmpi(arith.CmpIPredicate.slt, value, scalar_constant(i64, 0))
+        value = astype(idx, idx_et, unsigned, int64, False)  # floats truncate toward zero
+        depth_c = scalar_constant(int64, depth)
+        negative = cmpi("slt", value, scalar_constant(int64, 0))
         value = arith.select(negative, arith.addi(value, depth_c), value)
-        position = arith.index_cast(i64, linalg.IndexOp(axis).result)
-        hot = arith.cmpi(arith.CmpIPredicate.eq, value, position)
+        position = loop_index_i64(axis)
+        hot = cmpi("eq", value, position)
         return arith.select(hot, on, off)
 
     init = empty(out_shape, ctx.result_element_type)
-    return generic([indices], [init], [idx_map, ir.AffineMap.get_identity(rank)],
+    return generic([indices], [init], [idx_map, identity_map(rank)],
                    [PARALLEL] * rank, body)

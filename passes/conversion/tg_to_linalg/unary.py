@@ -7,8 +7,8 @@ computed in f32 and rounded back once, as onnxruntime does, except for ops that
 are exact in the input type (abs, neg, sign, clip, predicates). Integer
 ``shrink`` computes in f64 and truncates toward zero like ONNX's reference.
 
-Helpers defined here for unary-style lowerings: :func:`compute_type`,
-:func:`float_map` (promote, compute, round back) and :func:`cmpf`/:func:`cmpi`.
+Helper for unary-style lowerings: :func:`float_map` (promote, compute, round
+back).
 """
 from __future__ import annotations
 
@@ -19,27 +19,13 @@ from mlir import ir
 from mlir.dialects import arith, math
 
 from . import LoweringContext, lowering
-from .builders import elementwise, int_width, is_float, reshape, scalar_constant
-
-Scalar = ir.Value
+from .builders import (Scalar, cmpf, cmpi, compute_type, convert_float, elementwise, i64, int_width, is_float,
+                       reshape, scalar_constant)
 
 
 # ---------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------
-
-def compute_type(et: ir.Type) -> ir.Type:
-    """The type a float element is computed in: f32 for f16/bf16, else itself."""
-    return ir.F32Type.get() if str(et) in ("f16", "bf16") else et
-
-
-def cmpf(predicate: str, a: Scalar, b: Scalar) -> Scalar:
-    return arith.cmpf(getattr(arith.CmpFPredicate, predicate), a, b)
-
-
-def cmpi(predicate: str, a: Scalar, b: Scalar) -> Scalar:
-    return arith.cmpi(getattr(arith.CmpIPredicate, predicate), a, b)
-
 
 def float_map(ctx: LoweringContext, fn: Callable[[Scalar, ir.Type], Scalar]) -> list[ir.Value]:
     """Lower a float op as ``fn(x, compute_type)`` per element, promoting
@@ -48,9 +34,7 @@ def float_map(ctx: LoweringContext, fn: Callable[[Scalar, ir.Type], Scalar]) -> 
     ct = compute_type(et)
 
     def body(s):
-        x = s[0] if ct == et else arith.extf(ct, s[0])
-        y = fn(x, ct)
-        return y if ct == et else arith.truncf(et, y)
+        return convert_float(fn(convert_float(s[0], ct), ct), et)
 
     return [elementwise([ctx.operand(0)], et, body, out_shape=ctx.result_shape)]
 
@@ -62,23 +46,19 @@ def _native_map(ctx: LoweringContext, fn: Callable[[Scalar, ir.Type], Scalar]) -
                         out_shape=ctx.result_shape)]
 
 
-def _k(t: ir.Type, value) -> Scalar:
-    return scalar_constant(t, value)
-
-
 def _sigmoid(x: Scalar, t: ir.Type) -> Scalar:
-    one = _k(t, 1.0)
+    one = scalar_constant(t, 1.0)
     return arith.divf(one, arith.addf(one, math.exp(arith.negf(x))))
 
 
 def _softplus(x: Scalar, t: ir.Type) -> Scalar:
     """log(1 + e^x) as max(x, 0) + log1p(e^-|x|): no overflow for large x."""
     tail = math.log1p(math.exp(arith.negf(math.absf(x))))
-    return arith.addf(arith.maximumf(x, _k(t, 0.0)), tail)
+    return arith.addf(arith.maximumf(x, scalar_constant(t, 0.0)), tail)
 
 
 def _clamp01(y: Scalar, t: ir.Type) -> Scalar:
-    return arith.maximumf(_k(t, 0.0), arith.minimumf(_k(t, 1.0), y))
+    return arith.maximumf(scalar_constant(t, 0.0), arith.minimumf(scalar_constant(t, 1.0), y))
 
 
 # ---------------------------------------------------------------------------
@@ -103,7 +83,7 @@ for _name, _fn in _MATH.items():
 
 @lowering("reciprocal")
 def _reciprocal(ctx: LoweringContext):
-    return float_map(ctx, lambda x, t: arith.divf(_k(t, 1.0), x))
+    return float_map(ctx, lambda x, t: arith.divf(scalar_constant(t, 1.0), x))
 
 
 @lowering("sigmoid")
@@ -118,13 +98,14 @@ def _softplus_lowering(ctx: LoweringContext):
 
 @lowering("softsign")
 def _softsign(ctx: LoweringContext):
-    return float_map(ctx, lambda x, t: arith.divf(x, arith.addf(_k(t, 1.0), math.absf(x))))
+    return float_map(ctx, lambda x, t: arith.divf(x, arith.addf(scalar_constant(t, 1.0), math.absf(x))))
 
 
 @lowering("hard_swish")
 def _hard_swish(ctx: LoweringContext):
     def fn(x, t):
-        return arith.mulf(x, _clamp01(arith.addf(arith.mulf(_k(t, 1.0 / 6.0), x), _k(t, 0.5)), t))
+        scaled = arith.mulf(scalar_constant(t, 1.0 / 6.0), x)
+        return arith.mulf(x, _clamp01(arith.addf(scaled, scalar_constant(t, 0.5)), t))
 
     return float_map(ctx, fn)
 
@@ -139,7 +120,7 @@ def _mish(ctx: LoweringContext):
 # ---------------------------------------------------------------------------
 
 def _expm1(x: Scalar, t: ir.Type) -> Scalar:
-    return arith.subf(math.exp(x), _k(t, 1.0))
+    return arith.subf(math.exp(x), scalar_constant(t, 1.0))
 
 
 @lowering("elu")
@@ -147,8 +128,8 @@ def _elu(ctx: LoweringContext):
     alpha = ctx.attr("alpha")
 
     def fn(x, t):
-        negative = arith.mulf(_k(t, alpha), _expm1(x, t))
-        return arith.select(cmpf("OGE", x, _k(t, 0.0)), x, negative)
+        negative = arith.mulf(scalar_constant(t, alpha), _expm1(x, t))
+        return arith.select(cmpf("OGE", x, scalar_constant(t, 0.0)), x, negative)
 
     return float_map(ctx, fn)
 
@@ -158,9 +139,9 @@ def _selu(ctx: LoweringContext):
     alpha, gamma = ctx.attr("alpha"), ctx.attr("gamma")
 
     def fn(x, t):
-        negative = arith.subf(arith.mulf(_k(t, alpha), math.exp(x)), _k(t, alpha))
-        y = arith.select(cmpf("OGT", x, _k(t, 0.0)), x, negative)
-        return arith.mulf(_k(t, gamma), y)
+        negative = arith.subf(arith.mulf(scalar_constant(t, alpha), math.exp(x)), scalar_constant(t, alpha))
+        y = arith.select(cmpf("OGT", x, scalar_constant(t, 0.0)), x, negative)
+        return arith.mulf(scalar_constant(t, gamma), y)
 
     return float_map(ctx, fn)
 
@@ -170,8 +151,8 @@ def _celu(ctx: LoweringContext):
     alpha = ctx.attr("alpha")
 
     def fn(x, t):
-        zero = _k(t, 0.0)
-        negative = arith.mulf(_k(t, alpha), _expm1(arith.divf(x, _k(t, alpha)), t))
+        zero = scalar_constant(t, 0.0)
+        negative = arith.mulf(scalar_constant(t, alpha), _expm1(arith.divf(x, scalar_constant(t, alpha)), t))
         return arith.addf(arith.maximumf(zero, x), arith.minimumf(zero, negative))
 
     return float_map(ctx, fn)
@@ -182,7 +163,8 @@ def _leaky_relu(ctx: LoweringContext):
     alpha = ctx.attr("alpha")
 
     def fn(x, t):
-        return arith.select(cmpf("OGE", x, _k(t, 0.0)), x, arith.mulf(_k(t, alpha), x))
+        non_negative = cmpf("OGE", x, scalar_constant(t, 0.0))
+        return arith.select(non_negative, x, arith.mulf(scalar_constant(t, alpha), x))
 
     return float_map(ctx, fn)
 
@@ -190,19 +172,29 @@ def _leaky_relu(ctx: LoweringContext):
 @lowering("hard_sigmoid")
 def _hard_sigmoid(ctx: LoweringContext):
     alpha, beta = ctx.attr("alpha"), ctx.attr("beta")
-    return float_map(ctx, lambda x, t: _clamp01(arith.addf(arith.mulf(_k(t, alpha), x), _k(t, beta)), t))
+
+    def fn(x, t):
+        scaled = arith.mulf(scalar_constant(t, alpha), x)
+        return _clamp01(arith.addf(scaled, scalar_constant(t, beta)), t)
+
+    return float_map(ctx, fn)
 
 
 @lowering("thresholded_relu")
 def _thresholded_relu(ctx: LoweringContext):
     alpha = ctx.attr("alpha")
-    return float_map(ctx, lambda x, t: arith.select(cmpf("OGT", x, _k(t, alpha)), x, _k(t, 0.0)))
+
+    def fn(x, t):
+        above = cmpf("OGT", x, scalar_constant(t, alpha))
+        return arith.select(above, x, scalar_constant(t, 0.0))
+
+    return float_map(ctx, fn)
 
 
 @lowering("swish")
 def _swish(ctx: LoweringContext):
     alpha = ctx.attr("alpha")
-    return float_map(ctx, lambda x, t: arith.mulf(x, _sigmoid(arith.mulf(_k(t, alpha), x), t)))
+    return float_map(ctx, lambda x, t: arith.mulf(x, _sigmoid(arith.mulf(scalar_constant(t, alpha), x), t)))
 
 
 @lowering("gelu")
@@ -210,15 +202,15 @@ def _gelu(ctx: LoweringContext):
     tanh_form = ctx.attr("approximate") == "tanh"
 
     def fn(x, t):
-        half_x = arith.mulf(_k(t, 0.5), x)
+        half_x = arith.mulf(scalar_constant(t, 0.5), x)
         if tanh_form:
             cube = arith.mulf(x, arith.mulf(x, x))
-            inner = arith.mulf(_k(t, _pymath.sqrt(2.0 / _pymath.pi)),
-                               arith.addf(x, arith.mulf(_k(t, 0.044715), cube)))
+            inner = arith.mulf(scalar_constant(t, _pymath.sqrt(2.0 / _pymath.pi)),
+                               arith.addf(x, arith.mulf(scalar_constant(t, 0.044715), cube)))
             core = math.tanh(inner)
         else:
-            core = math.erf(arith.mulf(x, _k(t, 1.0 / _pymath.sqrt(2.0))))
-        return arith.mulf(half_x, arith.addf(_k(t, 1.0), core))
+            core = math.erf(arith.mulf(x, scalar_constant(t, 1.0 / _pymath.sqrt(2.0))))
+        return arith.mulf(half_x, arith.addf(scalar_constant(t, 1.0), core))
 
     return float_map(ctx, fn)
 
@@ -228,10 +220,10 @@ def _shrink(ctx: LoweringContext):
     bias, lambd = ctx.attr("bias"), ctx.attr("lambd")
 
     def shrink(x, t):
-        below = cmpf("OLT", x, _k(t, -lambd))
-        above = cmpf("OGT", x, _k(t, lambd))
-        inner = arith.select(above, arith.subf(x, _k(t, bias)), _k(t, 0.0))
-        return arith.select(below, arith.addf(x, _k(t, bias)), inner)
+        below = cmpf("OLT", x, scalar_constant(t, -lambd))
+        above = cmpf("OGT", x, scalar_constant(t, lambd))
+        inner = arith.select(above, arith.subf(x, scalar_constant(t, bias)), scalar_constant(t, 0.0))
+        return arith.select(below, arith.addf(x, scalar_constant(t, bias)), inner)
 
     et = ctx.result_element_type
     if is_float(et):
@@ -251,7 +243,7 @@ def _float_to_int(value: Scalar, et: ir.Type, unsigned: bool) -> Scalar:
     width = int_width(et)
     if width == 64:
         return (arith.fptoui if unsigned else arith.fptosi)(et, value)
-    wide = arith.fptosi(ir.IntegerType.get_signless(64), value)
+    wide = arith.fptosi(i64(), value)
     return arith.trunci(et, wide)
 
 
@@ -272,24 +264,24 @@ def _abs(ctx: LoweringContext):
 def _neg(ctx: LoweringContext):
     if is_float(ctx.result_element_type):
         return _native_map(ctx, lambda x, t: arith.negf(x))
-    return _native_map(ctx, lambda x, t: arith.subi(_k(t, 0), x))
+    return _native_map(ctx, lambda x, t: arith.subi(scalar_constant(t, 0), x))
 
 
 @lowering("sign")
 def _sign(ctx: LoweringContext):
     if is_float(ctx.result_element_type):
         def fn(x, t):
-            zero = _k(t, 0.0)
-            negative_or_x = arith.select(cmpf("OLT", x, zero), _k(t, -1.0), x)  # keeps 0 and nan
-            return arith.select(cmpf("OGT", x, zero), _k(t, 1.0), negative_or_x)
+            zero = scalar_constant(t, 0.0)
+            negative_or_x = arith.select(cmpf("OLT", x, zero), scalar_constant(t, -1.0), x)  # keeps 0 and nan
+            return arith.select(cmpf("OGT", x, zero), scalar_constant(t, 1.0), negative_or_x)
     elif ctx.unsigned(0):
         def fn(x, t):
-            return arith.extui(t, cmpi("ne", x, _k(t, 0)))
+            return arith.extui(t, cmpi("ne", x, scalar_constant(t, 0)))
     else:
         def fn(x, t):
-            zero = _k(t, 0)
-            negative_or_zero = arith.select(cmpi("slt", x, zero), _k(t, -1), zero)
-            return arith.select(cmpi("sgt", x, zero), _k(t, 1), negative_or_zero)
+            zero = scalar_constant(t, 0)
+            negative_or_zero = arith.select(cmpi("slt", x, zero), scalar_constant(t, -1), zero)
+            return arith.select(cmpi("sgt", x, zero), scalar_constant(t, 1), negative_or_zero)
     return _native_map(ctx, fn)
 
 
@@ -304,24 +296,24 @@ def _is_inf(ctx: LoweringContext):
 
     def fn(x, t):
         if negative and positive:
-            return cmpf("OEQ", math.absf(x), _k(t, float("inf")))
+            return cmpf("OEQ", math.absf(x), scalar_constant(t, float("inf")))
         if positive:
-            return cmpf("OEQ", x, _k(t, float("inf")))
+            return cmpf("OEQ", x, scalar_constant(t, float("inf")))
         if negative:
-            return cmpf("OEQ", x, _k(t, float("-inf")))
-        return _k(ir.IntegerType.get_signless(1), 0)
+            return cmpf("OEQ", x, scalar_constant(t, float("-inf")))
+        return scalar_constant(ir.IntegerType.get_signless(1), 0)
 
     return _native_map(ctx, fn)
 
 
 @lowering("not")
 def _not(ctx: LoweringContext):
-    return _native_map(ctx, lambda x, t: arith.xori(x, _k(t, 1)))
+    return _native_map(ctx, lambda x, t: arith.xori(x, scalar_constant(t, 1)))
 
 
 @lowering("bitwise_not")
 def _bitwise_not(ctx: LoweringContext):
-    return _native_map(ctx, lambda x, t: arith.xori(x, _k(t, -1)))
+    return _native_map(ctx, lambda x, t: arith.xori(x, scalar_constant(t, -1)))
 
 
 # ---------------------------------------------------------------------------
@@ -349,15 +341,14 @@ def _prelu(ctx: LoweringContext):
     et = ctx.result_element_type
     if not is_float(et) and ctx.unsigned(0):
         return [x]  # never negative
-    ct = compute_type(et) if is_float(et) else et
+    ct = compute_type(et)
 
     def body(s):
         v, a = s
         if is_float(et):
-            if ct != et:
-                v, a = arith.extf(ct, v), arith.extf(ct, a)
-            y = arith.select(cmpf("OLT", v, _k(ct, 0.0)), arith.mulf(a, v), v)
-            return y if ct == et else arith.truncf(et, y)
-        return arith.select(cmpi("slt", v, _k(et, 0)), arith.muli(a, v), v)
+            v, a = convert_float(v, ct), convert_float(a, ct)
+            y = arith.select(cmpf("OLT", v, scalar_constant(ct, 0.0)), arith.mulf(a, v), v)
+            return convert_float(y, et)
+        return arith.select(cmpi("slt", v, scalar_constant(et, 0)), arith.muli(a, v), v)
 
     return [elementwise([x, slope], et, body, out_shape=ctx.result_shape)]

@@ -124,18 +124,3 @@ func.func @top_k(%x: tensor<3x5xf32>) -> (tensor<3x2xf32>, tensor<3x2xi64>) {
   %0:2 = "tg.top_k"(%x) {axis = 1 : i64, k = 2 : i64, largest = 1 : i64, sorted = 1 : i64} : (tensor<3x5xf32>) -> (tensor<3x2xf32>, tensor<3x2xi64>)
   return %0#0, %0#1 : tensor<3x2xf32>, tensor<3x2xi64>
 }
-
-// -----
-
-// LayerNormalization: mean, variance (two passes), rsqrt(var + eps), then
-// (x - mean) * inv * scale + b; Mean and InvStdDev are reshaped to 2x1.
-// CHECK-LABEL: func.func @layer_normalization
-// CHECK: math.rsqrt
-// CHECK: %[[Y:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]}
-// CHECK: %[[MEAN:.*]] = tensor.expand_shape %{{.*}} output_shape [2, 1]
-// CHECK: %[[INV:.*]] = tensor.expand_shape %{{.*}} output_shape [2, 1]
-// CHECK: return %[[Y]], %[[MEAN]], %[[INV]]
-func.func @layer_normalization(%x: tensor<2x4xf32>, %s: tensor<4xf32>, %b: tensor<4xf32>) -> (tensor<2x4xf32>, tensor<2x1xf32>, tensor<2x1xf32>) {
-  %0:3 = "tg.layer_normalization"(%x, %s, %b) {axis = 1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<2x4xf32>, tensor<4xf32>, tensor<4xf32>) -> (tensor<2x4xf32>, tensor<2x1xf32>, tensor<2x1xf32>)
-  return %0#0, %0#1, %0#2 : tensor<2x4xf32>, tensor<2x1xf32>, tensor<2x1xf32>
-}

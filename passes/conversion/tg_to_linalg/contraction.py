@@ -1,0 +1,309 @@
+"""Lowerings of tg contractions: MatMul, Gemm, Einsum, Conv and ConvTranspose.
+
+Each is one ``linalg.generic`` (a sum of products over the reduction loops), so
+every rank, batch broadcast, group count, stride, dilation and padding takes the
+same path; a 2-d float matmul uses the named ``linalg.matmul`` that schedules
+target. Sums of products of 16-bit floats accumulate in f32 and are rounded once
+(see ``builders.compute_type``); integer products accumulate in the element type
+and wrap. Bias, and Gemm's alpha/beta, are one element-wise generic after the
+product.
+
+The anchor of a kernel whose schedule packs an operand (``ctx.packing``, see
+schedule_info.py) is lowered to the packed forms of packed.py instead: f32
+MatMul (batch dims equal, or a batch of rows times one matrix) and Gemm with
+``M`` a multiple of the register tile; 2-d f32 Conv of groups 1 or depthwise
+(channels-last), and pointwise Conv with ``N = 1`` (a matrix product).
+
+Not supported yet: integer Gemm with non-integral alpha/beta; packed forms of
+integer and 16-bit float contractions, of grouped (non-depthwise) or 1-d/3-d
+convolutions, and of ConvTranspose and Einsum (they take the plain lowering).
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from mlir import ir
+from mlir.dialects import arith, linalg
+
+from . import LoweringContext, lowering, packed
+from .builders import (PARALLEL, REDUCTION, amap, broadcast_map, broadcast_shape, c, compute_type,
+                       convert_float, convert_tensor, d, elementwise, empty, etype_of, filled, generic,
+                       insert_slice, is_float, mul_add, pad, reshape, scalar_constant, shape_of,
+                       transpose, window_indices)
+
+
+# ---------------------------------------------------------------------------
+# MatMul, Gemm
+# ---------------------------------------------------------------------------
+
+def _packed_matmul(ctx: LoweringContext) -> Optional[ir.Value]:
+    """The packed form (packed.py) when the kernel's schedule asks for it and the shapes fit."""
+    p = ctx.packing
+    a, b = ctx.operands
+    a_shape, b_shape = shape_of(a), shape_of(b)
+    if p is None or str(ctx.result_element_type) != "f32" or len(a_shape) < 2 or len(b_shape) < 2:
+        return None
+    rows_groups = None
+    if len(b_shape) == 2 and len(a_shape) > 2:  # batch of rows times one matrix: one 2-d product
+        rows_groups = [list(range(len(a_shape) - 1)), [len(a_shape) - 1]]
+        a = packed.collapse(a, rows_groups)
+        a_shape = shape_of(a)
+    if a_shape[:-2] != b_shape[:-2] or a_shape[-2] % p.mr:
+        return None
+    out = packed.packed_matmul(a, b, p.mr, p.nr, p.kernel)
+    if rows_groups is not None:
+        out = packed.expand(out, rows_groups, ctx.result_shape)
+    return out
+
+
+@lowering("matmul")
+def _matmul(ctx: LoweringContext):
+    fast = _packed_matmul(ctx)
+    if fast is not None:
+        return [fast]
+    a, b = ctx.operands
+    et = ctx.result_element_type
+    a_shape, b_shape = shape_of(a), shape_of(b)
+    if len(a_shape) == 1:
+        a = reshape(a, [1] + a_shape)
+    if len(b_shape) == 1:
+        b = reshape(b, b_shape + [1])
+    a_shape, b_shape = shape_of(a), shape_of(b)
+    m, n = a_shape[-2], b_shape[-1]
+    acc_t = compute_type(et)
+    if len(a_shape) == 2 and len(b_shape) == 2 and is_float(et):
+        out = linalg.matmul(a, b, outs=[filled([m, n], acc_t, 0)])
+        return [reshape(convert_tensor(out, et), ctx.result_shape)]
+    batch = broadcast_shape([a_shape[:-2], b_shape[:-2]])
+    nb = len(batch)
+    loops = nb + 3  # batch..., m, n, k
+    dm, dn, dk = d(nb), d(nb + 1), d(nb + 2)
+    a_batch = broadcast_map(a_shape[:-2], batch).results
+    b_batch = broadcast_map(b_shape[:-2], batch).results
+    maps = [amap(loops, list(a_batch) + [dm, dk]), amap(loops, list(b_batch) + [dk, dn]),
+            amap(loops, [d(i) for i in range(nb)] + [dm, dn])]
+    init = filled(batch + [m, n], acc_t, 0)
+    out = generic([a, b], [init], maps, [PARALLEL] * (nb + 2) + [REDUCTION], mul_add(et, acc_t))[0]
+    return [reshape(convert_tensor(out, et) if is_float(et) else out, ctx.result_shape)]
+
+
+def _gemm_product(ctx: LoweringContext) -> ir.Value:
+    """``A' @ B'`` of a Gemm, packed when the kernel's schedule asks for it."""
+    a, b = ctx.operand(0), ctx.operand(1)
+    et = ctx.result_element_type
+    m, n = ctx.result_shape
+    p = ctx.packing
+    if p is not None and str(et) == "f32" and m % p.mr == 0:
+        if ctx.attr("transA"):
+            a = transpose(a, [1, 0])
+        if ctx.attr("transB"):
+            bp = packed.pack_rows_transposed(b, p.nr, p.kernel)
+        else:
+            bp = packed.pack_columns(b, p.nr, p.kernel)
+        return packed.packed_contraction(a, bp, n, p.mr, p.kernel)
+    a_map = amap(3, [d(2), d(0)] if ctx.attr("transA") else [d(0), d(2)])
+    b_map = amap(3, [d(1), d(2)] if ctx.attr("transB") else [d(2), d(1)])
+    acc_t = compute_type(et)
+    init = filled([m, n], acc_t, 0)
+    return generic([a, b], [init], [a_map, b_map, amap(3, [d(0), d(1)])],
+                   [PARALLEL, PARALLEL, REDUCTION], mul_add(et, acc_t))[0]
+
+
+@lowering("gemm")
+def _gemm(ctx: LoweringContext):
+    et = ctx.result_element_type
+    m, n = ctx.result_shape
+    acc_t = compute_type(et)
+    ab = _gemm_product(ctx)
+    alpha, beta = ctx.attr("alpha"), ctx.attr("beta")
+    has_c = ctx.has_operand(2) and beta != 0.0
+    if alpha == 1.0 and not has_c:
+        return [convert_tensor(ab, et) if is_float(et) else ab]
+    if not is_float(et) and not (float(alpha).is_integer() and float(beta).is_integer()):
+        ctx.fail("integer gemm needs integral alpha and beta")
+    mul, add = (arith.mulf, arith.addf) if is_float(et) else (arith.muli, arith.addi)
+    inputs = [ab] + ([ctx.operand(2)] if has_c else [])
+
+    def scaled(v, factor):
+        t = v.type
+        return v if factor == 1.0 else mul(v, scalar_constant(t, factor if is_float(et) else int(factor)))
+
+    def body(s):
+        out = scaled(s[0], alpha)
+        if has_c:
+            out = add(out, scaled(convert_float(s[1], acc_t) if is_float(et) else s[1], beta))
+        return convert_float(out, et) if is_float(et) else out
+
+    return [elementwise(inputs, et, body, out_shape=[m, n])]
+
+
+# ---------------------------------------------------------------------------
+# Conv
+# ---------------------------------------------------------------------------
+
+def _packed_conv(ctx: LoweringContext) -> Optional[ir.Value]:
+    """The channels-last form (packed.py) when the kernel's schedule packs the weights."""
+    x, w = ctx.operand(0), ctx.operand(1)
+    if ctx.packing is None or str(ctx.result_element_type) != "f32" or len(shape_of(x)) != 4:
+        return None
+    group = ctx.attr("group")
+    cin = shape_of(x)[1]
+    depthwise = group == cin and shape_of(w)[1] == 1 and shape_of(w)[0] == cin
+    if group != 1 and not depthwise:
+        return None
+    if ctx.packing.form == "conv1x1":
+        n, c, h, wd = shape_of(x)
+        f = shape_of(w)[0]
+        if n != 1 or f % ctx.packing.mr or ctx.result_shape != [1, f, h, wd]:
+            return None
+        xp = packed.pack_columns(packed.collapse(x, [[0, 1], [2, 3]]), ctx.packing.nr, ctx.packing.kernel)
+        w2 = packed.reshape_kernel_argument(w, [[0], [1, 2, 3]])  # [F, C], collapsed by the caller
+        if w2 is not None:
+            product = packed.packed_contraction(w2, xp, h * wd, ctx.packing.mr, ctx.packing.kernel)
+        else:
+            product = packed.packed_contraction(w, xp, h * wd, ctx.packing.mr, ctx.packing.kernel,
+                                                a_unit_dims=2)
+        out = packed.expand(product, [[0, 1], [2, 3]], ctx.result_shape)
+        bias = reshape(ctx.operand(2), [f, 1, 1]) if ctx.has_operand(2) else None
+        return _add_bias(out, bias, ctx.result_element_type)
+    out = packed.channels_last_conv(x, w, ctx.result_shape, ctx.attr("strides"), ctx.attr("dilations"),
+                                    ctx.attr("pads"), depthwise, ctx.packing.kernel)
+    bias = reshape(ctx.operand(2), [shape_of(w)[0], 1, 1]) if ctx.has_operand(2) else None
+    return _add_bias(out, bias, ctx.result_element_type)
+
+
+@lowering("conv")
+def _conv(ctx: LoweringContext):
+    fast = _packed_conv(ctx)
+    if fast is not None:
+        return [fast]
+    x, w = ctx.operand(0), ctx.operand(1)
+    et = ctx.result_element_type
+    group = ctx.attr("group")
+    strides, dilations, pads = ctx.attr("strides"), ctx.attr("dilations"), ctx.attr("pads")
+    x_shape, w_shape = shape_of(x), shape_of(w)
+    spatial = len(x_shape) - 2
+    n, cin = x_shape[0], x_shape[1]
+    cout, cin_g, kernel = w_shape[0], w_shape[1], w_shape[2:]
+    out_spatial = ctx.result_shape[2:]
+    x = pad(x, [0, 0] + pads[:spatial], [0, 0] + pads[spatial:], scalar_constant(et, 0))
+    padded = shape_of(x)
+    x = reshape(x, [n, group, cin // group] + padded[2:])
+    w = reshape(w, [group, cout // group, cin_g] + kernel)
+    # loops: n, g, oc, out spatial..., ic, kernel...
+    o0, ic, k0 = 3, 3 + spatial, 4 + spatial
+    loops = 4 + 2 * spatial
+    x_map = amap(loops, [d(0), d(1), d(ic)] + window_indices(spatial, strides, dilations, o0, k0))
+    w_map = amap(loops, [d(1), d(2), d(ic)] + [d(k0 + i) for i in range(spatial)])
+    out_map = amap(loops, [d(0), d(1), d(2)] + [d(o0 + i) for i in range(spatial)])
+    acc_t = compute_type(et)
+    init = filled([n, group, cout // group] + out_spatial, acc_t, 0)
+    iters = [PARALLEL] * (3 + spatial) + [REDUCTION] * (1 + spatial)
+    out = generic([x, w], [init], [x_map, w_map, out_map], iters, mul_add(et, acc_t))[0]
+    out = reshape(out, ctx.result_shape)
+    bias = reshape(ctx.operand(2), [cout] + [1] * spatial) if ctx.has_operand(2) else None
+    return [_add_bias(out, bias, et)]
+
+
+def _add_bias(out: ir.Value, bias: Optional[ir.Value], et: ir.Type) -> ir.Value:
+    """``out`` (accumulator type) plus the broadcast ``bias``, converted to ``et``."""
+    acc_t = etype_of(out)
+    if bias is None:
+        return convert_tensor(out, et)
+    return elementwise([out, bias], et, lambda s: convert_float(
+        arith.addf(s[0], convert_float(s[1], acc_t)), et))
+
+
+
+# ---------------------------------------------------------------------------
+# ConvTranspose
+# ---------------------------------------------------------------------------
+
+@lowering("conv_transpose")
+def _conv_transpose(ctx: LoweringContext):
+    """Correlation of the stride-dilated, padded input with the flipped kernel:
+    out[o] = sum_k z[o + k*dilation + offset] * w[K-1-k], z holding x at multiples of the stride."""
+    x, w = ctx.operand(0), ctx.operand(1)
+    et = ctx.result_element_type
+    group = ctx.attr("group")
+    strides, dilations, pads = ctx.attr("strides"), ctx.attr("dilations"), ctx.attr("pads")
+    x_shape, w_shape = shape_of(x), shape_of(w)
+    spatial = len(x_shape) - 2
+    n, cin = x_shape[0], x_shape[1]
+    cout_g, kernel = w_shape[1], w_shape[2:]
+    out_spatial = ctx.result_shape[2:]
+    low, offsets, z_spatial = [], [], []
+    for i in range(spatial):
+        lo = dilations[i] * (kernel[i] - 1) - pads[i]
+        low.append(max(lo, 0))
+        offsets.append(max(-lo, 0))
+        dilated = (x_shape[2 + i] - 1) * strides[i] + 1
+        needed = out_spatial[i] - 1 + dilations[i] * (kernel[i] - 1) + offsets[i] + 1
+        z_spatial.append(max(needed, low[i] + dilated))
+    z = filled([n, cin] + z_spatial, et, 0)
+    z = insert_slice(x, z, [0, 0] + low, [1, 1] + list(strides))
+    z = reshape(z, [n, group, cin // group] + z_spatial)
+    w = reshape(w, [group, cin // group, cout_g] + kernel)
+    # loops: n, g, oc, out spatial..., ic, kernel...
+    o0, ic, k0 = 3, 3 + spatial, 4 + spatial
+    loops = 4 + 2 * spatial
+    z_map = amap(loops, [d(0), d(1), d(ic)] + [d(o0 + i) + d(k0 + i) * dilations[i] + offsets[i]
+                                              for i in range(spatial)])
+    w_map = amap(loops, [d(1), d(ic), d(2)] + [c(kernel[i] - 1) - d(k0 + i) for i in range(spatial)])
+    out_map = amap(loops, [d(0), d(1), d(2)] + [d(o0 + i) for i in range(spatial)])
+    # The flipped kernel index alone does not make the maps invertible: a shape-only window operand does.
+    window = empty(kernel, et)
+    k_map = amap(loops, [d(k0 + i) for i in range(spatial)])
+    acc_t = compute_type(et)
+    init = filled([n, group, cout_g] + out_spatial, acc_t, 0)
+    iters = [PARALLEL] * (3 + spatial) + [REDUCTION] * (1 + spatial)
+    product = mul_add(et, acc_t)
+    out = generic([z, w, window], [init], [z_map, w_map, k_map, out_map], iters,
+                  lambda zv, wv, _k, acc: product(zv, wv, acc))[0]
+    out = reshape(out, ctx.result_shape)
+    bias = reshape(ctx.operand(2), [group * cout_g] + [1] * spatial) if ctx.has_operand(2) else None
+    return [_add_bias(out, bias, et)]
+
+
+# ---------------------------------------------------------------------------
+# Einsum
+# ---------------------------------------------------------------------------
+
+@lowering("einsum")
+def _einsum(ctx: LoweringContext):
+    """One generic: output letters are parallel loops, the other letters reduction loops; the body
+    multiplies one element of each input into the accumulator (f32 for 16-bit floats)."""
+    from polytile.dialects.tg_rules.nn import parse_einsum
+
+    terms, out = parse_einsum(ctx.attr("equation"))
+    inputs = ctx.operands
+    shapes = [shape_of(v) for v in inputs]
+    sizes: dict[str, int] = {}
+    for term, shape in zip(terms, shapes):
+        for letter, dim in zip(term, shape):
+            sizes[letter] = max(sizes.get(letter, 1), dim)
+    letters = list(out) + sorted(set(sizes) - set(out))
+    loop = {ch: i for i, ch in enumerate(letters)}
+    maps = [amap(len(letters), [c(0) if dim == 1 and sizes[ch] != 1 else d(loop[ch])
+                                for ch, dim in zip(term, shape)])
+            for term, shape in zip(terms, shapes)]
+    maps.append(amap(len(letters), [d(loop[ch]) for ch in out]))
+    et = ctx.result_element_type
+    acc_t = compute_type(et)
+    init = filled([sizes[ch] for ch in out], acc_t, 0)
+    iters = [PARALLEL] * len(out) + [REDUCTION] * (len(letters) - len(out))
+
+    def body(*args):
+        *vals, acc = args
+        if is_float(et):
+            prod = convert_float(vals[0], acc_t)
+            for v in vals[1:]:
+                prod = arith.mulf(prod, convert_float(v, acc_t))
+            return arith.addf(acc, prod)
+        prod = vals[0]
+        for v in vals[1:]:
+            prod = arith.muli(prod, v)
+        return arith.addi(acc, prod)
+
+    result = generic(inputs, [init], maps, iters, body)[0]
+    return [convert_tensor(result, et) if is_float(et) else result]
