@@ -35,8 +35,9 @@ irdl.dialect @sched {
     irdl.attributes {"sizes" = %attr_sizes}
   }
 
-  // The order of the kernel's loops (outermost first) for the tile loops:
-  // entry i is the loop placed at depth i.
+  // The order of the kernel's loops (outermost first) for the tile loops of the
+  // register tiles: entry i is the loop placed at depth i; reduction loops keep their
+  // place (docs/Schedules.md).
   irdl.operation @interchange {
     %target = irdl.parametric @sched::@handle<>
     %attr_permutation = irdl.base "#builtin.dense_array"
@@ -74,7 +75,7 @@ irdl.dialect @sched {
     irdl.attributes {"width" = %attr_width}
   }
 
-  // Unroll the innermost tile loop (the reduction step loop of a contraction) by `factor`.
+  // Unroll the innermost reduction step loop of a packed contraction by `factor`.
   irdl.operation @unroll {
     %target = irdl.parametric @sched::@handle<>
     %attr_factor = irdl.base "#builtin.integer"
@@ -92,7 +93,8 @@ irdl.dialect @sched {
     irdl.attributes {"dims" = %attr_dims, "threads" = %attr_threads}
   }
 
-  // GPU mapping: grid (`blocks`) and block (`threads`) sizes, 1-3 dims each.
+  // GPU mapping (target cuda): grid (`blocks`) and block (`threads`) sizes, 1-3 dims
+  // each, over the innermost parallel loops of the anchor (x innermost).
   irdl.operation @gpu_map {
     %target = irdl.parametric @sched::@handle<>
     %attr_blocks = irdl.base "#builtin.dense_array"

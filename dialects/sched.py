@@ -147,7 +147,8 @@ class Tile(Step):
 
 @_step("interchange")
 class Interchange(Step):
-    """Order of the kernel's loops for the tile loops, outermost first."""
+    """Order of the kernel's loops for the register tiles' tile loops, outermost first
+    (reduction loops keep their place; cpu, packed kernels)."""
 
     permutation: tuple[int, ...]
 
@@ -178,7 +179,7 @@ class Vectorize(Step):
 
 @_step("unroll")
 class Unroll(Step):
-    """Unroll the innermost tile loop by ``factor``."""
+    """Unroll the innermost reduction step loop by ``factor`` (cpu, packed kernels)."""
 
     factor: int
 
@@ -193,7 +194,8 @@ class Parallel(Step):
 
 @_step("gpu_map")
 class GpuMap(Step):
-    """GPU grid (``blocks``) and block (``threads``) sizes, 1-3 dims each."""
+    """GPU grid (``blocks``) and block (``threads``) sizes, 1-3 dims each, over the
+    innermost parallel loops of the anchor, x innermost (cuda)."""
 
     blocks: tuple[int, ...]
     threads: tuple[int, ...]
@@ -498,5 +500,5 @@ def _is_file(text: str) -> bool:
 
 # Legality against the kernel's loops lives in sched_rules.
 from .sched_rules import (  # noqa: E402,F401
-    KernelFormatError, Loop, kernel_anchor, kernel_iteration_space, kernel_kind, verify_schedule,
+    TARGETS, KernelFormatError, Loop, kernel_anchor, kernel_iteration_space, kernel_kind, verify_schedule,
     verify_schedules)

@@ -37,6 +37,7 @@ PARALLEL = "parallel"
 REDUCTION = "reduction"
 KERNEL_KINDS = ("contraction", "reduction", "elementwise", "opaque")
 MAX_GPU_THREADS = 1024
+TARGETS = ("cpu", "cuda")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -222,7 +223,8 @@ def _ints(values) -> str:
     return "[" + ", ".join(str(v) for v in values) + "]"
 
 
-def verify_schedule(schedule: Schedule, kernel_func: Optional[ir.Operation]) -> list[Problem]:
+def verify_schedule(schedule: Schedule, kernel_func: Optional[ir.Operation],
+                    target: str = "cpu") -> list[Problem]:
     """Every rule ``schedule`` breaks, as ``(op, message)`` (op: the step's or
     the sched.kernel's op, None if unknown). ``kernel_func`` is the function
     the schedule names, None when there is none (an error); the checks that
@@ -243,12 +245,64 @@ def verify_schedule(schedule: Schedule, kernel_func: Optional[ir.Operation]) -> 
             anchor = kernel_anchor(kernel_func)
         except KernelFormatError as e:
             problems.append((at, str(e)))
-    context = _Context(schedule, loops, anchor, problems)
+    context = _Context(schedule, loops, anchor, problems, target)
     for index, step in enumerate(schedule.steps):
         check = _CHECKS.get(type(step))
         if check is not None:
+            before = len(problems)
             check(context, step, index)
+            if len(problems) == before:
+                _check_support(context, step)
     return problems
+
+
+# What each target carries out (see docs/Schedules.md):
+# * cpu: `sched-apply` runs the transform scripts on packed contraction kernels
+#   (``sched.pack`` and ``sched.tile`` on a tg.matmul / tg.gemm / tg.conv anchor); other
+#   kernels keep their plain loops, so only ``sched.polyhedral`` (the affine stage)
+#   applies to them. gpu_map is for the cuda target.
+# * cuda: `sched-apply{target=cuda}` tiles the anchor into block and thread foralls for
+#   its gpu_map, which `gpu-launch-parallel-loops` launches; no other step is applied.
+CUDA_STEPS = (GpuMap,)
+CONTRACTION_ANCHORS = ("tg.matmul", "tg.gemm", "tg.conv")
+
+
+def _check_support(c: _Context, step) -> None:
+    """Steps that the target (or, on the CPU, the kernel's lowering) cannot honour."""
+    if c.target == "cuda":
+        if not isinstance(step, CUDA_STEPS):
+            c.fail(step, f"'sched.{step.OP}' is not supported on target cuda (only sched.gpu_map "
+                         f"is applied there)")
+        elif c.anchor is not None and c.anchor.name not in CONTRACTION_ANCHORS:
+            c.fail(step, f"'sched.gpu_map' is only applied to matmul, gemm and conv kernels, "
+                         f"not to a '{c.anchor.name}' kernel")
+        elif c.loops is not None:
+            parallel = [loop for loop in c.loops if not loop.is_reduction]
+            mapped = max(len(step.blocks), len(step.threads))
+            if mapped > len(parallel):
+                c.fail(step, f"gpu_map maps {mapped} loops, but kernel '{c.schedule.kernel}' has "
+                             f"{len(parallel)} parallel loops")
+        return
+    if isinstance(step, Polyhedral):
+        return  # carried out at the affine stage, on any kernel
+    if isinstance(step, GpuMap):
+        c.fail(step, "'sched.gpu_map' needs target cuda (the cpu target maps no GPU loops)")
+        return
+    if c.anchor is None:
+        return  # no kernel (reported) or not one tg-fuse-kernels made
+    if c.anchor.name not in CONTRACTION_ANCHORS:
+        c.fail(step, f"'sched.{step.OP}' is only applied to matmul, gemm and conv kernels, "
+                     f"not to a '{c.anchor.name}' kernel (only sched.polyhedral applies to every kernel)")
+    elif isinstance(step, Pack):
+        if not c.schedule.tile_levels:
+            c.fail(step, "'sched.pack' needs a sched.tile (its innermost level is the register tile)")
+        else:
+            _check_packable(c, step)
+    elif c.schedule.find(Pack) is None or not c.schedule.tile_levels:
+        c.fail(step, f"'sched.{step.OP}' is only applied to packed kernels: the schedule needs "
+                     f"a sched.pack and a sched.tile (without them the kernel keeps its plain loops)")
+    elif isinstance(step, Unroll):
+        _check_unroll_loop(c, step)
 
 
 @dataclasses.dataclass
@@ -257,6 +311,7 @@ class _Context:
     loops: Optional[list[Loop]]
     anchor: Optional[ir.Operation]
     problems: list
+    target: str = "cpu"
 
     def fail(self, step, message: str) -> None:
         self.problems.append((step.op if step.op is not None else self.schedule.op, message))
@@ -299,16 +354,21 @@ def _check_interchange(c: _Context, step: Interchange, index: int) -> None:
         c.fail(step, f"interchange {_ints(step.permutation)} is not a permutation of the "
                      f"{_names(c.loops)}")
         return
-    if not c.fuses_consumers:
-        return
     order = step.permutation
-    for depth, outer in enumerate(order):
-        for inner in order[depth + 1:]:
-            if c.loops[outer].is_reduction and not c.loops[inner].is_reduction and outer > inner:
-                c.fail(step, f"interchange moves reduction loop '{c.loops[outer].name}' outside "
-                             f"parallel loop '{c.loops[inner].name}'; the fused consumers would "
-                             f"read partial results")
-                return
+    if c.fuses_consumers:
+        for depth, outer in enumerate(order):
+            for inner in order[depth + 1:]:
+                if c.loops[outer].is_reduction and not c.loops[inner].is_reduction and outer > inner:
+                    c.fail(step, f"interchange moves reduction loop '{c.loops[outer].name}' outside "
+                                 f"parallel loop '{c.loops[inner].name}'; the fused consumers would "
+                                 f"read partial results")
+                    return
+    for depth, loop in enumerate(order):
+        if c.loops[loop].is_reduction and depth != loop:
+            # the reduction step loops are made inside the register tile, in the kernel's order
+            c.fail(step, f"interchange moves reduction loop '{c.loops[loop].name}': reduction loops "
+                         f"keep their place (innermost); only parallel loops are reordered")
+            return
 
 
 def _check_fuse(c: _Context, step: Fuse, index: int) -> None:
@@ -385,6 +445,59 @@ def _check_unroll(c: _Context, step: Unroll, index: int) -> None:
         c.fail(step, f"unroll factor must be >= 1, got {step.factor}")
 
 
+def _check_packable(c: _Context, step: Pack) -> None:
+    """The packed forms (convert-tg-to-linalg, packed.py) are f32 products: B (operand 1) of
+    a matmul or gemm; the weights (operand 1) of a convolution with groups 1 or depthwise,
+    or the input (operand 0) of a pointwise one."""
+    anchor = c.anchor
+    try:
+        etype = str(ir.RankedTensorType(anchor.results[0].type).element_type)
+    except ValueError:
+        return
+    if etype != "f32":
+        c.fail(step, f"'sched.pack': packed forms are f32 only, the kernel computes {etype}")
+        return
+    if anchor.name != "tg.conv":
+        if step.operand != 1:
+            c.fail(step, f"'sched.pack' packs operand 1 (B) of a matrix product, not #{step.operand}")
+        elif c.loops is not None and [loop.name for loop in c.loops[-3:]] != ["m", "n", "k"]:
+            c.fail(step, "'sched.pack': a matrix-vector product has no packed form")
+        return
+    x, w = _shape(anchor.operands[0]), _shape(anchor.operands[1])
+    group = _int_attr(anchor, "group", 1)
+    depthwise = len(x) > 1 and group == x[1] and w[1] == 1 and w[0] == x[1]
+    if len(x) != 4 or (group != 1 and not depthwise):
+        c.fail(step, "'sched.pack': only 2-d convolutions with groups 1 or depthwise have a packed form")
+    elif step.operand not in (0, 1):
+        c.fail(step, f"'sched.pack' packs the weights (operand 1) or, for a pointwise "
+                     f"convolution, the input (operand 0), not #{step.operand}")
+
+
+def _check_unroll_loop(c: _Context, step: Unroll) -> None:
+    """A packed kernel has a reduction step loop to unroll: ``k`` of a matrix product (or
+    ``c`` of a pointwise convolution) when the innermost tile level steps it by less than
+    its extent; for a convolution also the kernel taps ``kh``, ``kw`` (step 1)."""
+    if c.loops is None or c.anchor is None:
+        return
+    sizes = c.schedule.tile_levels[-1].sizes
+    if len(sizes) != len(c.loops):
+        return  # reported by the tile check
+
+    def stepped(i: int, size: int) -> bool:
+        extent = c.loops[i].extent
+        return size > 0 and (extent is None or size < extent)
+
+    pack = c.schedule.find(Pack)
+    if c.anchor.name == "tg.conv" and len(c.loops) == 7 and pack is not None and pack.operand == 1:
+        names = [c.loops[i].name for i in (5, 6, 4) if stepped(i, 1 if i != 4 else sizes[4])]
+    else:
+        i = 4 if c.anchor.name == "tg.conv" else len(c.loops) - 1
+        names = [c.loops[i].name] if stepped(i, sizes[i]) else []
+    if not names:
+        c.fail(step, f"nothing to unroll: kernel '{c.schedule.kernel}' has no reduction step loop "
+                     f"(the innermost tile level steps no reduction loop by less than its extent)")
+
+
 def _check_gpu_map(c: _Context, step: GpuMap, index: int) -> None:
     for what, sizes in (("blocks", step.blocks), ("threads", step.threads)):
         if not 1 <= len(sizes) <= 3 or any(s <= 0 for s in sizes):
@@ -400,7 +513,7 @@ def _check_gpu_map(c: _Context, step: GpuMap, index: int) -> None:
 def _check_polyhedral(c: _Context, step: Polyhedral, index: int) -> None:
     from polytile.diagnostics import PassPipelineError
     from polytile.pass_registry import parse_options
-    from polytile.passes.polyhedral.affine_polyhedral_schedule import Options
+    from polytile.polyhedral.options import Options
 
     try:
         parse_options(Options, step.options, "affine-polyhedral-schedule")
@@ -424,12 +537,12 @@ def _kernel_functions(module: ir.Operation) -> dict[str, ir.Operation]:
     return out
 
 
-def verify_schedules(module: Union[ir.Module, ir.Operation]) -> list[Problem]:
+def verify_schedules(module: Union[ir.Module, ir.Operation], target: str = "cpu") -> list[Problem]:
     """Every problem of every schedule in ``module``: the sched ops that cannot
     be read, then :func:`verify_schedule` against the function of each name."""
     module = module.operation
     schedules, problems = sched.read_schedules(module)
     functions = _kernel_functions(module)
     for name, schedule in schedules.items():
-        problems += verify_schedule(schedule, functions.get(name))
+        problems += verify_schedule(schedule, functions.get(name), target)
     return problems

@@ -10,6 +10,14 @@
   nests of a full reduction, scalar ``memref.load``/``store``, ...) becomes a
   single-thread launch, which is correct but slow.
 
+* A top-level ``scf.forall`` mapped to ``#gpu.block<x|y|z>`` (made by
+  `sched-apply{target=cuda}` for a kernel whose schedule has ``sched.gpu_map``)
+  becomes a launch whose grid is the forall's iteration counts; the
+  ``scf.forall`` directly inside it mapped to ``#gpu.thread<x|y|z>`` gives the
+  block size (1 without one). A top-level thread-mapped forall is a one-block
+  launch. Each forall index becomes its block (thread) id, times the step,
+  plus the lower bound; what the foralls' bodies loop over runs in each thread.
+
 Ops that only compute on scalars or describe views (``arith``, ``index``,
 ``memref.subview``/``expand_shape``/``collapse_shape``, ...) stay on the host.
 
@@ -120,6 +128,97 @@ def _delinearize(linear: ir.Value, lbs, steps, counts) -> list[ir.Value]:
     return ivs
 
 
+_DIMS = ("x", "y", "z")
+
+
+def _forall_mapping(op: ir.Operation) -> tuple[str, list[int]]:
+    """("block" | "thread" | "", the gpu dim (0 = x) of each forall index)."""
+    if op.name != "scf.forall" or "mapping" not in op.attributes:
+        return "", []
+    kinds, dims = set(), []
+    for attr in ir.ArrayAttr(op.attributes["mapping"]):
+        text = str(attr)  # "#gpu.block<x>"
+        kind = text.removeprefix("#gpu.").split("<")[0]
+        dim = text.split("<")[-1].rstrip(">")
+        if kind not in ("block", "thread") or dim not in _DIMS:
+            return "", []
+        kinds.add(kind)
+        dims.append(_DIMS.index(dim))
+    if len(kinds) != 1 or len(set(dims)) != len(dims):
+        raise PassError("a mapped scf.forall needs distinct block (or thread) dims", op)
+    return kinds.pop(), dims
+
+
+def _forall_bounds(op: ir.Operation) -> tuple[list[int], list[int], list[int]]:
+    lbs, ubs, steps = (list(ir.DenseI64ArrayAttr(op.attributes[n]))
+                       for n in ("staticLowerBound", "staticUpperBound", "staticStep"))
+    dynamic = ir.ShapedType.get_dynamic_size()
+    if dynamic in lbs + ubs + steps or len(op.results):
+        raise PassError("a mapped scf.forall needs constant bounds and no results (bufferize first)", op)
+    return lbs, ubs, steps
+
+
+def _sizes3(op: ir.Operation, dims: list[int]) -> list[int]:
+    lbs, ubs, steps = _forall_bounds(op)
+    sizes = [1, 1, 1]
+    for dim, lb, ub, step in zip(dims, lbs, ubs, steps):
+        sizes[dim] = max(0, -(-(ub - lb) // step))
+    return sizes
+
+
+def _inline_forall(op: ir.Operation, dims: list[int], ids: list[ir.Value]) -> None:
+    """Move the forall's body before it (its indices: ``lb + ids[dim] * step``) and erase it."""
+    lbs, _, steps = _forall_bounds(op)
+    body = op.regions[0].blocks[0]
+    with ir.InsertionPoint(op), op.location:
+        for arg, dim, lb, step in zip(body.arguments, dims, lbs, steps):
+            index = ids[dim]
+            if step != 1:
+                index = arith.muli(index, _index(step))
+            if lb != 0:
+                index = arith.addi(index, _index(lb))
+            arg.replace_all_uses_with(index)
+    for inner in list(body.operations)[:-1]:  # all but scf.forall.in_parallel (empty)
+        inner.move_before(op)
+    op.erase()
+
+
+def launch_mapped_forall(op: ir.Operation, kind: str, dims: list[int]) -> None:
+    """Replace a top-level block- (or thread-) mapped scf.forall by one gpu.launch."""
+    grid, block = [1, 1, 1], [1, 1, 1]
+    inner = None
+    if kind == "block":
+        grid = _sizes3(op, dims)
+        nested = [o.operation for o in op.regions[0].blocks[0].operations
+                  if _forall_mapping(o.operation)[0] == "thread"]
+        if len(nested) > 1:
+            raise PassError("a block-mapped scf.forall may hold one thread-mapped forall", op)
+        if nested:
+            inner = nested[0]
+            block = _sizes3(inner, _forall_mapping(inner)[1])
+    else:
+        block = _sizes3(op, dims)
+    if 0 in grid + block:
+        op.erase()
+        return
+    if math.prod(block) > 1024:
+        raise PassError(f"{math.prod(block)} threads per block, more than 1024", op)
+    inner_dims = _forall_mapping(inner)[1] if inner is not None else []
+    with ir.InsertionPoint(op), op.location:
+        launch = gpu.LaunchOp(tuple(_index(v) for v in grid), tuple(_index(v) for v in block))
+        body = launch.regions[0].blocks[0]
+        with ir.InsertionPoint(body):
+            terminator = gpu.TerminatorOp()
+    op.move_before(terminator)
+    block_ids, thread_ids = list(body.arguments)[0:3], list(body.arguments)[3:6]
+    if kind == "block":
+        if inner is not None:
+            _inline_forall(inner, inner_dims, thread_ids)
+        _inline_forall(op, dims, block_ids)
+    else:
+        _inline_forall(op, dims, thread_ids)
+
+
 def launch_single_thread(group: list[ir.Operation]) -> None:
     """Move a run of host ops into a one-thread gpu.launch."""
     members = set()
@@ -153,7 +252,7 @@ def _host_functions(root: ir.Operation) -> list[ir.Operation]:
 
 @register_pass("gpu-launch-parallel-loops", options=Options)
 def run(root: ir.Operation, options: Options) -> None:
-    """Map top-level scf.parallel loops (and stray memory ops) of host functions to gpu.launch."""
+    """Map top-level scf.parallel loops, gpu-mapped scf.foralls (and stray memory ops) of host functions to gpu.launch."""
     if options.block_size < 1 or options.block_size > 1024:
         raise PassError("block-size must be in 1..1024", root)
     for function in _host_functions(root):
@@ -163,12 +262,15 @@ def run(root: ir.Operation, options: Options) -> None:
         group: list[ir.Operation] = []
         for op in list(block.operations):
             op = op.operation
-            if op.name == "scf.parallel" or _host_safe(op):
+            kind, dims = _forall_mapping(op)
+            if op.name == "scf.parallel" or kind or _host_safe(op):
                 if group:
                     launch_single_thread(group)
                     group = []
                 if op.name == "scf.parallel":
                     launch_parallel(op, options.block_size)
+                elif kind:
+                    launch_mapped_forall(op, kind, dims)
                 continue
             group.append(op)
         if group:

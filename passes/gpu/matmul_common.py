@@ -120,10 +120,22 @@ def _body_matches(op: ir.Operation) -> Optional[tuple[bool, bool]]:
     return extended if len(ops) == expected else None
 
 
+def _inside_mapped_forall(op: ir.Operation) -> bool:
+    parent = op.parent
+    while parent is not None:
+        parent = parent.operation
+        if parent.name == "scf.forall" and "mapping" in parent.attributes:
+            return True
+        parent = parent.parent
+    return False
+
+
 def match_matmul(op: ir.Operation) -> Optional[MatmulSpec]:
     """The MatmulSpec of ``op`` if it is a matmul-like generic on static memrefs."""
     if op.name != "linalg.generic" or len(op.results) or len(op.operands) != 3:
         return None
+    if _inside_mapped_forall(op):
+        return None  # a kernel with a gpu_map: mapped by its schedule (sched-apply{target=cuda})
     iterators = iterator_kinds(op)
     p = len(iterators) - 1
     if p < 2 or iterators[-1] != "reduction" or "reduction" in iterators[:-1]:

@@ -33,21 +33,13 @@ import dataclasses
 
 from mlir import ir
 
-from polytile.pass_registry import PassError, option, register_pass
+from polytile.pass_registry import PassError, register_pass
 from polytile.passes.polyhedral.affine_polyhedral_deps import functions, report_skipped  # noqa: F401
 
 
-@dataclasses.dataclass(frozen=True)
-class Options:
-    tile_sizes: tuple[int, ...] = option((32,), "Tile size per band member (last repeats); 0: no tiling")
-    fusion: str = option("smart", "Fusion strategy: none, smart or max")
-    parallelize: bool = option(True, "Emit affine.parallel for the outermost parallel loop")
-    interchange: bool = option(True, "Put the member with unit-stride accesses innermost in each innermost permutable band")
-    outer_parallel: bool = option(True, "Make the outermost member of each band parallel where possible (no time skewing of stencils)")
-    tile_inner: bool = option(False, "Also tile the innermost member of innermost bands (short inner loops)")
-    remarks: bool = option(False, "Report nests left alone on stderr")
-    tagged_only: bool = option(False, "Only functions holding ops tagged sched.polyhedral (kernels whose "
-                                      "schedule asks for it), each with the options of its tag")
+# The options live next to the scheduler (sched_rules checks a sched.polyhedral step's
+# options with them, and a dialect module must not import a pass module).
+from polytile.polyhedral.options import Options  # noqa: E402
 
 
 def _tag_of(fn: ir.Operation):

@@ -7,14 +7,24 @@ and runs a transform script written for it (``polytile.schedules.transform_scrip
 register tiles in an ``scf.forall`` (threads as an outer forall), the zero fill and
 the element-wise epilogue (``sched.fuse consumers``) fused into it, a reduction
 step loop, vectorization and hoisting of the accumulator; packing copies that are
-not constants are tiled and vectorized too. The sched ops are then removed.
+not constants are tiled and vectorized too. ``sched.interchange`` orders the tile
+loops (an interchanged generic, or one forall per tile loop for a convolution) and
+``sched.unroll`` unrolls the innermost reduction step loop (see docs/Schedules.md).
+A failing script leaves slower but right loops (an error with ``strict``, and
+always when the schedule has an explicit interchange or unroll, which would
+otherwise be dropped). The sched ops are then removed.
+
+With ``target=cuda`` it tiles the anchor of each kernel whose schedule has a
+``sched.gpu_map`` (the linalg op tagged ``sched.plain_anchor``) into an
+``scf.forall`` mapped to GPU blocks holding one mapped to threads, which
+`gpu-launch-parallel-loops` launches with those sizes, and removes the sched ops.
 
 `sched-lower-vectors` (after bufferization) turns the register-tile foralls into
 ``scf.for`` loops and lowers the vector ops (contractions to outer products/FMAs).
 
-Does not support yet: kernels that were not lowered in packed form (they keep the
-plain loops), interchange/unroll steps (accepted, not applied), schedules of GPU
-kernels (see polytile.gpu).
+Does not support yet: kernels that were not lowered in packed form on the CPU (they
+keep the plain loops; sched-verify rejects steps for them), outer tile levels (the
+register tiles cover the kernel), any CUDA step but gpu_map.
 """
 from __future__ import annotations
 
@@ -32,8 +42,11 @@ from polytile.schedules.host import host_cpu
 from polytile.passes.schedule.sched_default import largest_divisor
 from polytile.passes.common.walk import ops_in
 
-KERNEL_ATTR = "sched.kernel"
+from polytile.dialects import op_table
+from polytile.passes.common.kernels import KERNEL_TAG_ATTR, PLAIN_ANCHOR_ATTR
 EPILOGUE_ATTR = "sched.epilogue"
+#: On the block forall of a kernel tiled for its gpu_map (target=cuda).
+GPU_MAP_ATTR = "sched.gpu_map"
 LAYOUT_ATTR = "sched.layout"
 
 
@@ -43,6 +56,8 @@ class Options:
     strict: bool = option(False, "Fail when a schedule cannot be applied (default: keep the "
                                  "kernel's loops as far as they were transformed, which stays correct)")
     remarks: bool = option(False, "Report kernels whose schedule could not be fully applied on stderr")
+    target: str = option("cpu", "The target: cpu (transform scripts) or cuda (the anchors are "
+                                "tagged with their gpu_map for gpu-launch-parallel-loops)")
 
 
 def _str(op: ir.Operation, name: str) -> str:
@@ -96,7 +111,7 @@ def _without_full_steps(step: list[int], extents: dict[int, int]) -> list[int]:
 def plan_for(anchor: ir.Operation, schedule, threads_override: int = -1) -> scripts.KernelPlan:
     """The transform plan of a packed matmul anchor (loops batch..., n1, m1, k, m0, n0)."""
     from polytile.dialects import sched
-    kernel = _str(anchor, KERNEL_ATTR)
+    kernel = _str(anchor, KERNEL_TAG_ATTR)
     loops = len(_iterators(anchor))
     nb = loops - 5
     tiles = [s for s in schedule.steps if isinstance(s, sched.Tile)]
@@ -113,21 +128,56 @@ def plan_for(anchor: ir.Operation, schedule, threads_override: int = -1) -> scri
     m_tiles = ir.RankedTensorType(anchor.operands[0].type).shape[-3]
     thread_dim = nb if n_tiles % threads == 0 else nb + 1 if m_tiles % threads == 0 else None
     k_extent = ir.RankedTensorType(anchor.operands[1].type).shape[-2]  # BP[batch..., N/nr, K, nr]
+    # The tile loops (batch..., n1, m1) in the order of the schedule's interchange:
+    # kernel loop -> anchor dim (a pointwise convolution's f is m1, its oh and ow are n1)
+    if len(sizes) == 7 and nb == 0:
+        to_dim = {1: 1, 2: 0, 3: 0}
+    else:
+        to_dim = {i: i for i in range(nb)} | {nb: nb + 1, nb + 1: nb}
+    order = tile_loop_order(schedule, to_dim) or list(range(nb + 2))
     plan = scripts.KernelPlan(kernel=kernel, anchor_op="linalg.generic",
                               tile=[1] * nb + [1, 1, 0, 0, 0],
                               step=_without_full_steps([0] * nb + [0, 0, max(kc, 1), 0, 0],
                                                        {nb + 2: k_extent}),
                               threads=threads if thread_dim is not None else 1,
-                              thread_dim=thread_dim or 0)
+                              thread_dim=order.index(thread_dim) if thread_dim is not None else 0,
+                              unroll=_unroll(schedule))
+    if order != list(range(nb + 2)):
+        plan.root_interchange = order + [nb + 2, nb + 3, nb + 4]
     if epilogue is not None:
         epilogue.attributes[EPILOGUE_ATTR] = ir.StringAttr.get(kernel)
-        # epilogue loops (batch..., m1, m0, n1, n0) -> (batch..., n1, m1, m0, n0)
-        plan.epilogue_interchange = list(range(nb)) + [nb + 2, nb, nb + 1, nb + 3]
+        # epilogue loops (batch..., m1, m0, n1, n0) -> (tile loops in order..., m0, n0),
+        # by default (batch..., n1, m1, m0, n0)
+        to_epilogue = {i: i for i in range(nb)} | {nb: nb + 2, nb + 1: nb}
+        plan.epilogue_interchange = [to_epilogue[d] for d in order] + [nb + 1, nb + 3]
         plan.epilogue_tile = [1] * nb + [1, 1, 0, 0]
+        plan.root_interchange = None
     return plan
 
 
-CONV_ANCHORS = ("linalg.conv_2d_nhwc_hwcf", "linalg.depthwise_conv_2d_nhwc_hwc")
+def tile_loop_order(schedule, to_dim: dict[int, int]) -> Optional[list[int]]:
+    """The anchor dims of the tile loops in the order the schedule's ``sched.interchange``
+    gives the kernel loops (``to_dim``: kernel loop -> anchor dim of its tile loop; loops
+    without one, e.g. reduction loops, are skipped), or None without an interchange."""
+    from polytile.dialects import sched
+    step = schedule.find(sched.Interchange)
+    if step is None:
+        return None
+    order: list[int] = []
+    for loop in step.permutation:
+        dim = to_dim.get(loop)
+        if dim is not None and dim not in order:
+            order.append(dim)
+    return order
+
+
+def _unroll(schedule) -> int:
+    from polytile.dialects import sched
+    step = schedule.find(sched.Unroll)
+    return step.factor if step is not None else 0
+
+
+CONV_ANCHORS = op_table.linalg_anchors("conv")
 
 
 def _copy_size(extent: int, limit: int) -> int:
@@ -168,7 +218,7 @@ def conv_plan_for(anchor: ir.Operation, schedule, threads_override: int = -1) ->
     """The plan of a channels-last convolution anchor: loops (n, oh, ow, f, kh, kw, c) for
     conv_2d_nhwc_hwcf, (n, oh, ow, c, kh, kw) for the depthwise one. The schedule's
     innermost tile level is over the tg loops (n, f, oh, ow, c, kh, kw)."""
-    kernel = _str(anchor, KERNEL_ATTR)
+    kernel = _str(anchor, KERNEL_TAG_ATTR)
     sizes = list(schedule.tile_levels[-1].sizes)
     fb, owb, cb = sizes[1], sizes[3], sizes[4]
     if 0 in (fb, owb):
@@ -188,11 +238,17 @@ def conv_plan_for(anchor: ir.Operation, schedule, threads_override: int = -1) ->
     step = _without_full_steps(step, {4: filt[0], 5: filt[1], 6: filt[2]})
     plan = scripts.KernelPlan(kernel=kernel, anchor_op=anchor.name, tile=tile, step=step,
                               threads=threads if thread_dim is not None else 1,
-                              thread_dim=thread_dim or 0, decompose=True)
-    if anchor.name == "linalg.conv_2d_nhwc_hwcf" and out[3] > fb:
+                              thread_dim=thread_dim or 0, decompose=True, unroll=_unroll(schedule))
+    # kernel loops (n, f, oh, ow, ...) -> anchor dims (n, oh, ow, f, ...)
+    order = tile_loop_order(schedule, {0: 0, 1: 3, 2: 1, 3: 2})
+    if order is not None:
+        # one serial forall per tile loop, outermost first, the last one the register tiles
+        plan.pre_tiles = [[tile[i] if i == d else 0 for i in range(len(tile))] for d in order[:-1]]
+        plan.tile = [tile[i] if i == order[-1] else 0 for i in range(len(tile))]
+    elif anchor.name == "linalg.conv_2d_nhwc_hwcf" and out[3] > fb:
         # output-channel blocks outermost: each block's weights [KH, KW, C, fb] are read
         # from cache for every output position instead of streaming all weights per row
-        plan.pre_tile = [0, 0, 0, fb, 0, 0, 0]
+        plan.pre_tiles = [[0, 0, 0, fb, 0, 0, 0]]
     back = _single_user(anchor.results[0])
     if back is not None and back.name == "linalg.generic" and \
             all(k == "parallel" for k in _iterators(back)):
@@ -223,20 +279,49 @@ def _enclosing_function(op: ir.Operation) -> ir.Operation:
 def run(root: ir.Operation, options: Options) -> None:
     """Apply every kernel's schedule to its tagged linalg ops (transform dialect), then drop the sched ops."""
     from polytile.dialects import sched
+    if options.target not in sched.TARGETS:
+        raise PassError(f"sched-apply: unknown target '{options.target}' "
+                        f"(targets: {', '.join(sched.TARGETS)})", root)
     schedules = sched.schedules_in(root)
+    if options.target == "cuda":
+        _apply_gpu_maps(root, schedules)
+    else:
+        _apply_cpu(root, schedules, options)
+    for op in ops_in(root, "linalg."):
+        if PLAIN_ANCHOR_ATTR in op.attributes:
+            del op.attributes[PLAIN_ANCHOR_ATTR]
+    sched.remove_schedules(root)
+
+
+def _apply_cpu(root: ir.Operation, schedules: dict, options: Options) -> None:
+    from polytile.dialects import sched
     copies = _layout_copies(root)
-    anchors = [op for op in ops_in(root, "linalg.") if KERNEL_ATTR in op.attributes and
+    anchors = [op for op in ops_in(root, "linalg.") if KERNEL_TAG_ATTR in op.attributes and
                (op.name == "linalg.generic" or op.name in CONV_ANCHORS)]
+    found = {_str(op, KERNEL_TAG_ATTR) for op in anchors}
+    for name, schedule in schedules.items():
+        explicit = [s for s in schedule.steps if isinstance(s, (sched.Interchange, sched.Unroll))]
+        if explicit and name not in found:
+            plain = [op for op in ops_in(root, "linalg.") if PLAIN_ANCHOR_ATTR in op.attributes
+                     and _str(op, PLAIN_ANCHOR_ATTR) == name]
+            if plain or options.strict:
+                # the packed lowering did not fit the shapes (e.g. M not a multiple of mr):
+                # the plain loops cannot carry out the step
+                raise PassError(f"kernel '{name}': 'sched.{explicit[0].OP}' applies to the packed form, "
+                                f"but the kernel was lowered to plain loops (its shapes do not fit "
+                                f"the schedule's packing)", plain[0] if plain else explicit[0].op)
     for anchor in anchors:
-        kernel = _str(anchor, KERNEL_ATTR)
+        kernel = _str(anchor, KERNEL_TAG_ATTR)
         schedule = schedules.get(kernel)
         if schedule is None:
             raise PassError(f"kernel '{kernel}' was lowered for a schedule, but none is attached", anchor)
+        # a schedule's explicit interchange or unroll is carried out or is an error
+        explicit = schedule.find(sched.Interchange) is not None or schedule.find(sched.Unroll) is not None
         if anchor.name in CONV_ANCHORS:
             try:
                 plan = conv_plan_for(anchor, schedule, options.threads)
             except PassError as err:
-                if options.strict:
+                if options.strict or explicit:
                     raise
                 if options.remarks:
                     sys.stderr.write(f"remark: {err}\n")
@@ -249,16 +334,95 @@ def run(root: ir.Operation, options: Options) -> None:
         # erased the anchor already (reporting at it crashed `sched-apply{strict=true}`).
         holder = _enclosing_function(anchor)
         try:
-            _apply(root, scripts.kernel_script(plan), f"kernel '{kernel}'", holder)
+            script = scripts.kernel_script(plan)
+        except ValueError as err:
+            raise PassError(f"cannot apply the schedule of kernel '{kernel}': {err}", holder) from None
+        try:
+            _apply(root, script, f"kernel '{kernel}'", holder)
         except PassError as err:
             # Each transform keeps the IR correct: a failure (e.g. a tile shape the
             # vectorizer does not take) leaves slower but right loops.
-            if options.strict:
+            if options.strict or explicit:
                 raise
             root.verify()
             if options.remarks:
                 sys.stderr.write(f"remark: {err}\n")
-    sched.remove_schedules(root)
+
+
+GPU_BLOCK_DIMS = ("x", "y", "z")
+
+
+def gpu_map_script(kernel: str, op_name: str, iterators: list[str], blocks: list[int],
+                   threads: list[int]) -> str:
+    """The script tiling a kernel's anchor (tagged ``sched.plain_anchor``) for ``gpu_map``:
+    the innermost ``d`` parallel loops (x innermost) are split into ``blocks`` chunks, one per
+    block (an ``scf.forall`` mapped to ``#gpu.block``), and each chunk into ``threads``
+    pieces, one per thread (``#gpu.thread``); the rest of a piece, the other parallel
+    loops and the reduction loops run in each thread."""
+    d = max(len(blocks), len(threads))
+    blocks = list(blocks) + [1] * (d - len(blocks))
+    threads = list(threads) + [1] * (d - len(threads))
+    parallel = [i for i, kind in enumerate(iterators) if kind == "parallel"]
+    mapped = parallel[len(parallel) - d:]  # outermost first; the last one is x
+    nb, nt = [0] * len(iterators), [0] * len(iterators)
+    names = []
+    for j, loop in enumerate(mapped):
+        dim = d - 1 - j
+        nb[loop], nt[loop] = blocks[dim], threads[dim]
+        names.append(GPU_BLOCK_DIMS[dim])
+    sizes = scripts._sizes
+    s = (f'    %a = transform.structured.match ops{{["{op_name}"]}} attributes{{{PLAIN_ANCHOR_ATTR} = '
+         f'"{kernel}"}} in %root : (!transform.any_op) -> !transform.any_op\n')
+    if op_name != "linalg.generic":
+        s += "    %g = transform.structured.generalize %a : (!transform.any_op) -> !transform.any_op\n"
+    else:
+        s += "    %g = transform.merge_handles %a : !transform.any_op\n"
+    block_map = ", ".join(f"#gpu.block<{n}>" for n in names)
+    thread_map = ", ".join(f"#gpu.thread<{n}>" for n in names)
+    s += (f"    %tb, %lb = transform.structured.tile_using_forall %g num_threads {sizes(nb)} "
+          f"(mapping = [{block_map}]) : (!transform.any_op) -> (!transform.any_op, !transform.any_op)\n")
+    s += (f"    %tt, %lt = transform.structured.tile_using_forall %tb num_threads {sizes(nt)} "
+          f"(mapping = [{thread_map}]) : (!transform.any_op) -> (!transform.any_op, !transform.any_op)\n")
+    s += f'    transform.annotate %lb "{GPU_MAP_ATTR}" : !transform.any_op\n'
+    return scripts._wrap(s)
+
+
+def _apply_gpu_maps(root: ir.Operation, schedules: dict) -> None:
+    """target=cuda: tile each gpu_map kernel's anchor into block and thread foralls (see
+    ``gpu_map_script``); gpu-launch-parallel-loops launches them with those sizes."""
+    from polytile.dialects import sched
+    anchors = {_str(op, PLAIN_ANCHOR_ATTR): op for op in ops_in(root, "linalg.")
+               if PLAIN_ANCHOR_ATTR in op.attributes}
+    for name, schedule in schedules.items():
+        step = schedule.find(sched.GpuMap)
+        if step is None:
+            continue
+        anchor = anchors.get(name)
+        if anchor is None:
+            raise PassError(f"kernel '{name}' has a gpu_map, but its anchor was not found among the "
+                            f"linalg ops (tagged '{PLAIN_ANCHOR_ATTR}')", step.op)
+        iterators = _linalg_iterators(anchor)
+        if sum(1 for k in iterators if k == "parallel") < max(len(step.blocks), len(step.threads)):
+            raise PassError(f"kernel '{name}': gpu_map maps {max(len(step.blocks), len(step.threads))} "
+                            f"loops, but its anchor has {iterators.count('parallel')} parallel loops", anchor)
+        holder = _enclosing_function(anchor)
+        _apply(root, gpu_map_script(name, anchor.name, iterators, list(step.blocks), list(step.threads)),
+               f"kernel '{name}'", holder)
+
+
+def _linalg_iterators(op: ir.Operation) -> list[str]:
+    """The iterator kinds of a linalg op (named ops through the structured-op interface)."""
+    if "iterator_types" in op.attributes:
+        return _iterators(op)
+    names = {"linalg.matmul": "ppr", "linalg.batch_matmul": "pppr", "linalg.matvec": "pr",
+             "linalg.vecmat": "pr", "linalg.batch_matvec": "ppr",
+             "linalg.conv_2d_nchw_fchw": "pppprrr", "linalg.conv_2d_nhwc_hwcf": "pppprrr",
+             "linalg.depthwise_conv_2d_nhwc_hwc": "pppprr", "linalg.depthwise_conv_2d_nchw_chw": "pppprr",
+             "linalg.conv_1d_ncw_fcw": "ppprr", "linalg.conv_3d_ncdhw_fcdhw": "pppppprrrr"}
+    kinds = names.get(op.name)
+    if kinds is None:
+        raise PassError(f"gpu_map: unsupported anchor op '{op.name}'", op)
+    return ["parallel" if k == "p" else "reduction" for k in kinds]
 
 
 @register_pass("sched-lower-vectors")

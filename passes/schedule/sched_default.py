@@ -12,8 +12,9 @@ Runs on tg after `tg-fuse-kernels`. For an f32 matrix-product kernel (anchor
 * an inner level adding the reduction step ``kc`` (4, or 2/1 when K is not a
   multiple of 4), ``mr`` the largest of 8, 6, 4, 3, 2, 1 dividing M, so that
   ``mr x nr`` accumulators fit the vector registers;
-* ``sched.fuse consumers`` (bias, activation and residual epilogue in registers),
-  ``sched.interchange`` (column strips outermost) and ``sched.vectorize``.
+* ``sched.fuse consumers`` (bias, activation and residual epilogue in registers)
+  and ``sched.vectorize``. No ``sched.interchange``: the packed tile loops already
+  run column strips outermost (each strip of B stays in cache for all row tiles).
 
 For an f32 2-d convolution (groups 1 or depthwise) it writes a channels-last
 schedule (``conv_schedule``): weights packed ``HWCF``, register tiles of output
@@ -32,6 +33,7 @@ from typing import Optional
 from mlir import ir
 
 from polytile.pass_registry import option, register_pass
+from polytile.dialects import op_table
 from polytile.passes.common.kernels import anchor_of, kernel_funcs
 from polytile.schedules.host import host_cpu
 
@@ -81,7 +83,6 @@ def matmul_schedule(kernel: str, batch: list[int], m: int, n: int, k: int, threa
     ones = [1] * nb
     return sched.Schedule(kernel, [
         sched.Pack(operand=1, tiles=(nr,)),
-        sched.Interchange(permutation=tuple(range(nb)) + (nb + 1, nb, nb + 2)),
         sched.Tile(sizes=tuple(ones + [mr, nr, 0])),
         sched.Parallel(dims=(nb + 1,), threads=threads),
         sched.Tile(sizes=tuple(ones + [mr, nr, kc])),
@@ -162,10 +163,10 @@ def pointwise_conv_schedule(kernel: str, f: int, c: int, out: list[int], threads
 def default_schedule(kernel_func: ir.Operation, threads: int, vector_bits: int = 0):
     """The default schedule of one kernel function, or None (plain lowering)."""
     anchor = anchor_of(kernel_func)
-    if anchor is not None and anchor.name == "tg.conv":
+    if anchor is not None and anchor.name in op_table.anchors_with_schedule("conv"):
         name = ir.StringAttr(kernel_func.attributes["sym_name"]).value
         return conv_schedule(name, anchor, threads, vector_bits)
-    if anchor is None or anchor.name not in ("tg.matmul", "tg.gemm"):
+    if anchor is None or anchor.name not in op_table.anchors_with_schedule("matmul"):
         return None
     dims = _matmul_dims(anchor)
     if dims is None:

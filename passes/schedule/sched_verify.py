@@ -5,10 +5,13 @@ checks each schedule with ``sched.verify_schedule`` against the ``func.func``
 of the name its ``sched.kernel`` gives: the kernel exists and has one schedule,
 tile levels have one size per loop within the loop extents (and divide them at
 the innermost level when the schedule vectorizes), interchanges are
-permutations that keep reduction loops inside parallel ones when consumers are
-fused, consumers are not fused into a tile loop over a partial reduction,
-parallel loops are not reduction loops, and pack, vectorize, unroll, gpu_map
-and polyhedral steps have valid parameters. Every problem is an error at the
+permutations that keep reduction loops in place, consumers are not fused into a
+tile loop over a partial reduction, parallel loops are not reduction loops, and
+pack, vectorize, unroll, gpu_map and polyhedral steps have valid parameters.
+Then what the ``target`` (cpu or cuda) can carry out: on cpu, steps other than
+polyhedral only on packed f32 matmul/gemm/conv kernels (pack and tile present),
+an unroll only where a reduction step loop exists, no gpu_map; on cuda only
+gpu_map, on matmul/gemm/conv kernels. Every problem is an error at the
 offending sched op; the IR is not changed.
 
 Does not yet: check tile sizes against the target (caches, registers, GPU
@@ -17,16 +20,27 @@ kinds of the kernel's anchor.
 """
 from __future__ import annotations
 
+import dataclasses
+
 from mlir import ir
 
 from polytile.dialects import sched
-from polytile.pass_registry import PassError, register_pass
+from polytile.pass_registry import PassError, option, register_pass
 
 
-@register_pass("sched-verify", name="SchedVerify")
-def run(root: ir.Operation, options) -> None:
+@dataclasses.dataclass(frozen=True)
+class Options:
+    target: str = option("cpu", "The target the schedules are for: cpu or cuda (steps the "
+                                "target cannot carry out are errors)")
+
+
+@register_pass("sched-verify", name="SchedVerify", options=Options)
+def run(root: ir.Operation, options: Options) -> None:
     """Check every schedule (sched ops) against its kernel function's loops."""
-    problems = sched.verify_schedules(root)
+    if options.target not in sched.TARGETS:
+        raise PassError(f"sched-verify: unknown target '{options.target}' "
+                        f"(targets: {', '.join(sched.TARGETS)})", root)
+    problems = sched.verify_schedules(root, target=options.target)
     if not problems:
         return
     # Every problem but the last is emitted here; the last fails the pass.

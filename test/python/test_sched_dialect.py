@@ -214,7 +214,43 @@ def messages(problems) -> list[str]:
 
 def test_verify_schedule_legal(ctx):
     module = parse(MATMUL_KERNEL)
-    assert sched.verify_schedule(full_schedule(), kernel(module, "mm")) == []
+    cpu = Schedule("mm", [s for s in full_schedule().steps if not isinstance(s, GpuMap)])
+    assert sched.verify_schedule(cpu, kernel(module, "mm")) == []
+    cuda = Schedule("mm", [GpuMap([4, 2], [32, 8])])
+    assert sched.verify_schedule(cuda, kernel(module, "mm"), "cuda") == []
+
+
+@pytest.mark.parametrize("steps, target, expected", [
+    ([GpuMap([2], [32])], "cpu", "'sched.gpu_map' needs target cuda"),
+    ([Pack(1, [32]), GpuMap([2], [32])], "cuda", "'sched.pack' is not supported on target cuda"),
+    ([Vectorize(16)], "cuda", "'sched.vectorize' is not supported on target cuda"),
+    ([GpuMap([2, 2, 2], [4, 4, 4])], "cuda", "gpu_map maps 3 loops, but kernel 'mm' has 2 parallel loops"),
+    ([Interchange([1, 0, 2])], "cpu", "'sched.interchange' is only applied to packed kernels"),
+    ([Tile([8, 32, 4])], "cpu", "'sched.tile' is only applied to packed kernels"),
+    ([Pack(1, [32])], "cpu", "'sched.pack' needs a sched.tile"),
+    ([Pack(1, [32]), Tile([8, 32, 4]), Interchange([0, 2, 1])], "cpu",
+     "interchange moves reduction loop 'k': reduction loops keep their place"),
+    ([Pack(1, [32]), Tile([8, 32, 0]), Unroll(2)], "cpu", "nothing to unroll"),
+    ([Pack(1, [32]), Tile([8, 32, 32]), Unroll(2)], "cpu", "nothing to unroll"),
+])
+def test_verify_schedule_target_rules(ctx, steps, target, expected):
+    module = parse(MATMUL_KERNEL)
+    found = messages(sched.verify_schedule(Schedule("mm", steps), kernel(module, "mm"), target))
+    assert len(found) == 1 and expected in found[0], found
+
+
+def test_verify_schedule_packed_interchange_and_unroll_are_legal(ctx):
+    module = parse(MATMUL_KERNEL + CONV_KERNEL)
+    assert sched.verify_schedule(Schedule("mm", [Pack(1, [32]), Interchange([1, 0, 2]),
+                                                 Tile([8, 32, 4]), Unroll(3)]), kernel(module, "mm")) == []
+    reductions = parse(REDUCE_KERNEL)  # keep the module alive while its ops are used
+    reduce = Schedule("rs", [sched.Polyhedral("tile-sizes=8")])
+    assert sched.verify_schedule(reduce, kernel(reductions, "rs")) == []
+    found = messages(sched.verify_schedule(Schedule("rs", [Tile([1, 0, 1])]), kernel(reductions, "rs")))
+    assert len(found) == 1 and "'sched.tile' is only applied to matmul, gemm and conv kernels" in found[0]
+    conv = Schedule("cv", [Pack(1, [4]), Interchange([2, 3, 1, 0, 4, 5, 6]),
+                           Tile([1, 4, 1, 6, 3, 1, 1]), Unroll(2)])
+    assert sched.verify_schedule(conv, kernel(module, "cv")) == []
 
 
 @pytest.mark.parametrize("steps, expected", [
@@ -240,7 +276,9 @@ def test_verify_schedule_legal(ctx):
 def test_verify_schedule_illegal(ctx, steps, expected):
     module = parse(MATMUL_KERNEL)
     found = messages(sched.verify_schedule(Schedule("mm", steps), kernel(module, "mm")))
-    assert len(found) == 1 and expected in found[0], found
+    # besides the expected problem, only steps of an unpacked schedule (not applied) are reported
+    assert [m for m in found if expected in m], found
+    assert all(expected in m or "is only applied to packed kernels" in m for m in found), found
 
 
 def test_verify_schedule_without_kernel_still_checks_steps(ctx):

@@ -395,3 +395,160 @@ def test_run_cli_with_a_batched_matmul_schedule_passes_check(tmp_path):
                            "--check", "--repeat", "1")
     assert code == 0, out + err
     assert "FAIL" not in out
+
+
+# --------------------------------------------------------------------------
+# Interchange and unroll (packed kernels): the right numbers, remainders included
+# --------------------------------------------------------------------------
+from polytile.dialects.sched import Unroll  # noqa: E402
+
+
+def _conv_node(group: int = 1, pads=(1, 1, 1, 1)):
+    return helper.make_node("Conv", ["X", "W"], ["C"], name="conv", group=group, pads=list(pads))
+
+
+@functools.lru_cache(maxsize=None)
+def order_case(name: str):
+    """(model, feeds, onnxruntime outputs): shapes with remainders for the unroll factors."""
+    rng = np.random.default_rng(11)
+
+    def r(*shape):
+        return rng.standard_normal(shape).astype(np.float32)
+
+    relu = helper.make_node("Relu", ["C"], ["Y"], name="relu")
+    if name == "matmul":  # M 24, K 36 (9 steps of 4, unrolled by 4), N 48 (3 strips of 16)
+        a, b, bias = r(24, 36), r(36, 48), r(48)
+        nodes = [helper.make_node("MatMul", ["A", "B"], ["P"], name="mm"),
+                 helper.make_node("Add", ["P", "Bias"], ["C"], name="add"), relu]
+        model = make_model(nodes, {"A": a}, ["Y"], initializers={"B": b, "Bias": bias})
+        feeds = {"A": a}
+    elif name == "batched_matmul":  # batch 3, M 8, K 10 (steps of 1 unrolled by 4), N 32
+        a, b = r(3, 8, 10), r(3, 10, 32)
+        model = make_model([helper.make_node("MatMul", ["A", "B"], ["Y"], name="bmm")], {"A": a, "B": b}, ["Y"])
+        feeds = {"A": a, "B": b}
+    elif name == "conv":  # 3x3, C 8 (steps of 1 unrolled by 3), 7 x 9 outputs, F 16
+        x, w = r(1, 8, 7, 9), r(16, 8, 3, 3)
+        model = make_model([_conv_node(), relu], {"X": x}, ["Y"], initializers={"W": w})
+        feeds = {"X": x}
+    elif name == "depthwise":  # 3x3 taps (kw unrolled by 2: one left over), 16 channels
+        x, w = r(1, 16, 6, 10), r(16, 1, 3, 3)
+        model = make_model([_conv_node(group=16), relu], {"X": x}, ["Y"], initializers={"W": w})
+        feeds = {"X": x}
+    else:  # pointwise: 1x1, C 12 (steps of 1 unrolled by 5), F 16, 4 x 8 positions
+        x, w = r(1, 12, 4, 8), r(16, 12, 1, 1)
+        model = make_model([_conv_node(pads=(0, 0, 0, 0)), relu], {"X": x}, ["Y"], initializers={"W": w})
+        feeds = {"X": x}
+    return model, feeds, run_onnxruntime(model, feeds)
+
+
+def order_schedule(name: str, kernel: str, loops, threads: int) -> Schedule:
+    """Register tiles, an interchange that changes the default loop order, an unroll."""
+    n = len(loops)
+    if name in ("matmul", "batched_matmul"):  # (batch..., m, n, k)
+        nb = n - 3
+        kc = 4 if name == "matmul" else 1
+        order = (nb,) + tuple(range(nb)) + (nb + 1, nb + 2)  # m outermost, then batch, n
+        tile = [1] * nb + [8, 16]
+        par = (nb,)
+        steps = [Pack(operand=1, tiles=(16,)), Interchange(permutation=order),
+                 Tile(sizes=tuple(tile + [0]))]
+        if threads > 1:
+            steps.append(Parallel(dims=par, threads=threads))
+        steps += [Tile(sizes=tuple(tile + [kc])), Fuse(consumers=True), Vectorize(width=16), Unroll(factor=4)]
+        return Schedule(kernel, steps)
+    # (n, f, oh, ow, c, kh, kw)
+    if name == "pointwise":
+        pack, tile, order, factor = Pack(operand=0, tiles=(16,)), (1, 8, 1, 8), (0, 1, 2, 3), 5
+    elif name == "depthwise":
+        pack, tile, order, factor = Pack(operand=1, tiles=(16,)), (1, 16, 1, 5), (0, 3, 2, 1), 2
+    else:
+        pack, tile, order, factor = Pack(operand=1, tiles=(16,)), (1, 16, 1, 3), (2, 0, 3, 1), 3
+    steps = [pack, Interchange(permutation=order + (4, 5, 6)), Tile(sizes=tile + (0, 0, 0))]
+    if threads > 1:
+        steps.append(Parallel(dims=(2,), threads=threads))
+    steps += [Tile(sizes=tile + (1, 1, 1)), Vectorize(width=8), Unroll(factor=factor)]
+    return Schedule(kernel, steps)
+
+
+ORDER_CASES = ["matmul", "batched_matmul", "conv", "depthwise", "pointwise"]
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("name", ORDER_CASES)
+def test_interchange_and_unroll_match_onnxruntime(name, threads):
+    model, feeds, expected = order_case(name)
+    made = []
+
+    def hook(kernel, func):
+        loops = sched.kernel_iteration_space(func)
+        if not any(loop.is_reduction for loop in loops):
+            return None
+        made.append(kernel)
+        return order_schedule(name, kernel, loops, threads)
+
+    compiled = polytile.compile(model, threads=threads, schedules=hook)
+    assert made, "no contraction kernel"
+    assert_close(compiled.run(feeds), expected, ORT_TOL)
+
+
+def test_interchange_and_unroll_show_in_emit_linalg():
+    model, _, _ = order_case("matmul")
+
+    def hook(kernel, func):
+        return order_schedule("matmul", kernel, sched.kernel_iteration_space(func), 1)
+
+    text = polytile.compile(model, emit="linalg", threads=1, schedules=hook)
+    plain = polytile.compile(model, emit="linalg", threads=1, schedules={})
+    # m (3 row tiles of 8) outside n (3 strips of 16): the forall is (3, 3) either way, but the
+    # k loop is unrolled: 9 steps of 4 -> a loop stepping by 16 with four contractions
+    # (vector.contract over vector<1x8x4xf32> rows), then the last step.
+    assert re.search(r"scf\.for %\S+ = %\S+ to %\S+ step %c16\S* iter_args", text), text
+    assert text.count("vector.contract") == 5
+    assert plain.count("vector.contract") < text.count("vector.contract")
+
+
+def test_unroll_of_a_plain_kernel_is_an_error_at_the_step():
+    model, _, _ = order_case("matmul")
+    bad = 'sched.kernel"() {name = "matmul_add_relu_0"} : () -> !sched.handle\n'
+    text = ('%k = "' + bad + '"sched.unroll"(%k) {factor = 2 : i64} : (!sched.handle) -> ()\n')
+    with pytest.raises(PolytileError, match=re.escape(
+            "'sched.unroll' is only applied to packed kernels: the schedule needs a sched.pack and a sched.tile")):
+        polytile.compile(model, threads=1, schedules=text)
+
+
+# --------------------------------------------------------------------------
+# gpu_map on the CUDA target (kernels emulated on the CPU: no GPU needed)
+# --------------------------------------------------------------------------
+def _gpu_map_hook(blocks=(3, 2), threads=(16, 4)):
+    def hook(kernel, func):
+        loops = sched.kernel_iteration_space(func)
+        if not any(loop.is_reduction for loop in loops):
+            return None
+        return Schedule(kernel, [sched.GpuMap(blocks=blocks, threads=threads)])
+    return hook
+
+
+# n (x) in 3 block chunks of 16 threads, m (y) in 2 chunks of 4: sizes that do not divide
+# the loops (chunks and pieces of unequal sizes, some threads idle); and sizes that do
+# (static tiles, which the GPU matmul kernels must leave to the gpu_map).
+@pytest.mark.parametrize("name, blocks", [("mlp", (3, 2)), ("mlp", (2, 2)), ("conv", (3, 2))])
+def test_gpu_map_drives_the_launch_and_keeps_the_numbers(name, blocks):
+    from polytile.gpu.compiler import compile_cuda
+    from polytile.gpu.pipelines import GpuOptions
+
+    model, feeds, expected = case("mlp") if name == "mlp" else order_case("conv")
+    options = GpuOptions(schedules=_gpu_map_hook(blocks))
+    text = compile_cuda(model, options=options, emit="gpu")
+    launches = re.findall(r"gpu\.launch_func .* blocks in \((%\w+), (%\w+), (%\w+)\) "
+                          r"threads in \((%\w+), (%\w+), (%\w+)\)", text)
+    sizes = [tuple(int(re.sub(r"_\d+$", "", v).removeprefix("%c")) for v in launch) for launch in launches]
+    kernels = 2 if name == "mlp" else 1
+    assert sizes.count(blocks + (1, 16, 4, 1)) == kernels, sizes
+    compiled = compile_cuda(model, options=options, emulate_on_cpu=True)
+    assert_close(compiled.run(feeds), expected, ORT_TOL)
+
+
+def test_gpu_map_on_the_cpu_is_an_error():
+    model, _, _ = case("mlp")
+    with pytest.raises(PolytileError, match=re.escape("'sched.gpu_map' needs target cuda")):
+        polytile.compile(model, threads=1, schedules=_gpu_map_hook())

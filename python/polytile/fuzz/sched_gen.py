@@ -2,11 +2,11 @@
 
 :class:`Generator` is called as a ``schedules=`` hook of ``polytile.compile``
 (kernel name, kernel function) and returns a ``sched.Schedule`` for the
-kernel, or None (keep the default schedule). Legal schedules have the shape
-of the default scheduler's (pack, interchange, a cache tile level, parallel, a
-register tile level, fuse, vectorize, unroll, rarely polyhedral) with sizes,
-permutations, threads and widths that ``sched-verify`` accepts: they must
-compile and give onnxruntime's numbers. Perturbed ones change one thing;
+kernel, or None (keep the default schedule). Legal schedules are the default
+scheduler's for other thread counts and vector widths, with a random
+interchange of the parallel tile loops and unroll of the reduction step loop
+(what ``sched-apply`` carries out on packed kernels), or ``sched.polyhedral``
+on a plain kernel: they must compile and give onnxruntime's numbers. Perturbed ones change one thing;
 random ones are 1-7 steps of any kind in any order with any values (negative
 sizes, wrong lengths, out-of-range loops and operands, widths that are not
 powers of two, huge numbers, gpu_map on the CPU): they must be refused
@@ -44,10 +44,6 @@ def _operand_ranks(func) -> list:
     return ranks
 
 
-def _divisors(n: int) -> list[int]:
-    return [d for d in range(1, n + 1) if n % d == 0]
-
-
 class Generator:
     """Per case, a mode: ``legal`` (every kernel gets a legal schedule, or keeps
     the default one), ``legal-one`` (about a third of the kernels get a legal
@@ -70,78 +66,45 @@ class Generator:
         ranks = _operand_ranks(func)
         if self.mode == "random":
             return Schedule(name, self._random_steps(r, loops, len(ranks) or 2))
-        steps = self._legal(r, loops, ranks)
+        steps = self._legal(r, func, loops)
+        if steps is None:
+            return None
         if self.mode == "perturbed":
             steps = self._perturb(r, steps, loops, ranks)
         return Schedule(name, steps)
 
     # ----------------------------------------------------------------------
-    def _legal(self, r: random.Random, loops, ranks: list) -> list:
-        """A schedule sched-verify accepts (see sched_rules)."""
-        n = len(loops)
-        steps = []
-        vectorize = r.random() < 0.5
-        fuse = r.random() < 0.6
-        consumers = fuse and r.random() < 0.8
-        packable = [i for i, rank in enumerate(ranks) if rank >= 1]
-        if packable and r.random() < 0.35:
-            operand = r.choice(packable)
-            tiles = tuple(r.choice([1, 2, 4, 8, 16, 3, 5]) for _ in range(r.randint(1, min(2, ranks[operand]))))
-            steps.append(Pack(operand=operand, tiles=tiles))
-        if r.random() < 0.4:
-            par = [i for i, l in enumerate(loops) if not l.is_reduction]
-            red = [i for i, l in enumerate(loops) if l.is_reduction]
-            if consumers:
-                r.shuffle(par)
-                r.shuffle(red)
-                order = par + red
-            else:
-                order = list(range(n))
-                r.shuffle(order)
-            steps.append(Interchange(permutation=tuple(order)))
-        levels = r.choice([0, 1, 1, 2, 2])
-        sizes1 = None
-        if levels >= 1:
-            divide = vectorize and levels == 1
-            sizes1 = []
-            for l in loops:
-                size = self._legal_size(r, l.extent, divide)
-                if consumers and l.is_reduction and size and l.extent is not None and size < l.extent:
-                    size = 0
-                if consumers and l.is_reduction and l.extent is None:
-                    size = 0
-                sizes1.append(size)
-            steps.append(Tile(sizes=tuple(sizes1)))
-            par = [i for i, l in enumerate(loops) if not l.is_reduction]
-            if par and r.random() < 0.5:
-                dims = tuple(sorted(r.sample(par, r.randint(1, min(2, len(par))))))
-                steps.append(Parallel(dims=dims, threads=r.choice([0, 1, 1, 2, 3])))
-        if levels == 2:
-            sizes2 = []
-            for l, outer in zip(loops, sizes1):
-                size = self._legal_size(r, l.extent, vectorize)
-                if outer and size > outer:
-                    size = outer if not vectorize or (l.extent and l.extent % outer == 0) else 0
-                sizes2.append(size)
-            steps.append(Tile(sizes=tuple(sizes2)))
-        if fuse:
-            producers = tuple(sorted(r.sample(range(len(ranks)), r.randint(0, min(1, len(ranks))))))
-            steps.append(Fuse(consumers=consumers, producers=producers))
-        if vectorize:
-            steps.append(Vectorize(width=r.choice([1, 2, 4, 8, 16, 32])))
-        if r.random() < 0.3:
-            steps.append(Unroll(factor=r.choice([1, 2, 3, 4, 8])))
-        if r.random() < 0.05:
-            steps.append(Polyhedral(options=r.choice(["", "fusion=smart tile-sizes=32", "tile-sizes=8"])))
-        return steps
+    def _legal(self, r: random.Random, func, loops) -> Optional[list]:
+        """A schedule sched-verify accepts and sched-apply carries out (see
+        sched_rules and docs/Schedules.md): the default scheduler's schedule of a
+        packable contraction kernel, drawn for 1 or 2 threads and a 128-, 256-bit
+        or the host's vector width, with its parallel tile loops reordered and its
+        reduction step loop unrolled at random; a kernel the default scheduler
+        leaves plain gets none, or rarely ``sched.polyhedral`` (the only step applied
+        to plain kernels). None: keep the default schedule."""
+        from polytile.dialects.sched_rules import verify_schedule
+        from polytile.passes.schedule.sched_default import default_schedule
 
-    def _legal_size(self, r: random.Random, extent: Optional[int], divide: bool) -> int:
-        if extent is None or extent <= 0:
-            return 0
-        if divide:
-            return r.choice(_divisors(extent) + [0])
-        return r.choice([v for v in (0, 1, 2, 3, 4, 8) if v <= extent] +
-                        [extent, max(1, extent - 1), r.randint(1, extent)])
+        base = default_schedule(func, r.choice([1, 2]), r.choice([0, 256, 128]))
+        if base is None:
+            if r.random() < 0.15:
+                return [Polyhedral(options=r.choice(["", "fusion=smart tile-sizes=32", "tile-sizes=8"]))]
+            return None
+        steps = [step for step in base.steps if not isinstance(step, (Interchange, Unroll))]
+        optional = []
+        if r.random() < 0.5:
+            order = list(range(len(loops)))
+            parallel = [i for i in order if not loops[i].is_reduction]
+            shuffled = r.sample(parallel, len(parallel))
+            for position, loop in zip(parallel, shuffled):
+                order[position] = loop
+            optional.append(Interchange(permutation=tuple(order)))
+        if r.random() < 0.4:
+            optional.append(Unroll(factor=r.choice([1, 2, 3, 4, 8])))
+        candidate = steps + optional
+        if verify_schedule(Schedule(base.kernel, candidate), func):
+            return steps  # an unroll the kernel has no loop for: the default's steps alone
+        return candidate
 
     def _perturb(self, r: random.Random, steps: list, loops, ranks: list) -> list:
         """One random change: a value out of range, a step dropped, duplicated or moved."""

@@ -53,9 +53,15 @@ class KernelPlan:
     threads: int = 1
     thread_dim: int = 0
     decompose: bool = False
-    # An outer (serial) tile level before the register tiles, e.g. output-channel
-    # blocks of a convolution so that their weights stay in cache.
-    pre_tile: Optional[list[int]] = None
+    # Outer (serial) tile levels before the register tiles, outermost first, e.g.
+    # output-channel blocks of a convolution so that their weights stay in cache, or
+    # one level per tile loop to order them as a ``sched.interchange`` says.
+    pre_tiles: list[list[int]] = dataclasses.field(default_factory=list)
+    # Iterator order given to the root (a linalg.generic) before tiling
+    # (``transform.structured.interchange``): the tile loops then follow it.
+    root_interchange: Optional[list[int]] = None
+    # Unroll the innermost reduction step loop by this factor (0: no unrolling).
+    unroll: int = 0
     vectorize: bool = True
     # (op name, sched.layout_id of a layout copy, its tile sizes)
     layout_copies: list[tuple[str, str, list[int]]] = dataclasses.field(default_factory=list)
@@ -83,6 +89,12 @@ def kernel_script(plan: KernelPlan) -> str:
     else:
         root, tile = "%anchor", plan.tile
     anchor, fill = "%anchor", "%fill"
+    if plan.root_interchange is not None:
+        s += (f"    %ri = transform.structured.interchange {root} iterator_interchange = "
+              f"{_sizes(plan.root_interchange)} : (!transform.any_op) -> !transform.any_op\n")
+        if root == "%anchor":
+            anchor = "%ri"
+        root = "%ri"
     if plan.threads > 1:
         nt = [0] * len(tile)
         nt[plan.thread_dim] = plan.threads
@@ -98,15 +110,18 @@ def kernel_script(plan: KernelPlan) -> str:
         s += ("    %pf, %par3 = transform.structured.fuse_into_containing_op %fill into %par2 "
               ": (!transform.any_op, !transform.any_op) -> (!transform.any_op, !transform.any_op)\n")
         fill = "%pf"
-    if plan.pre_tile is not None:
-        s += (f"    %pre, %preloop = transform.structured.tile_using_forall {root} tile_sizes "
-              f"{_sizes(plan.pre_tile)} : (!transform.any_op) -> (!transform.any_op, !transform.any_op)\n")
-        s += (f"    %prefill, %preloop2 = transform.structured.fuse_into_containing_op {fill} into %preloop "
-              ": (!transform.any_op, !transform.any_op) -> (!transform.any_op, !transform.any_op)\n")
-        s += f'    transform.annotate %preloop2 "{INNER_TILE}" : !transform.any_op\n'
-        root, fill = "%pre", "%prefill"
-        if plan.epilogue_tile is None:
-            anchor = "%pre"
+    if plan.pre_tiles and plan.epilogue_tile is not None:
+        raise ValueError("outer tile levels are not supported with a fused epilogue")
+    outer_pre = None
+    for j, pre_tile in enumerate(plan.pre_tiles):
+        s += (f"    %pre{j}, %preloop{j} = transform.structured.tile_using_forall {root} tile_sizes "
+              f"{_sizes(pre_tile)} : (!transform.any_op) -> (!transform.any_op, !transform.any_op)\n")
+        s += (f"    %prefill{j}, %preloopf{j} = transform.structured.fuse_into_containing_op {fill} into "
+              f"%preloop{j} : (!transform.any_op, !transform.any_op) -> (!transform.any_op, !transform.any_op)\n")
+        s += f'    transform.annotate %preloopf{j} "{INNER_TILE}" : !transform.any_op\n'
+        root, fill = f"%pre{j}", f"%prefill{j}"
+        anchor = root
+        outer_pre = outer_pre or f"%preloopf{j}"
     s += (f"    %tiled, %loop = transform.structured.tile_using_forall {root} tile_sizes {_sizes(tile)} "
           f": (!transform.any_op) -> (!transform.any_op, !transform.any_op)\n")
     if plan.epilogue_tile is not None:
@@ -139,7 +154,7 @@ def kernel_script(plan: KernelPlan) -> str:
         s += f"    transform.structured.vectorize %lct{i} : !transform.any_op\n"
     # Patterns and CSE run on this kernel's loops only: a whole-function scope would
     # make scheduling quadratic in the number of kernels.
-    outer = "%par3" if plan.threads > 1 else "%preloop2" if plan.pre_tile is not None else "%loop3"
+    outer = "%par3" if plan.threads > 1 else outer_pre if outer_pre is not None else "%loop3"
     scopes = [outer] + \
         [f"%lcl{i}#0" for i, (_, _, sizes) in enumerate(plan.layout_copies) if any(sizes)]
     s += f"    %f = transform.merge_handles {', '.join(scopes)} : !transform.any_op\n"
@@ -162,14 +177,16 @@ def kernel_script(plan: KernelPlan) -> str:
             # constants made by the scoped canonicalization land inside the loops: LICM first
             s += f"    transform.apply_licm to %kl#{i} : !transform.any_op\n"
             s += f"    transform.loop.hoist_loop_invariant_subsets %kl#{i} : !transform.any_op\n"
+    if plan.unroll > 1:
+        if not nsteps:
+            raise ValueError("no reduction step loop to unroll")
+        # the innermost step loop (k of a matrix product, c of a convolution); a trip count
+        # that the factor does not divide gets a remainder loop
+        s += f"    transform.loop.unroll %kl#{nsteps - 1} {{factor = {plan.unroll}}} : !transform.any_op\n"
     s += """    transform.apply_patterns to %f { transform.apply_patterns.canonicalization } : !transform.any_op
     transform.apply_cse to %f : !transform.any_op
 """
     return _wrap(s)
-
-
-def ir_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def iv_count_attr(n: int) -> str:

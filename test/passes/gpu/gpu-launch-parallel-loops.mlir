@@ -64,3 +64,45 @@ func.func @dynamic(%m: memref<?xf32>, %n: index) {
   }
   return
 }
+
+// -----
+
+// A forall mapped to blocks holding one mapped to threads (sched-apply{target=cuda}
+// for a gpu_map): one launch with the foralls' counts as grid (3 x 2) and block (16 x 4)
+// instead of block-size; forall indices become block and thread ids (x, y as mapped).
+// CHECK-LABEL: func.func @mapped
+// CHECK-DAG: %[[C3:.*]] = arith.constant 3 : index
+// CHECK-DAG: %[[C2:.*]] = arith.constant 2 : index
+// CHECK-DAG: %[[C16:.*]] = arith.constant 16 : index
+// CHECK-DAG: %[[C4:.*]] = arith.constant 4 : index
+// CHECK: gpu.launch blocks(%[[BX:.*]], %[[BY:.*]], %{{.*}}) in (%{{.*}} = %[[C3]], %{{.*}} = %[[C2]], %{{.*}} = %{{.*}}) threads(%[[TX:.*]], %[[TY:.*]], %{{.*}}) in (%{{.*}} = %[[C16]], %{{.*}} = %[[C4]], %{{.*}} = %{{.*}})
+// CHECK: %[[ROW:.*]] = arith.muli %[[BY]], %{{.*}} : index
+// CHECK: %[[COL:.*]] = arith.muli %[[BX]], %{{.*}} : index
+// CHECK: memref.store %{{.*}}, %{{.*}}[%[[ROW]], %[[COL]], %[[TY]], %[[TX]]]
+// CHECK: gpu.terminator
+// CHECK-NOT: scf.forall
+func.func @mapped(%m: memref<8x48x4x16xf32>) {
+  %f = arith.constant 1.0 : f32
+  scf.forall (%i, %j) = (0, 0) to (8, 48) step (4, 16) {
+    scf.forall (%ti, %tj) in (4, 16) {
+      memref.store %f, %m[%i, %j, %ti, %tj] : memref<8x48x4x16xf32>
+    } {mapping = [#gpu.thread<y>, #gpu.thread<x>]}
+  } {mapping = [#gpu.block<y>, #gpu.block<x>]}
+  return
+}
+
+// -----
+
+// A top-level forall mapped to threads only: one block of its counts.
+// CHECK-LABEL: func.func @threads_only
+// CHECK: %[[ONE:.*]] = arith.constant 1 : index
+// CHECK: %[[C8:.*]] = arith.constant 8 : index
+// CHECK: gpu.launch blocks({{.*}}) in (%{{.*}} = %[[ONE]], %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) threads(%[[TX:.*]], %{{.*}}, %{{.*}}) in (%{{.*}} = %[[C8]], %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}})
+// CHECK: memref.store %{{.*}}, %{{.*}}[%[[TX]]]
+func.func @threads_only(%m: memref<8xf32>) {
+  %f = arith.constant 1.0 : f32
+  scf.forall (%t) in (8) {
+    memref.store %f, %m[%t] : memref<8xf32>
+  } {mapping = [#gpu.thread<x>]}
+  return
+}

@@ -2,16 +2,17 @@
 // RUN: polytile-opt %s --split-input-file --pass-pipeline='builtin.module(sched-default{threads=1 vector-bits=256})' | FileCheck %s --check-prefix=AVX2
 
 // A matmul kernel gets the register-blocked schedule: B packed in strips of two
-// vector registers, 8 x nr register tiles, k step 4, epilogue fused.
+// vector registers, 8 x nr register tiles, k step 4, epilogue fused; no interchange
+// (the packed tile loops run column strips outermost already).
 // CHECK-LABEL: func.func private @matmul_add_relu_0
 // CHECK: %[[K:.*]] = "sched.kernel"() {name = "matmul_add_relu_0"}
 // CHECK-NEXT: "sched.pack"(%[[K]]) {operand = 1 : i64, tiles = array<i64: 32>}
-// CHECK-NEXT: "sched.interchange"(%[[K]]) {permutation = array<i64: 1, 0, 2>}
 // CHECK-NEXT: "sched.tile"(%[[K]]) {sizes = array<i64: 8, 32, 0>}
 // CHECK-NEXT: "sched.parallel"(%[[K]]) {dims = array<i64: 1>, threads = 2 : i64}
 // CHECK-NEXT: "sched.tile"(%[[K]]) {sizes = array<i64: 8, 32, 4>}
 // CHECK-NEXT: "sched.fuse"(%[[K]]) {consumers = true, producers = array<i64>}
 // CHECK-NEXT: "sched.vectorize"(%[[K]]) {width = 16 : i64}
+// CHECK-NOT: sched.interchange
 // AVX2-LABEL: func.func private @matmul_add_relu_0
 // AVX2: "sched.pack"(%{{.*}}) {operand = 1 : i64, tiles = array<i64: 16>}
 // AVX2: "sched.tile"(%{{.*}}) {sizes = array<i64: 8, 16, 4>}
@@ -29,7 +30,6 @@ func.func private @matmul_add_relu_0(%a: tensor<64x784xf32>, %b: tensor<784x1024
 // K odd: the k step is 1. A batched matmul gets a batch tile of 1.
 // CHECK-LABEL: func.func private @matmul_1
 // CHECK: %[[K:.*]] = "sched.kernel"() {name = "matmul_1"}
-// CHECK: "sched.interchange"(%[[K]]) {permutation = array<i64: 0, 2, 1, 3>}
 // CHECK: "sched.tile"(%[[K]]) {sizes = array<i64: 1, 6, 32, 1>}
 func.func private @matmul_1(%a: tensor<3x12x5xf32>, %b: tensor<3x5x64xf32>) -> tensor<3x12x64xf32> attributes {tg.kernel = "contraction"} {
   %0 = "tg.matmul"(%a, %b) {tg.anchor} : (tensor<3x12x5xf32>, tensor<3x5x64xf32>) -> tensor<3x12x64xf32>
@@ -62,6 +62,7 @@ func.func private @relu_4(%a: tensor<8x32xf32>) -> tensor<8x32xf32> attributes {
 // A kernel that already has a schedule (hand-written) keeps it.
 // CHECK-LABEL: func.func private @matmul_5
 // CHECK: "sched.kernel"() {name = "matmul_5"}
+// CHECK-NEXT: "sched.pack"(%{{.*}}) {operand = 1 : i64, tiles = array<i64: 16>}
 // CHECK-NEXT: "sched.tile"(%{{.*}}) {sizes = array<i64: 4, 16, 2>}
 // CHECK-NOT: sched.kernel
 func.func private @matmul_5(%a: tensor<8x8xf32>, %b: tensor<8x32xf32>) -> tensor<8x32xf32> attributes {tg.kernel = "contraction"} {
@@ -69,4 +70,73 @@ func.func private @matmul_5(%a: tensor<8x8xf32>, %b: tensor<8x32xf32>) -> tensor
   return %0 : tensor<8x32xf32>
 }
 %k = "sched.kernel"() {name = "matmul_5"} : () -> !sched.handle
+"sched.pack"(%k) {operand = 1 : i64, tiles = array<i64: 16>} : (!sched.handle) -> ()
 "sched.tile"(%k) {sizes = array<i64: 4, 16, 2>} : (!sched.handle) -> ()
+
+// -----
+
+// A 3x3 convolution (groups 1) gets the channels-last schedule: weights packed HWCF
+// in blocks of fb = 16 output channels (one AVX-512 vector), register tiles of 5
+// output columns (the largest divisor of OW = 10 up to 8) x 16 channels, output rows
+// on the threads, the reduction stepping over one tap and 8 input channels (all of C).
+// CHECK-LABEL: func.func private @conv_relu_6
+// CHECK: %[[K:.*]] = "sched.kernel"() {name = "conv_relu_6"}
+// CHECK-NEXT: "sched.pack"(%[[K]]) {operand = 1 : i64, tiles = array<i64: 16>}
+// CHECK-NEXT: "sched.tile"(%[[K]]) {sizes = array<i64: 1, 16, 1, 5, 0, 0, 0>}
+// CHECK-NEXT: "sched.parallel"(%[[K]]) {dims = array<i64: 2>, threads = 2 : i64}
+// CHECK-NEXT: "sched.tile"(%[[K]]) {sizes = array<i64: 1, 16, 1, 5, 8, 1, 1>}
+// CHECK-NEXT: "sched.vectorize"(%[[K]]) {width = 16 : i64}
+// CHECK-NOT: sched.interchange
+// AVX2-LABEL: func.func private @conv_relu_6
+// AVX2: "sched.pack"(%{{.*}}) {operand = 1 : i64, tiles = array<i64: 16>}
+// AVX2: "sched.vectorize"(%{{.*}}) {width = 8 : i64}
+func.func private @conv_relu_6(%arg0: tensor<1x8x6x10xf32>, %arg1: tensor<16x8x3x3xf32>) -> tensor<1x16x6x10xf32> attributes {tg.kernel = "contraction"} {
+  %1 = "tg.conv"(%arg0, %arg1) {dilations = array<i64: 1, 1>, group = 1 : i64, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>, tg.anchor} : (tensor<1x8x6x10xf32>, tensor<16x8x3x3xf32>) -> tensor<1x16x6x10xf32>
+  %2 = "tg.relu"(%1) : (tensor<1x16x6x10xf32>) -> tensor<1x16x6x10xf32>
+  return %2 : tensor<1x16x6x10xf32>
+}
+
+// -----
+
+// A pointwise (1x1, stride 1, unpadded) convolution is the product W[F, C] @ X[C, H*W]:
+// the input packed in strips of nr = 32 positions (H*W = 32), register tiles of 8
+// output channels x one row of 8 columns, channel step 4, the epilogue fused.
+// CHECK-LABEL: func.func private @conv_7
+// CHECK: %[[K:.*]] = "sched.kernel"() {name = "conv_7"}
+// CHECK-NEXT: "sched.pack"(%[[K]]) {operand = 0 : i64, tiles = array<i64: 32>}
+// CHECK-NEXT: "sched.tile"(%[[K]]) {sizes = array<i64: 1, 8, 1, 8, 0, 0, 0>}
+// CHECK-NEXT: "sched.parallel"(%[[K]]) {dims = array<i64: 1>, threads = 2 : i64}
+// CHECK-NEXT: "sched.tile"(%[[K]]) {sizes = array<i64: 1, 8, 1, 8, 4, 1, 1>}
+// CHECK-NEXT: "sched.fuse"(%[[K]]) {consumers = true, producers = array<i64>}
+// CHECK-NEXT: "sched.vectorize"(%[[K]]) {width = 16 : i64}
+func.func private @conv_7(%arg0: tensor<1x12x4x8xf32>, %arg1: tensor<16x12x1x1xf32>) -> tensor<1x16x4x8xf32> attributes {tg.kernel = "contraction"} {
+  %1 = "tg.conv"(%arg0, %arg1) {dilations = array<i64: 1, 1>, group = 1 : i64, kernel_shape = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>, tg.anchor} : (tensor<1x12x4x8xf32>, tensor<16x12x1x1xf32>) -> tensor<1x16x4x8xf32>
+  return %1 : tensor<1x16x4x8xf32>
+}
+
+// -----
+
+// A depthwise convolution (groups = channels) gets the channels-last schedule with
+// weights packed HWC, channel blocks of 16, and a channel step of 1 (c has extent 1).
+// CHECK-LABEL: func.func private @conv_8
+// CHECK: %[[K:.*]] = "sched.kernel"() {name = "conv_8"}
+// CHECK-NEXT: "sched.pack"(%[[K]]) {operand = 1 : i64, tiles = array<i64: 16>}
+// CHECK-NEXT: "sched.tile"(%[[K]]) {sizes = array<i64: 1, 16, 1, 5, 0, 0, 0>}
+// CHECK-NEXT: "sched.parallel"(%[[K]]) {dims = array<i64: 2>, threads = 2 : i64}
+// CHECK-NEXT: "sched.tile"(%[[K]]) {sizes = array<i64: 1, 16, 1, 5, 1, 1, 1>}
+// CHECK-NEXT: "sched.vectorize"(%[[K]]) {width = 16 : i64}
+func.func private @conv_8(%arg0: tensor<1x16x6x10xf32>, %arg1: tensor<16x1x3x3xf32>) -> tensor<1x16x6x10xf32> attributes {tg.kernel = "contraction"} {
+  %1 = "tg.conv"(%arg0, %arg1) {dilations = array<i64: 1, 1>, group = 16 : i64, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>, tg.anchor} : (tensor<1x16x6x10xf32>, tensor<16x1x3x3xf32>) -> tensor<1x16x6x10xf32>
+  return %1 : tensor<1x16x6x10xf32>
+}
+
+// -----
+
+// A grouped convolution that is not depthwise has no packed form: no schedule, the
+// plain loops.
+// CHECK-LABEL: func.func private @conv_9
+// CHECK-NOT: sched.kernel
+func.func private @conv_9(%arg0: tensor<1x4x5x5xf32>, %arg1: tensor<4x2x3x3xf32>) -> tensor<1x4x3x3xf32> attributes {tg.kernel = "contraction"} {
+  %0 = "tg.conv"(%arg0, %arg1) {dilations = array<i64: 1, 1>, group = 2 : i64, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>, tg.anchor} : (tensor<1x4x5x5xf32>, tensor<4x2x3x3xf32>) -> tensor<1x4x3x3xf32>
+  return %0 : tensor<1x4x3x3xf32>
+}

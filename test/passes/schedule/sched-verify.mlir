@@ -24,7 +24,6 @@ func.func private @mm(%a: tensor<64x32xf32>, %b: tensor<32x128xf32>) -> tensor<6
 "sched.fuse"(%k) {consumers = true, producers = array<i64: 0, 1>} : (!sched.handle) -> ()
 "sched.interchange"(%k) {permutation = array<i64: 1, 0, 2>} : (!sched.handle) -> ()
 "sched.unroll"(%k) {factor = 4 : i64} : (!sched.handle) -> ()
-"sched.gpu_map"(%k) {blocks = array<i64: 2, 4>, threads = array<i64: 32, 32>} : (!sched.handle) -> ()
 "sched.polyhedral"(%k) {options = "fusion=smart tile-sizes=32,8"} : (!sched.handle) -> ()
 
 // -----
@@ -109,20 +108,22 @@ func.func private @mm(%a: tensor<64x32xf32>, %b: tensor<32x128xf32>) -> tensor<6
   return %1 : tensor<64x128xf32>
 }
 %k = "sched.kernel"() {name = "mm"} : () -> !sched.handle
+"sched.pack"(%k) {operand = 1 : i64, tiles = array<i64: 32>} : (!sched.handle) -> ()
 "sched.tile"(%k) {sizes = array<i64: 32, 64, 0>} : (!sched.handle) -> ()
 // expected-error@+1 {{tile level 2: size 256 of loop 'n' exceeds its extent 128}}
 "sched.tile"(%k) {sizes = array<i64: 8, 256, 0>} : (!sched.handle) -> ()
 
 // -----
 
-// CHECK-LABEL: func.func private @ew
+// CHECK-LABEL: func.func private @dyn
 // Tile: a dynamic extent accepts any size.
-func.func private @ew(%x: tensor<8x?xf32>) -> tensor<8x?xf32> attributes {tg.kernel = "elementwise"} {
-  %0 = "tg.relu"(%x) {tg.anchor} : (tensor<8x?xf32>) -> tensor<8x?xf32>
-  return %0 : tensor<8x?xf32>
+func.func private @dyn(%a: tensor<?x32xf32>, %b: tensor<32x128xf32>) -> tensor<?x128xf32> attributes {tg.kernel = "contraction"} {
+  %0 = "tg.matmul"(%a, %b) {tg.anchor} : (tensor<?x32xf32>, tensor<32x128xf32>) -> tensor<?x128xf32>
+  return %0 : tensor<?x128xf32>
 }
-%k = "sched.kernel"() {name = "ew"} : () -> !sched.handle
-"sched.tile"(%k) {sizes = array<i64: 4, 1000>} : (!sched.handle) -> ()
+%k = "sched.kernel"() {name = "dyn"} : () -> !sched.handle
+"sched.pack"(%k) {operand = 1 : i64, tiles = array<i64: 32>} : (!sched.handle) -> ()
+"sched.tile"(%k) {sizes = array<i64: 1000, 32, 0>} : (!sched.handle) -> ()
 
 // -----
 
@@ -133,6 +134,7 @@ func.func private @mm(%a: tensor<64x32xf32>, %b: tensor<32x128xf32>) -> tensor<6
   return %1 : tensor<64x128xf32>
 }
 %k = "sched.kernel"() {name = "mm"} : () -> !sched.handle
+"sched.pack"(%k) {operand = 1 : i64, tiles = array<i64: 32>} : (!sched.handle) -> ()
 "sched.tile"(%k) {sizes = array<i64: 48, 0, 0>} : (!sched.handle) -> ()
 // expected-error@+1 {{innermost tile level: size 24 of loop 'n' does not divide its extent 128 (vectorized tiles must be full)}}
 "sched.tile"(%k) {sizes = array<i64: 8, 24, 0>} : (!sched.handle) -> ()
@@ -149,6 +151,7 @@ func.func private @mm(%a: tensor<64x32xf32>, %b: tensor<32x128xf32>) -> tensor<6
   return %1 : tensor<64x128xf32>
 }
 %k = "sched.kernel"() {name = "mm"} : () -> !sched.handle
+"sched.pack"(%k) {operand = 1 : i64, tiles = array<i64: 32>} : (!sched.handle) -> ()
 "sched.tile"(%k) {sizes = array<i64: 48, 24, 5>} : (!sched.handle) -> ()
 
 // -----
@@ -165,15 +168,17 @@ func.func private @mm(%a: tensor<64x32xf32>, %b: tensor<32x128xf32>) -> tensor<6
 
 // -----
 
-// CHECK-LABEL: func.func private @mm
-// CHECK: "sched.interchange"(%{{.*}}) {permutation = array<i64: 2, 0, 1>}
-// Interchange: a reduction loop may move outward when no consumers are fused.
+// Interchange: reduction loops keep their place (the reduction step loops are made
+// inside the register tile), with or without fused consumers.
 func.func private @mm(%a: tensor<64x32xf32>, %b: tensor<32x128xf32>) -> tensor<64x128xf32> attributes {tg.kernel = "contraction"} {
   %0 = "tg.matmul"(%a, %b) {tg.anchor} : (tensor<64x32xf32>, tensor<32x128xf32>) -> tensor<64x128xf32>
   %1 = "tg.relu"(%0) : (tensor<64x128xf32>) -> tensor<64x128xf32>
   return %1 : tensor<64x128xf32>
 }
 %k = "sched.kernel"() {name = "mm"} : () -> !sched.handle
+"sched.pack"(%k) {operand = 1 : i64, tiles = array<i64: 32>} : (!sched.handle) -> ()
+"sched.tile"(%k) {sizes = array<i64: 8, 32, 4>} : (!sched.handle) -> ()
+// expected-error@+1 {{interchange moves reduction loop 'k': reduction loops keep their place (innermost); only parallel loops are reordered}}
 "sched.interchange"(%k) {permutation = array<i64: 2, 0, 1>} : (!sched.handle) -> ()
 
 // -----
@@ -185,6 +190,8 @@ func.func private @mm(%a: tensor<64x32xf32>, %b: tensor<32x128xf32>) -> tensor<6
   return %1 : tensor<64x128xf32>
 }
 %k = "sched.kernel"() {name = "mm"} : () -> !sched.handle
+"sched.pack"(%k) {operand = 1 : i64, tiles = array<i64: 32>} : (!sched.handle) -> ()
+"sched.tile"(%k) {sizes = array<i64: 8, 32, 0>} : (!sched.handle) -> ()
 "sched.fuse"(%k) {consumers = true, producers = array<i64>} : (!sched.handle) -> ()
 // expected-error@+1 {{interchange moves reduction loop 'k' outside parallel loop 'n'; the fused consumers would read partial results}}
 "sched.interchange"(%k) {permutation = array<i64: 0, 2, 1>} : (!sched.handle) -> ()
@@ -198,6 +205,7 @@ func.func private @mm(%a: tensor<64x32xf32>, %b: tensor<32x128xf32>) -> tensor<6
   return %1 : tensor<64x128xf32>
 }
 %k = "sched.kernel"() {name = "mm"} : () -> !sched.handle
+"sched.pack"(%k) {operand = 1 : i64, tiles = array<i64: 32>} : (!sched.handle) -> ()
 "sched.tile"(%k) {sizes = array<i64: 32, 64, 8>} : (!sched.handle) -> ()
 // expected-error@+1 {{cannot fuse consumers: the outermost tile level tiles reduction loop 'k' (size 8 of 32), so the consumers would see partial results}}
 "sched.fuse"(%k) {consumers = true, producers = array<i64>} : (!sched.handle) -> ()
@@ -213,6 +221,7 @@ func.func private @mm(%a: tensor<64x32xf32>, %b: tensor<32x128xf32>) -> tensor<6
   return %1 : tensor<64x128xf32>
 }
 %k = "sched.kernel"() {name = "mm"} : () -> !sched.handle
+"sched.pack"(%k) {operand = 1 : i64, tiles = array<i64: 32>} : (!sched.handle) -> ()
 "sched.tile"(%k) {sizes = array<i64: 32, 64, 32>} : (!sched.handle) -> ()
 "sched.tile"(%k) {sizes = array<i64: 8, 8, 4>} : (!sched.handle) -> ()
 "sched.fuse"(%k) {consumers = true, producers = array<i64>} : (!sched.handle) -> ()
@@ -226,6 +235,7 @@ func.func private @sm(%x: tensor<4x10xf32>) -> tensor<4x10xf32> attributes {tg.k
   return %1 : tensor<4x10xf32>
 }
 %k = "sched.kernel"() {name = "sm"} : () -> !sched.handle
+// expected-error@+1 {{'sched.tile' is only applied to matmul, gemm and conv kernels, not to a 'tg.softmax' kernel}}
 "sched.tile"(%k) {sizes = array<i64: 1, 5>} : (!sched.handle) -> ()
 // expected-error@+1 {{cannot fuse consumers: the outermost tile level tiles reduction loop 'd1' (size 5 of 10)}}
 "sched.fuse"(%k) {consumers = true, producers = array<i64>} : (!sched.handle) -> ()
@@ -250,6 +260,7 @@ func.func private @ln(%x: tensor<4x10xf32>, %s: tensor<10xf32>) -> tensor<4x10xf
   return %0#0 : tensor<4x10xf32>
 }
 %k = "sched.kernel"() {name = "ln"} : () -> !sched.handle
+// expected-error@+1 {{'sched.tile' is only applied to matmul, gemm and conv kernels, not to a 'tg.layer_normalization' kernel}}
 "sched.tile"(%k) {sizes = array<i64: 1, 0>} : (!sched.handle) -> ()
 // expected-error@+1 {{loop 'd1' is a reduction loop; running it in parallel races}}
 "sched.parallel"(%k) {dims = array<i64: 1>, threads = 0 : i64} : (!sched.handle) -> ()
@@ -262,6 +273,7 @@ func.func private @cv(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tens
   return %0 : tensor<1x4x6x6xf32>
 }
 %k = "sched.kernel"() {name = "cv"} : () -> !sched.handle
+"sched.pack"(%k) {operand = 1 : i64, tiles = array<i64: 4>} : (!sched.handle) -> ()
 "sched.tile"(%k) {sizes = array<i64: 1, 4, 2, 2, 0, 0, 0>} : (!sched.handle) -> ()
 // expected-error@+1 {{loop 'c' is a reduction loop; running it in parallel races}}
 "sched.parallel"(%k) {dims = array<i64: 1, 4>, threads = 2 : i64} : (!sched.handle) -> ()
@@ -275,6 +287,7 @@ func.func private @mm(%a: tensor<64x32xf32>, %b: tensor<32x128xf32>) -> tensor<6
   return %1 : tensor<64x128xf32>
 }
 %k = "sched.kernel"() {name = "mm"} : () -> !sched.handle
+"sched.pack"(%k) {operand = 1 : i64, tiles = array<i64: 32>} : (!sched.handle) -> ()
 // expected-error@+1 {{parallel needs a tile level before it}}
 "sched.parallel"(%k) {dims = array<i64: 0>, threads = 0 : i64} : (!sched.handle) -> ()
 "sched.tile"(%k) {sizes = array<i64: 32, 64, 0>} : (!sched.handle) -> ()
@@ -288,6 +301,7 @@ func.func private @mm(%a: tensor<64x32xf32>, %b: tensor<32x128xf32>) -> tensor<6
   return %1 : tensor<64x128xf32>
 }
 %k = "sched.kernel"() {name = "mm"} : () -> !sched.handle
+"sched.pack"(%k) {operand = 1 : i64, tiles = array<i64: 32>} : (!sched.handle) -> ()
 "sched.tile"(%k) {sizes = array<i64: 32, 64, 0>} : (!sched.handle) -> ()
 // expected-error@+1 {{parallel dim 3 is out of range: kernel 'mm' has 3 loops (m, n, k)}}
 "sched.parallel"(%k) {dims = array<i64: 3>, threads = 0 : i64} : (!sched.handle) -> ()
@@ -301,6 +315,7 @@ func.func private @mm(%a: tensor<64x32xf32>, %b: tensor<32x128xf32>) -> tensor<6
   return %1 : tensor<64x128xf32>
 }
 %k = "sched.kernel"() {name = "mm"} : () -> !sched.handle
+"sched.pack"(%k) {operand = 1 : i64, tiles = array<i64: 32>} : (!sched.handle) -> ()
 "sched.tile"(%k) {sizes = array<i64: 32, 64, 0>} : (!sched.handle) -> ()
 // expected-error@+1 {{threads must be >= 0 (0: all cores), got -2}}
 "sched.parallel"(%k) {dims = array<i64: 0>, threads = -2 : i64} : (!sched.handle) -> ()
@@ -352,6 +367,8 @@ func.func private @mm(%a: tensor<64x32xf32>, %b: tensor<32x128xf32>) -> tensor<6
   return %1 : tensor<64x128xf32>
 }
 %k = "sched.kernel"() {name = "mm"} : () -> !sched.handle
+"sched.pack"(%k) {operand = 1 : i64, tiles = array<i64: 48>} : (!sched.handle) -> ()
+"sched.tile"(%k) {sizes = array<i64: 8, 48, 4>} : (!sched.handle) -> ()
 "sched.pack"(%k) {operand = 1 : i64, tiles = array<i64: 48>} : (!sched.handle) -> ()
 
 // -----
@@ -479,3 +496,91 @@ func.func private @mm(%a: tensor<64x32xf32>, %b: tensor<32x128xf32>) -> tensor<6
 %k = "sched.kernel"() {name = "mm"} : () -> !sched.handle
 // expected-error@+1 {{'sched.tile' op attribute 'sizes' must be array<i64: ...>, got array<i32: 8, 8, 8>}}
 "sched.tile"(%k) {sizes = array<i32: 8, 8, 8>} : (!sched.handle) -> ()
+
+// -----
+
+// What the cpu target cannot carry out is an error at the step. gpu_map: cuda only.
+func.func private @mm(%a: tensor<64x32xf32>, %b: tensor<32x128xf32>) -> tensor<64x128xf32> attributes {tg.kernel = "contraction"} {
+  %0 = "tg.matmul"(%a, %b) {tg.anchor} : (tensor<64x32xf32>, tensor<32x128xf32>) -> tensor<64x128xf32>
+  return %0 : tensor<64x128xf32>
+}
+%k = "sched.kernel"() {name = "mm"} : () -> !sched.handle
+// expected-error@+1 {{'sched.gpu_map' needs target cuda (the cpu target maps no GPU loops)}}
+"sched.gpu_map"(%k) {blocks = array<i64: 2, 4>, threads = array<i64: 32, 32>} : (!sched.handle) -> ()
+
+// -----
+
+// Steps other than pack and polyhedral need a packed schedule (sched.pack and sched.tile):
+// without one the kernel keeps its plain loops.
+func.func private @mm(%a: tensor<64x32xf32>, %b: tensor<32x128xf32>) -> tensor<64x128xf32> attributes {tg.kernel = "contraction"} {
+  %0 = "tg.matmul"(%a, %b) {tg.anchor} : (tensor<64x32xf32>, tensor<32x128xf32>) -> tensor<64x128xf32>
+  return %0 : tensor<64x128xf32>
+}
+%k = "sched.kernel"() {name = "mm"} : () -> !sched.handle
+// expected-error@+1 {{'sched.interchange' is only applied to packed kernels: the schedule needs a sched.pack and a sched.tile}}
+"sched.interchange"(%k) {permutation = array<i64: 1, 0, 2>} : (!sched.handle) -> ()
+
+// -----
+
+// Pack needs a tile level (its innermost level is the register tile).
+func.func private @mm(%a: tensor<64x32xf32>, %b: tensor<32x128xf32>) -> tensor<64x128xf32> attributes {tg.kernel = "contraction"} {
+  %0 = "tg.matmul"(%a, %b) {tg.anchor} : (tensor<64x32xf32>, tensor<32x128xf32>) -> tensor<64x128xf32>
+  return %0 : tensor<64x128xf32>
+}
+%k = "sched.kernel"() {name = "mm"} : () -> !sched.handle
+// expected-error@+1 {{'sched.pack' needs a sched.tile}}
+"sched.pack"(%k) {operand = 1 : i64, tiles = array<i64: 32>} : (!sched.handle) -> ()
+
+// -----
+
+// Kernels that sched-apply does not schedule (element-wise, reductions): only polyhedral applies.
+func.func private @ew(%x: tensor<8x32xf32>) -> tensor<8x32xf32> attributes {tg.kernel = "elementwise"} {
+  %0 = "tg.relu"(%x) {tg.anchor} : (tensor<8x32xf32>) -> tensor<8x32xf32>
+  return %0 : tensor<8x32xf32>
+}
+%k = "sched.kernel"() {name = "ew"} : () -> !sched.handle
+// expected-error@+1 {{'sched.unroll' is only applied to matmul, gemm and conv kernels, not to a 'tg.relu' kernel}}
+"sched.unroll"(%k) {factor = 2 : i64} : (!sched.handle) -> ()
+"sched.polyhedral"(%k) {options = "tile-sizes=8"} : (!sched.handle) -> ()
+
+// -----
+
+// Unroll: the kernel must have a reduction step loop (k stepped by less than its extent).
+func.func private @mm(%a: tensor<64x32xf32>, %b: tensor<32x128xf32>) -> tensor<64x128xf32> attributes {tg.kernel = "contraction"} {
+  %0 = "tg.matmul"(%a, %b) {tg.anchor} : (tensor<64x32xf32>, tensor<32x128xf32>) -> tensor<64x128xf32>
+  return %0 : tensor<64x128xf32>
+}
+%k = "sched.kernel"() {name = "mm"} : () -> !sched.handle
+"sched.pack"(%k) {operand = 1 : i64, tiles = array<i64: 32>} : (!sched.handle) -> ()
+"sched.tile"(%k) {sizes = array<i64: 8, 32, 32>} : (!sched.handle) -> ()
+// expected-error@+1 {{nothing to unroll: kernel 'mm' has no reduction step loop}}
+"sched.unroll"(%k) {factor = 2 : i64} : (!sched.handle) -> ()
+
+// -----
+
+// CHECK-LABEL: func.func private @cv
+// CHECK: "sched.interchange"(%{{.*}}) {permutation = array<i64: 2, 3, 1, 0, 4, 5, 6>}
+// CHECK: "sched.unroll"(%{{.*}}) {factor = 2 : i64}
+// A packed convolution: interchange of its parallel loops; unroll of its innermost
+// reduction step loop (kw, stepped by 1).
+func.func private @cv(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<4xf32>) -> tensor<1x4x6x6xf32> attributes {tg.kernel = "contraction"} {
+  %0 = "tg.conv"(%x, %w, %b) {dilations = array<i64: 1, 1>, group = 1 : i64, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>, tg.anchor} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>) -> tensor<1x4x6x6xf32>
+  return %0 : tensor<1x4x6x6xf32>
+}
+%k = "sched.kernel"() {name = "cv"} : () -> !sched.handle
+"sched.pack"(%k) {operand = 1 : i64, tiles = array<i64: 4>} : (!sched.handle) -> ()
+"sched.interchange"(%k) {permutation = array<i64: 2, 3, 1, 0, 4, 5, 6>} : (!sched.handle) -> ()
+"sched.tile"(%k) {sizes = array<i64: 1, 4, 1, 6, 3, 1, 1>} : (!sched.handle) -> ()
+"sched.unroll"(%k) {factor = 2 : i64} : (!sched.handle) -> ()
+
+// -----
+
+// Pack: a grouped (not depthwise) convolution has no packed form.
+func.func private @grouped(%x: tensor<1x4x5x5xf32>, %w: tensor<4x2x3x3xf32>) -> tensor<1x4x3x3xf32> attributes {tg.kernel = "contraction"} {
+  %0 = "tg.conv"(%x, %w) {dilations = array<i64: 1, 1>, group = 2 : i64, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>, tg.anchor} : (tensor<1x4x5x5xf32>, tensor<4x2x3x3xf32>) -> tensor<1x4x3x3xf32>
+  return %0 : tensor<1x4x3x3xf32>
+}
+%k = "sched.kernel"() {name = "grouped"} : () -> !sched.handle
+// expected-error@+1 {{'sched.pack': only 2-d convolutions with groups 1 or depthwise have a packed form}}
+"sched.pack"(%k) {operand = 1 : i64, tiles = array<i64: 4>} : (!sched.handle) -> ()
+"sched.tile"(%k) {sizes = array<i64: 1, 4, 1, 3, 2, 1, 1>} : (!sched.handle) -> ()
