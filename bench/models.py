@@ -76,8 +76,9 @@ def mobilenet_v2():
     return model, random_feeds(model)
 
 
-def mlp(batch: int = 64):
-    """784 -> 1024 -> 1024 -> 10 with Relu, Gemm weights [out, in] and transB=1."""
+def mlp(batch=64):
+    """784 -> 1024 -> 1024 -> 10 with Relu, Gemm weights [out, in] and transB=1;
+    ``batch`` a size, or a name (a dynamic dim; the feeds then have batch 64)."""
     rng = np.random.default_rng(0)
     sizes = [784, 1024, 1024, 10]
     nodes, inits, x = [], [], "X"
@@ -94,14 +95,19 @@ def mlp(batch: int = 64):
         x = y
     model = _model(nodes, [helper.make_tensor_value_info("X", TensorProto.FLOAT, [batch, 784])],
                    [helper.make_tensor_value_info("Y", TensorProto.FLOAT, [batch, 10])], inits, "mlp")
+    if isinstance(batch, str):
+        return model, {"X": np.random.default_rng(0).standard_normal((64, 784)).astype(np.float32)}
     return model, random_feeds(model)
 
 
 class _BertBuilder:
     """Accumulates the nodes and initializers of a BERT encoder."""
 
-    def __init__(self, hidden: int, heads: int, ffn: int, seq: int, seed: int):
+    def __init__(self, hidden: int, heads: int, ffn: int, seq: int, seed: int, dynamic: bool = False):
         self.hidden, self.heads, self.ffn, self.seq = hidden, heads, ffn, seq
+        # dynamic: batch and sequence are dims of the input, read at run time by
+        # Shape -> Gather -> Unsqueeze -> Concat chains, as torch.onnx exports x.view(b, s, h, d)
+        self.dynamic = dynamic
         self.rng = np.random.default_rng(seed)
         self.nodes: list = []
         self.inits: list = []
@@ -128,10 +134,26 @@ class _BertBuilder:
                          [x, self.const(f"{name}.weight", gamma), self.const(f"{name}.bias", beta)],
                          f"{name}/LayerNormalization", axis=-1, epsilon=1e-12)
 
+    def runtime_shape(self, x: str, tail: list, name: str) -> str:
+        """[x.shape[0], x.shape[1], *tail] computed in the graph (dynamic models)."""
+        shape = self.node("Shape", [x], f"{name}/Shape")
+        dims = []
+        for i in (0, 1):
+            index = self.const(f"{name}.index{i}", np.array(i, np.int64))
+            dim = self.node("Gather", [shape, index], f"{name}/Gather_{i}", axis=0)
+            axes = self.const(f"{name}.axes{i}", np.array([0], np.int64))
+            dims.append(self.node("Unsqueeze", [dim, axes], f"{name}/Unsqueeze_{i}"))
+        rest = self.const(f"{name}.tail", np.array(tail, np.int64))
+        return self.node("Concat", dims + [rest], f"{name}/Concat", axis=0)
+
     def attention(self, x: str, p: str) -> str:
         head = self.hidden // self.heads
-        split = self.const(f"{p}.split_heads_shape", np.array([1, self.seq, self.heads, head], np.int64))
-        merge = self.const(f"{p}.merge_heads_shape", np.array([1, self.seq, self.hidden], np.int64))
+        if self.dynamic:
+            split = self.runtime_shape(x, [self.heads, head], f"{p}.split_heads_shape")
+            merge = self.runtime_shape(x, [self.hidden], f"{p}.merge_heads_shape")
+        else:
+            split = self.const(f"{p}.split_heads_shape", np.array([1, self.seq, self.heads, head], np.int64))
+            merge = self.const(f"{p}.merge_heads_shape", np.array([1, self.seq, self.hidden], np.int64))
 
         def heads(name: str, perm: list) -> str:
             y = self.linear(x, self.hidden, self.hidden, f"{p}.{name}")
@@ -168,18 +190,25 @@ class _BertBuilder:
         return self.layer_norm(self.node("Add", [h, x], f"{p}.output/residual"), f"{p}.output.LayerNorm")
 
 
-def bert(bert_layers: int = 12, seq: int = 128, hidden: int = 768, heads: int = 12, ffn: int = 3072):
-    """A BERT-base encoder over float hidden states [1, seq, hidden]."""
+def bert(bert_layers: int = 12, seq: int = 128, hidden: int = 768, heads: int = 12, ffn: int = 3072,
+         dynamic: bool = False, batch: int = 1):
+    """A BERT-base encoder over float hidden states [batch, seq, hidden]; with
+    ``dynamic`` the input is ["batch", "seq", hidden] and the head reshapes read
+    batch and sequence from the input at run time (the feeds are [batch, seq, hidden])."""
     if bert_layers < 1:
         raise ValueError("bert needs at least one layer")
-    b = _BertBuilder(hidden, heads, ffn, seq, seed=0)
+    b = _BertBuilder(hidden, heads, ffn, seq, seed=0, dynamic=dynamic)
     x = "hidden_states"
     for i in range(bert_layers):
         x = b.layer(x, i)
     b.nodes.append(helper.make_node("Identity", [x], ["last_hidden_state"], name="output"))
-    model = _model(b.nodes, [helper.make_tensor_value_info("hidden_states", TensorProto.FLOAT, [1, seq, hidden])],
-                   [helper.make_tensor_value_info("last_hidden_state", TensorProto.FLOAT, [1, seq, hidden])],
+    dims = ["batch", "seq", hidden] if dynamic else [batch, seq, hidden]
+    model = _model(b.nodes, [helper.make_tensor_value_info("hidden_states", TensorProto.FLOAT, dims)],
+                   [helper.make_tensor_value_info("last_hidden_state", TensorProto.FLOAT, dims)],
                    b.inits, "bert")
+    if dynamic:
+        rng = np.random.default_rng(0)
+        return model, {"hidden_states": rng.standard_normal((batch, seq, hidden)).astype(np.float32)}
     return model, random_feeds(model)
 
 

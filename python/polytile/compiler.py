@@ -86,20 +86,26 @@ class CompiledModel:
         arrays = []
         for info in self.inputs:
             if info.name not in feeds:
-                raise InputError(f"missing input '{info.name}' (shape {info.shape}, dtype {info.dtype})")
+                raise InputError(f"missing input '{info.name}' (shape {_shown(info.shape)}, dtype {info.dtype})")
             value = _as_array(info.name, feeds[info.name])
             if value.dtype != info.dtype:
                 raise InputError(f"input '{info.name}' has dtype {value.dtype}, expected {info.dtype}")
-            if tuple(value.shape) != tuple(info.shape):
-                raise InputError(f"input '{info.name}' has shape {tuple(value.shape)}, expected {info.shape}")
             arrays.append(np.ascontiguousarray(value))
+        check_input_shapes(self.inputs, arrays)
         return arrays
+
+    def _outputs_for(self, arrays: list[np.ndarray]) -> list[np.ndarray]:
+        """Fresh output arrays; their dynamic dims come from the compiled shapes entry."""
+        dynamic = sum(1 for o in self.outputs for d in o.shape if not isinstance(d, int))
+        dims = iter(self._function.result_dims(arrays, dynamic) if dynamic else [])
+        return [np.empty(tuple(d if isinstance(d, int) else next(dims) for d in o.shape), dtype=o.dtype)
+                for o in self.outputs]
 
     def run(self, feeds: dict, output_names: Optional[Sequence[str]] = None) -> list[np.ndarray]:
         """Run on ``feeds`` (name -> array); returns the outputs in model order
         (or those named in ``output_names``)."""
         arrays = self._check_feeds(feeds)
-        outputs = [np.empty(o.shape, dtype=o.dtype) for o in self.outputs]
+        outputs = self._outputs_for(arrays)
         self._function(arrays + outputs)
         if output_names is None:
             return outputs
@@ -110,6 +116,30 @@ class CompiledModel:
         return [by_name[n] for n in output_names]
 
     __call__ = run
+
+
+def _shown(shape) -> tuple:
+    return tuple("?" if d is None else d for d in shape)
+
+
+def check_input_shapes(inputs: Sequence[TensorInfo], arrays: Sequence[np.ndarray]) -> None:
+    """InputError unless every array has its input's rank and static dims, and
+    the dims that share a symbol (the model's ``dim_param``) are equal."""
+    seen: dict[str, tuple[str, int, int]] = {}
+    for info, array in zip(inputs, arrays):
+        if array.ndim != len(info.shape):
+            raise InputError(f"input '{info.name}' has shape {tuple(array.shape)} (rank {array.ndim}), "
+                             f"expected rank {len(info.shape)}: {_shown(info.shape)}")
+        for k, (size, declared) in enumerate(zip(array.shape, info.shape)):
+            if isinstance(declared, int):
+                if size != declared:
+                    raise InputError(f"input '{info.name}' has shape {tuple(array.shape)}, expected "
+                                     f"{_shown(info.shape)}: dim {k} is {size} but the model requires {declared}")
+            elif declared is not None:
+                first = seen.setdefault(declared, (info.name, k, size))
+                if first[2] != size:
+                    raise InputError(f"{info.name} dim {k} is {size} but {first[0]} dim {first[1]} is "
+                                     f"{first[2]}; the model requires them equal (both are '{declared}')")
 
 
 def _as_array(name: str, value) -> np.ndarray:

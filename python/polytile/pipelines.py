@@ -69,6 +69,8 @@ def sched_to_linalg() -> list[str]:
         "linalg-widen-bool-tensors",
         "inline",
         "symbol-dce",
+        # the dynamic result dims of the shapes entry, as arithmetic on the input dims
+        "resolve-ranked-shaped-type-result-dims",
         "canonicalize",
         "cse",
         "linalg-fold-constant-layouts",

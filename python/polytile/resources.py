@@ -255,6 +255,8 @@ def check_memory(module, outputs: Sequence = (), available: Optional[int] = None
         items.append((f"node '{name}': result" if name else "an intermediate result", name, nbytes))
     out_bytes = 0
     for info in outputs:
+        if not all(isinstance(d, (int, np.integer)) for d in info.shape):
+            continue  # dynamically sized: not counted
         n = int(np.prod(info.shape, dtype=np.int64)) * np.dtype(info.dtype).itemsize
         out_bytes += n
         items.append((f"output '{info.name}': tensor", info.name, n))

@@ -1,6 +1,6 @@
 """`polytile-run`: compile an ONNX model, run it, summarize its outputs.
 
-    polytile-run model.onnx [--inputs feeds.npz] [--input-shape NAME=AxB ...]
+    polytile-run model.onnx [--inputs feeds.npz] [--input-shape NAME=AxB ...] [--dim NAME=SIZE ...]
                  [--check [--rtol R] [--atol A]] [--repeat N] [--seed S]
 
 Inputs come from an ``.npz`` archive (name -> array; dtypes and shapes must
@@ -64,6 +64,10 @@ def build_parser() -> ArgumentParser:
     parser.add_argument("--inputs", metavar="FEEDS.npz",
                         help="input values: an .npz archive of input name -> array (default: random)")
     add_input_shape_option(parser)
+    parser.add_argument("--dim", action="append", metavar="NAME=SIZE",
+                        help="size of the dynamic dim NAME (the model's dim_param, or INPUT:INDEX) "
+                             "in the random inputs; the model stays compiled for any size "
+                             "(repeatable; default: 1)")
     add_target_option(parser)
     parser.add_argument("--seed", type=int, default=0, help="seed of the random inputs (default: 0)")
     parser.add_argument("--repeat", type=_positive_int, default=3, metavar="N",
@@ -149,18 +153,48 @@ def shapes_from_feeds(model, feeds: dict, pinned: dict) -> dict:
     return shapes
 
 
-def random_feeds(inputs, seed: int) -> dict[str, np.ndarray]:
-    """Seeded random values: normal floats, integers in [0, 4), fair bools."""
+def parse_dims(values: Optional[list[str]]) -> dict[str, int]:
+    """``--dim NAME=SIZE`` values as name -> size."""
+    dims: dict[str, int] = {}
+    for text in values or []:
+        name, eq, size = text.rpartition("=")
+        if not eq or not name:
+            raise UsageError(f"--dim '{text}': expected NAME=SIZE")
+        if not size.isdigit():
+            raise UsageError(f"--dim '{text}': '{size}' is not a size (an integer >= 0)")
+        if name in dims:
+            raise UsageError(f"--dim given twice for '{name}'")
+        dims[name] = int(size)
+    return dims
+
+
+def feed_shapes(inputs, dims: dict[str, int]) -> dict[str, tuple[int, ...]]:
+    """The shape of each input's random feed: its static dims, and for each dynamic
+    dim the size ``dims`` gives its name (default 1). A name in ``dims`` that is
+    no dynamic dim of the inputs is a UsageError."""
+    names = {d for info in inputs for d in info.shape if isinstance(d, str)}
+    unknown = sorted(set(dims) - names)
+    if unknown:
+        raise UsageError(f"--dim names {unknown}, which are not dynamic dims of the compiled model "
+                         f"(its dynamic dims: {sorted(names) or 'none'})")
+    return {info.name: tuple(d if isinstance(d, int) else dims.get(d, 1) for d in info.shape)
+            for info in inputs}
+
+
+def random_feeds(inputs, seed: int, dims: Optional[dict[str, int]] = None) -> dict[str, np.ndarray]:
+    """Seeded random values: normal floats, integers in [0, 4), fair bools; dynamic
+    dims sized as :func:`feed_shapes` says."""
     rng = np.random.default_rng(seed)
+    shapes = feed_shapes(inputs, dims or {})
     feeds = {}
     for info in inputs:
-        dtype = np.dtype(info.dtype)
+        dtype, shape = np.dtype(info.dtype), shapes[info.name]
         if dtype == np.bool_:
-            feeds[info.name] = rng.random(info.shape) < 0.5
+            feeds[info.name] = rng.random(shape) < 0.5
         elif np.issubdtype(dtype, np.integer):
-            feeds[info.name] = rng.integers(0, 4, size=info.shape).astype(dtype)
+            feeds[info.name] = rng.integers(0, 4, size=shape).astype(dtype)
         else:
-            feeds[info.name] = rng.standard_normal(info.shape).astype(dtype)
+            feeds[info.name] = rng.standard_normal(shape).astype(dtype)
     return feeds
 
 
@@ -250,6 +284,7 @@ def run_command(args: argparse.Namespace, stdin: TextIO, stdout: TextIO,
     from polytile.importers.onnx import load_model
 
     pinned = collect_input_shapes(args.input_shape)
+    dims = parse_dims(args.dim)
     source = read_model_argument(args.model, stdin)
     given = load_feeds(args.inputs) if args.inputs else {}
     model = load_model(source)
@@ -258,7 +293,7 @@ def run_command(args: argparse.Namespace, stdin: TextIO, stdout: TextIO,
                                 **schedule_arguments(args), **fold_arguments(args), **target_arguments(args),
                                 **isolation_arguments(args, isolate_default, None))
 
-    feeds = given if args.inputs else random_feeds(compiled.inputs, args.seed)
+    feeds = given if args.inputs else random_feeds(compiled.inputs, args.seed, dims)
     times = []
     outputs = None
     for _ in range(args.repeat):

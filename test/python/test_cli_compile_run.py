@@ -182,9 +182,14 @@ def test_compile_unsupported_op_names_node_and_op(unsupported_op):
                  "node 'weird_node'", "FooBar", "not supported")
 
 
-def test_compile_unpinned_dynamic_dim(matmul_relu):
-    assert_error(compile_cli(matmul_relu, "--emit=tg"), "polytile-compile",
-                 "input 'X' has a dynamic dim 0 ('N')", "--input-shape X=")
+def test_compile_unpinned_dynamic_dim_stays_dynamic(matmul_relu):
+    """An unpinned dim_param is a dynamic dim (`?`), named in the recorded inputs."""
+    code, out, err = compile_cli(matmul_relu, "--emit=tg")
+    assert code == 0, err
+    assert 'shape = ["N", 4]' in out and "(tensor<?x4xf32>, tensor<4x3xf32>) -> tensor<?x3xf32>" in out
+    code, out, err = compile_cli(matmul_relu, "--emit=tg", "--input-shape", "X=5x4")
+    assert code == 0, err
+    assert "tensor<5x3xf32>" in out and "?" not in out
 
 
 @pytest.mark.parametrize("spec, fragment", [
@@ -343,8 +348,24 @@ def test_run_unsupported_op(unsupported_op):
     assert_error(run_cli(unsupported_op), "polytile-run", "node 'weird_node' (FooBar", "not supported")
 
 
-def test_run_unpinned_dynamic_dim(matmul_relu):
-    assert_error(run_cli(matmul_relu), "polytile-run", "dynamic dim 0 ('N')")
+def test_run_dynamic_dim_sizes(matmul_relu):
+    """A dynamic dim gets size 1 in the random inputs, or the size --dim gives it;
+    the outputs match onnxruntime either way."""
+    code, out, err = run_cli(matmul_relu, "--check")
+    assert code == 0, err
+    assert "float32[1,4]" in out and "float32[1,3]" in out and "PASS" in out
+    code, out, err = run_cli(matmul_relu, "--check", "--dim", "N=7")
+    assert code == 0, err
+    assert "float32[7,4]" in out and "float32[7,3]" in out and "PASS" in out
+
+
+@pytest.mark.parametrize("spec, fragment", [
+    ("M=3", "--dim names ['M'], which are not dynamic dims of the compiled model (its dynamic dims: ['N'])"),
+    ("N", "expected NAME=SIZE"),
+    ("N=x", "'x' is not a size"),
+])
+def test_run_bad_dim(matmul_relu, spec, fragment):
+    assert_error(run_cli(matmul_relu, "--dim", spec), "polytile-run", fragment)
 
 
 def test_run_bad_input_shape(matmul_relu):

@@ -86,6 +86,14 @@ def aligned_bytes(nbytes: int, alignment: int) -> np.ndarray:
     return raw[start:start + nbytes]
 
 
+def _has_function(module: ir.Module, name: str) -> bool:
+    """Whether the (LLVM dialect) module defines a function ``name``."""
+    for op in module.body.operations:
+        if "sym_name" in op.attributes and ir.StringAttr(op.attributes["sym_name"]).value == name:
+            return True
+    return False
+
+
 class WorkspacePool:
     """Workspaces for concurrent calls: ``take`` one (a free one, else a new one), ``give`` it back."""
 
@@ -133,6 +141,20 @@ class JitFunction:
         self.engine.initialize()
         self.entry = entry
         self._native = self.engine.lookup(entry)  # a ctypes CFUNCTYPE: calls release the GIL
+        # The dynamic result dims, when some result has one (func-add-memref-entry).
+        shapes = f"{entry}_shapes"
+        self._shapes_native = self.engine.lookup(shapes) if _has_function(module, shapes) else None
+
+    @property
+    def has_dynamic_results(self) -> bool:
+        return self._shapes_native is not None
+
+    def result_dims(self, arrays: Sequence[np.ndarray], count: int) -> list[int]:
+        """The ``count`` dynamic result dims for these inputs (results in order,
+        dims in order), from the ``<entry>_shapes`` function."""
+        dims = np.zeros(count, np.int64)
+        call_with_descriptors(self._shapes_native, [_descriptor(a) for a in arrays] + [_descriptor(dims)])
+        return [int(d) for d in dims]
 
     @property
     def workspace_bytes(self) -> int:

@@ -71,10 +71,15 @@ def write_io(module, inputs, outputs) -> None:
     """Record the model's inputs and outputs on ``module`` (see the module doc)."""
     from mlir import ir
 
+    def dim(d):
+        if isinstance(d, (int, np.integer)):
+            return ir.IntegerAttr.get(ir.IntegerType.get_signless(64), int(d))
+        return ir.StringAttr.get("?" if d is None else d)
+
     def entries(infos):
         return ir.ArrayAttr.get([ir.DictAttr.get({
             "name": ir.StringAttr.get(i.name),
-            "shape": ir.DenseI64ArrayAttr.get([int(d) for d in i.shape]),
+            "shape": ir.ArrayAttr.get([dim(d) for d in i.shape]),
             "dtype": ir.StringAttr.get(np.dtype(i.dtype).name)}) for i in infos])
 
     module.operation.attributes[INPUTS_ATTR] = entries(inputs)
@@ -90,13 +95,21 @@ def read_io(module) -> tuple[Optional[list], Optional[list]]:
     if INPUTS_ATTR not in attributes or OUTPUTS_ATTR not in attributes:
         return None, None
 
+    def dim(attr):
+        if isinstance(attr, ir.IntegerAttr):
+            return attr.value
+        value = ir.StringAttr(attr).value
+        return None if value == "?" else value
+
     def infos(name):
         out = []
         try:
             for entry in ir.ArrayAttr(attributes[name]):
                 entry = ir.DictAttr(entry)
-                out.append(TensorInfo(ir.StringAttr(entry["name"]).value,
-                                      tuple(ir.DenseI64ArrayAttr(entry["shape"])),
+                shape = entry["shape"]
+                dims = tuple(ir.DenseI64ArrayAttr(shape)) if isinstance(shape, ir.DenseI64ArrayAttr) \
+                    else tuple(dim(d) for d in ir.ArrayAttr(shape))
+                out.append(TensorInfo(ir.StringAttr(entry["name"]).value, dims,
                                       np.dtype(ir.StringAttr(entry["dtype"]).value)))
         except (ValueError, TypeError, KeyError) as e:
             raise PolytileError(f"malformed module attribute '{name}': {e}") from None

@@ -35,7 +35,7 @@ from polytile.importers.onnx.registry import rule
 # ---------------------------------------------------------------------------
 
 def rank_of(node: NodeContext, i: int = 0) -> int:
-    return len(node.input_shape(i))
+    return node.input_rank(i)
 
 
 def normalize_axis(node: NodeContext, axis: int, rank: int, what: str = "axis") -> int:

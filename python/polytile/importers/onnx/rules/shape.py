@@ -45,12 +45,41 @@ def resolve_reshape(node: NodeContext, in_shape: list[int], target: list[int], a
 
 @rule("Reshape", since=5)
 def reshape(node: NodeContext):
-    target = np.asarray(node.require_const(1, "the target shape"))
-    if target.ndim != 1:
-        node.unsupported(f"the target shape (input 1) must be 1-D, got shape {list(target.shape)}")
-    target = target.astype(np.int64).tolist()
-    shape = resolve_reshape(node, node.input_shape(0), target, bool(node.attr("allowzero", 0)))
-    return [node.tg("reshape", node.input(0), shape=shape)]
+    """Reshape; with dynamic dims (in the input or a target computed from them,
+    see shape_values.py) the dynamic result dims are -1 in tg.reshape's shape."""
+    target = node.shape_value(1)
+    if target is None:
+        node.unsupported("the target shape (input 1) must be a compile-time constant or a shape "
+                         "computed from the input dims")
+    allowzero = bool(node.attr("allowzero", 0))
+    if isinstance(target, np.ndarray):
+        if target.ndim != 1:
+            node.unsupported(f"the target shape (input 1) must be 1-D, got shape {list(target.shape)}")
+        target = target.astype(np.int64).tolist()
+        if None not in node.input_dims(0):
+            shape = resolve_reshape(node, node.input_shape(0), target, allowzero)
+            return [node.tg("reshape", node.input(0), shape=shape)]
+    else:
+        if target.scalar:
+            node.unsupported("the target shape (input 1) must be 1-D, got a scalar")
+        target = list(target.entries)
+    return [_reshape_dynamic(node, target, allowzero)]
+
+
+def _reshape_dynamic(node: NodeContext, target: list, allowzero: bool):
+    """tg.reshape of an input or to a target with dynamic dims (``shape`` has -1
+    there); the result dims are unified with the names ONNX gave them."""
+    from polytile.importers.onnx import shape_values
+    symbols = node.importer.symbols
+    try:
+        shape, dims = shape_values.reshape_target(symbols, node.input_symbols(0), target, allowzero)
+    except shape_values.NotSymbolic as e:
+        node.unsupported(str(e))
+    names = node.importer.dim_names(node.node.output[0]) or []
+    for dim, name in zip(dims, names):
+        if isinstance(dim, str) and isinstance(name, str):
+            symbols.union(dim, name)
+    return node.tg("reshape", node.input(0), shape=shape)
 
 
 @rule("Flatten")
@@ -60,17 +89,21 @@ def flatten(node: NodeContext):
 
 @rule("Transpose")
 def transpose(node: NodeContext):
-    rank = len(node.input_shape(0))
+    rank = node.input_rank(0)
     perm = list(node.attr("perm", list(reversed(range(rank)))))
     return [node.tg("transpose", node.input(0), perm=perm)]
 
 
 @rule("Shape")
 def shape(node: NodeContext):
-    dims = np.asarray(node.input_shape(0), dtype=np.int64)
+    """The input's shape: a numpy array when static, else a symbolic
+    ``ShapeValue`` (shape_values.py) whose dynamic entries are dim symbols."""
+    from polytile.importers.onnx import shape_values
     start = node.attr("start", 0)
     end = node.attr("end", None)
-    return [dims[start:end]]
+    if None not in node.input_dims(0):
+        return [np.asarray(node.input_shape(0), dtype=np.int64)[start:end]]
+    return [shape_values.ShapeValue(tuple(node.input_symbols(0))[start:end])]
 
 
 # ----------------------------------------------------------------------------
@@ -96,8 +129,9 @@ def _ints_from_attr_or_input(node: NodeContext, name: str, index: int, since: in
     return node.require_const(index, name).astype(np.int64).reshape(-1).tolist()
 
 
-def _reshape_to(node: NodeContext, value, shape: list[int]):
-    return node.tg("reshape", value, shape=[int(d) for d in shape])
+def _reshape_to(node: NodeContext, value, shape: list[Optional[int]]):
+    """tg.reshape to ``shape`` (None: a dynamic dim carried over from the input)."""
+    return node.tg("reshape", value, shape=[-1 if d is None else int(d) for d in shape])
 
 
 # ----------------------------------------------------------------------------
@@ -114,21 +148,25 @@ def reshape_attribute(node: NodeContext):
 
 @rule("Squeeze")
 def squeeze(node: NodeContext):
-    in_shape = node.input_shape(0)
+    in_shape = node.input_dims(0)
     axes = _ints_from_attr_or_input(node, "axes", 1, since=13)
     if axes is None:
+        if None in in_shape:
+            node.unsupported("Squeeze without axes of an input with dynamic dims (which dims are 1 "
+                             "is known only at run time)")
         axes = [i for i, d in enumerate(in_shape) if d == 1]
     axes = {_axis(node, a, len(in_shape), "axes entry") for a in axes}
     for a in axes:
         if in_shape[a] != 1:
-            node.unsupported(f"cannot squeeze dim {a} of size {in_shape[a]}")
+            size = "dynamic size" if in_shape[a] is None else f"size {in_shape[a]}"
+            node.unsupported(f"cannot squeeze dim {a} of {size}")
     shape = [d for i, d in enumerate(in_shape) if i not in axes]
     return [_reshape_to(node, node.input(0), shape)]
 
 
 @rule("Unsqueeze")
 def unsqueeze(node: NodeContext):
-    in_shape = node.input_shape(0)
+    in_shape = node.input_dims(0)
     axes = _ints_from_attr_or_input(node, "axes", 1, since=13)
     if axes is None:
         node.unsupported("Unsqueeze needs axes")
@@ -200,7 +238,7 @@ def concat(node: NodeContext):
         node.unsupported("missing required attribute 'axis'")
     if not inputs:
         node.unsupported("Concat needs at least one input")
-    _axis(node, axis, len(node.input_shape(0)))
+    _axis(node, axis, node.input_rank(0))
     result = inputs[0]
     for x in inputs[1:]:
         result = node.tg("concat", result, x, axis=axis)
@@ -242,7 +280,7 @@ def split(node: NodeContext):
 
 @rule("Slice")
 def slice_(node: NodeContext):
-    rank = len(node.input_shape(0))
+    rank = node.input_rank(0)
     if node.opset < 10:
         starts = [int(v) for v in node.attr("starts")]
         ends = [int(v) for v in node.attr("ends")]
@@ -265,14 +303,14 @@ def slice_(node: NodeContext):
 
 @rule("Gather")
 def gather(node: NodeContext):
-    rank = len(node.input_shape(0))
+    rank = node.input_rank(0)
     return [node.tg("gather", node.input(0), node.input(1),
                     axis=_axis(node, node.attr("axis", 0), rank))]
 
 
 @rule("GatherElements")
 def gather_elements(node: NodeContext):
-    rank = len(node.input_shape(0))
+    rank = node.input_rank(0)
     return [node.tg("gather_elements", node.input(0), node.input(1),
                     axis=_axis(node, node.attr("axis", 0), rank))]
 
@@ -290,14 +328,14 @@ def _reduction(node: NodeContext) -> str:
 @rule("Scatter", since=9, until=10)
 def scatter(node: NodeContext):
     """The deprecated Scatter is ScatterElements without reduction."""
-    rank = len(node.input_shape(0))
+    rank = node.input_rank(0)
     return [node.tg("scatter_elements", node.input(0), node.input(1), node.input(2),
                     axis=_axis(node, node.attr("axis", 0), rank), reduction="none")]
 
 
 @rule("ScatterElements")
 def scatter_elements(node: NodeContext):
-    rank = len(node.input_shape(0))
+    rank = node.input_rank(0)
     return [node.tg("scatter_elements", node.input(0), node.input(1), node.input(2),
                     axis=_axis(node, node.attr("axis", 0), rank), reduction=_reduction(node))]
 
@@ -334,7 +372,7 @@ def _input_dtype(node: NodeContext) -> np.dtype:
 
 @rule("Pad")
 def pad(node: NodeContext):
-    rank = len(node.input_shape(0))
+    rank = node.input_rank(0)
     mode = node.attr("mode", "constant")
     if node.opset < 11:
         pads = [int(p) for p in node.attr("pads")]
@@ -383,6 +421,9 @@ def one_hot(node: NodeContext):
 
 @rule("Size")
 def size(node: NodeContext):
+    from polytile.importers.onnx import shape_values
+    if None in node.input_dims(0):
+        return [shape_values.ShapeValue((None,), scalar=True)]
     return [np.asarray(int(np.prod(node.input_shape(0), dtype=np.int64)), dtype=np.int64)]
 
 
