@@ -1,0 +1,219 @@
+"""Models with dynamic dims: compiled once, run at any size, checked at the door.
+
+Unknown input dims (``dim_param``, a missing ``dim_value``, ``-1``) stay dynamic;
+a model is compiled once and run at several sizes, each compared with
+onnxruntime; pinned shapes give static code with the same answers; inputs that
+break what the model requires get an ``InputError`` naming the dims.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import threading
+
+import numpy as np
+import onnx
+import pytest
+from onnx import TensorProto, helper
+
+import polytile
+from onnx_check import assert_close, run_onnxruntime
+from polytile.compiler import InputError
+from polytile.importers.onnx import OnnxImportError
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "bench"))
+from models import bert  # noqa: E402
+
+
+def _model(nodes, inputs, outputs, inits=None, opset=17):
+    graph = helper.make_graph(nodes, "dyn", inputs, outputs,
+                              [onnx.numpy_helper.from_array(v, k) for k, v in (inits or {}).items()])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)], ir_version=8)
+
+
+def _mlp(batch_dim) -> onnx.ModelProto:
+    """X[batch, 20] -> Gemm(24)+Relu -> MatMul(10) -> Softmax; ``batch_dim`` as written in the model."""
+    rng = np.random.default_rng(0)
+    inits = {"W1": rng.standard_normal((24, 20)).astype(np.float32) * 0.2,
+             "B1": rng.standard_normal(24).astype(np.float32),
+             "W2": rng.standard_normal((24, 10)).astype(np.float32) * 0.2}
+    nodes = [helper.make_node("Gemm", ["X", "W1", "B1"], ["h"], transB=1),
+             helper.make_node("Relu", ["h"], ["r"]), helper.make_node("MatMul", ["r", "W2"], ["l"]),
+             helper.make_node("Softmax", ["l"], ["Y"], axis=-1)]
+    model = _model(nodes, [helper.make_tensor_value_info("X", TensorProto.FLOAT, ["batch", 20])],
+                   [helper.make_tensor_value_info("Y", TensorProto.FLOAT, ["batch", 10])], inits)
+    dim = model.graph.input[0].type.tensor_type.shape.dim[0]
+    if batch_dim == "-1":
+        dim.dim_value = -1
+    elif batch_dim == "missing":
+        dim.Clear()
+    return model
+
+
+def _feeds(model, shapes, seed=0):
+    rng = np.random.default_rng(seed)
+    return {name: rng.standard_normal(shape).astype(np.float32) for name, shape in shapes.items()}
+
+
+@pytest.mark.parametrize("batch_dim", ["dim_param", "-1", "missing"])
+def test_unknown_dims_are_dynamic(batch_dim):
+    """dim_param, -1 and a missing dim_value all compile to one model that runs at any batch."""
+    model = _mlp(batch_dim)
+    compiled = polytile.compile(model, threads=1)
+    name = compiled.inputs[0].shape[0]
+    assert isinstance(name, str) and compiled.inputs[0].shape[1:] == (20,)
+    assert name == ("batch" if batch_dim == "dim_param" else "X:0")
+    for batch in (1, 2, 7, 33, 0):
+        feeds = _feeds(model, {"X": (batch, 20)}, seed=batch)
+        assert_close(compiled.run(feeds), run_onnxruntime(model, feeds))
+
+
+@pytest.mark.parametrize("batch_dim", ["dim_param", "-1"])
+def test_pinned_dims_give_static_code(batch_dim):
+    """Pinning works for every kind of unknown dim, and gives the same numbers."""
+    model = _mlp(batch_dim)
+    pinned = polytile.compile(model, input_shapes={"X": (5, 20)}, threads=1)
+    assert pinned.inputs[0].shape == (5, 20) and pinned.outputs[0].shape == (5, 10)
+    assert "?" not in polytile.compile(model, input_shapes={"X": (5, 20)}, emit="linalg")
+    feeds = _feeds(model, {"X": (5, 20)})
+    assert_close(pinned.run(feeds), run_onnxruntime(model, feeds))
+    with pytest.raises(InputError, match=r"dim 0 is 6 but the model requires 5"):
+        pinned.run(_feeds(model, {"X": (6, 20)}))
+
+
+def test_shapeless_graph_output_gets_its_shape_from_inference():
+    model = _mlp("dim_param")
+    model.graph.output[0].type.tensor_type.ClearField("shape")
+    compiled = polytile.compile(model, threads=1)
+    assert compiled.outputs[0].shape[1] == 10
+    feeds = _feeds(model, {"X": (3, 20)})
+    assert_close(compiled.run(feeds), run_onnxruntime(model, feeds))
+
+
+BERT_SHAPES = [(1, 5), (2, 16), (3, 7), (1, 1), (4, 33)]
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_bert_compiled_once_runs_at_every_shape(threads):
+    """A BERT-style encoder with dynamic batch and sequence, whose head reshapes
+    read them at run time (Shape -> Gather -> Unsqueeze -> Concat -> Reshape)."""
+    model, _ = bert(bert_layers=2, hidden=64, heads=4, ffn=128, dynamic=True)
+    compiled = polytile.compile(model, threads=threads)
+    assert compiled.inputs[0].shape == ("batch", "seq", 64)
+    assert compiled.outputs[0].shape == ("batch", "seq", 64)
+    for batch, seq in BERT_SHAPES:
+        feeds = _feeds(model, {"hidden_states": (batch, seq, 64)}, seed=batch * 100 + seq)
+        assert_close(compiled.run(feeds), run_onnxruntime(model, feeds), rtol=1e-4, atol=1e-4)
+
+
+def test_concurrent_callers_with_different_shapes():
+    """Threads calling one dynamic model at different sizes each get their own answer."""
+    model, _ = bert(bert_layers=1, hidden=32, heads=2, ffn=64, dynamic=True)
+    compiled = polytile.compile(model, threads=1)
+    cases = [_feeds(model, {"hidden_states": shape}, seed=i)
+             for i, shape in enumerate([(1, 3, 32), (2, 9, 32), (3, 17, 32), (1, 40, 32)])]
+    expected = [run_onnxruntime(model, feeds)[0] for feeds in cases]
+    failures = []
+
+    def work(i):
+        for _ in range(20):
+            got = compiled.run(cases[i])[0]
+            if got.shape != expected[i].shape or not np.allclose(got, expected[i], rtol=1e-4, atol=1e-4):
+                failures.append(i)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(len(cases))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not failures
+
+
+def _two_inputs(nodes, x_dims, y_dims, out_dims):
+    return _model(nodes, [helper.make_tensor_value_info("X", TensorProto.FLOAT, x_dims),
+                          helper.make_tensor_value_info("Y", TensorProto.FLOAT, y_dims)],
+                  [helper.make_tensor_value_info("Z", TensorProto.FLOAT, out_dims)])
+
+
+def test_shared_dim_names_are_checked():
+    model = _two_inputs([helper.make_node("Add", ["X", "Y"], ["Z"])], ["n", "seq"], ["n", "seq"], ["n", "seq"])
+    compiled = polytile.compile(model, threads=1)
+    feeds = _feeds(model, {"X": (2, 5), "Y": (2, 5)})
+    assert_close(compiled.run(feeds), run_onnxruntime(model, feeds))
+    with pytest.raises(InputError, match=r"Y dim 1 is 4 but X dim 1 is 5; the model requires them equal "
+                                         r"\(both are 'seq'\)"):
+        compiled.run(_feeds(model, {"X": (2, 5), "Y": (2, 4)}))
+
+
+def test_broadcast_makes_dims_equal():
+    """Two differently named dims that an Add aligns must be equal at run time (a
+    dynamic dim is never broadcast from 1): the model's inputs say so."""
+    model = _two_inputs([helper.make_node("Add", ["X", "Y"], ["Z"])], ["a", 3], ["b", 3], [None, 3])
+    compiled = polytile.compile(model, threads=1)
+    assert compiled.inputs[0].shape[0] == compiled.inputs[1].shape[0]
+    feeds = _feeds(model, {"X": (4, 3), "Y": (4, 3)})
+    assert_close(compiled.run(feeds), run_onnxruntime(model, feeds))
+    with pytest.raises(InputError, match="the model requires them equal"):
+        compiled.run(_feeds(model, {"X": (4, 3), "Y": (1, 3)}))
+
+
+def test_broadcast_against_a_static_dim_fixes_its_size():
+    rng = np.random.default_rng(0)
+    model = _model([helper.make_node("Add", ["X", "B"], ["Z"])],
+                   [helper.make_tensor_value_info("X", TensorProto.FLOAT, ["n", "k"])],
+                   [helper.make_tensor_value_info("Z", TensorProto.FLOAT, ["n", 8])],
+                   {"B": rng.standard_normal(8).astype(np.float32)})
+    compiled = polytile.compile(model, threads=1)
+    assert compiled.inputs[0].shape == ("n", 8)
+    feeds = _feeds(model, {"X": (3, 8)})
+    assert_close(compiled.run(feeds), run_onnxruntime(model, feeds))
+    with pytest.raises(InputError, match=r"dim 1 is 5 but the model requires 8"):
+        compiled.run(_feeds(model, {"X": (3, 5)}))
+
+
+def test_matmul_inner_dims_are_equal():
+    model = _two_inputs([helper.make_node("MatMul", ["X", "Y"], ["Z"])], ["m", "k"], ["k2", "n"], ["m", "n"])
+    compiled = polytile.compile(model, threads=1)
+    for m, k, n in [(1, 1, 1), (3, 5, 7), (17, 9, 2)]:
+        feeds = _feeds(model, {"X": (m, k), "Y": (k, n)})
+        assert_close(compiled.run(feeds), run_onnxruntime(model, feeds), rtol=1e-4, atol=1e-5)
+    with pytest.raises(InputError, match="the model requires them equal"):
+        compiled.run(_feeds(model, {"X": (3, 5), "Y": (4, 2)}))
+
+
+@pytest.mark.parametrize("feeds, message", [
+    ({"X": np.zeros((2, 20, 1), np.float32)}, r"input 'X' has shape \(2, 20, 1\) \(rank 3\), expected rank 2"),
+    ({"X": np.zeros((2, 21), np.float32)}, r"dim 1 is 21 but the model requires 20"),
+    ({"X": np.zeros((2, 20), np.float64)}, r"input 'X' has dtype float64, expected float32"),
+])
+def test_bad_shapes_are_input_errors(feeds, message):
+    compiled = polytile.compile(_mlp("dim_param"), threads=1)
+    with pytest.raises(InputError, match=message):
+        compiled.run(feeds)
+
+
+def test_shape_value_used_as_a_tensor_names_the_node():
+    """A shape known only at run time that feeds an op polytile cannot follow
+    symbolically is an import error naming the node."""
+    nodes = [helper.make_node("Shape", ["X"], ["s"]),
+             helper.make_node("ConstantOfShape", ["s"], ["Z"], name="fill")]
+    model = _model(nodes, [helper.make_tensor_value_info("X", TensorProto.FLOAT, ["n", 3])],
+                   [helper.make_tensor_value_info("Z", TensorProto.FLOAT, None)])
+    with pytest.raises(OnnxImportError, match=r"node 'fill' \(ConstantOfShape\).*known only at run time"):
+        polytile.compile(model)
+
+
+def test_reshape_that_reorders_dynamic_dims_is_refused():
+    """x.view(s, b, ...) of an [b, s, ...] input cannot be lowered as an
+    expand/collapse: refused, naming the node, instead of a wrong answer."""
+    shape_nodes = [helper.make_node("Shape", ["X"], ["s"]),
+                   helper.make_node("Gather", ["s", "i1"], ["d1"], axis=0),
+                   helper.make_node("Gather", ["s", "i0"], ["d0"], axis=0),
+                   helper.make_node("Concat", ["d1", "d0", "tail"], ["target"], axis=0),
+                   helper.make_node("Reshape", ["X", "target"], ["Z"], name="swap")]
+    model = _model(shape_nodes, [helper.make_tensor_value_info("X", TensorProto.FLOAT, ["b", "s", 4])],
+                   [helper.make_tensor_value_info("Z", TensorProto.FLOAT, None)],
+                   {"i0": np.array([0], np.int64), "i1": np.array([1], np.int64),
+                    "tail": np.array([4], np.int64)})
+    with pytest.raises(OnnxImportError, match=r"node 'swap' \(Reshape\).*several dims known only at run time"):
+        polytile.compile(model)
