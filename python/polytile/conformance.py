@@ -1,7 +1,7 @@
 """`polytile-conformance`: score polytile on the ONNX backend node tests.
 
     polytile-conformance [-k PATTERN ...] [-j N] [-v] [--timeout S]
-                         [--include-expanded] [--json out.json]
+                         [--include-expanded] [--dynamic] [--json out.json]
                          [--write-docs docs/SupportedOps.md]
 
 The tests are those of the installed ``onnx`` package
@@ -29,7 +29,17 @@ Outcomes:
   input that is not a graph input.
 * ``error``: anything else, including crashes and timeouts.
 
-The last line of the report reads ``N passed, N failed`` (failed = fail +
+With ``--dynamic`` each test also runs a second time as a *dynamic* test (as
+onnx-mlir's ``IMPORTER_FORCE_DYNAMIC``): every dim of every graph input except
+those of size 1 becomes a named dynamic dim, the outputs lose their declared
+shapes, and the model is compiled once and run on the test's data. Size-1 dims
+stay static because polytile never broadcasts a dynamic dim from 1 (see
+``importers/onnx/graph.py``). Its outcome is reported beside the static one
+(the ``dyn`` column); a dynamic ``fail`` (a wrong answer) makes the exit code 1
+too.
+
+The report's headline counts the passes without the constant-input retry
+first, then with it. The last line of the report reads ``N passed, N failed`` (failed = fail +
 error) followed by ``, N skipped`` when tests were unsupported. The exit code
 is 0 when nothing failed, 1 otherwise, 2 on a usage error.
 """
@@ -76,6 +86,8 @@ class Job:
     data_sets: list
     rtol: float
     atol: float
+    # the dynamic form of the test: every input dim (but size-1 dims) dynamic (--dynamic)
+    dynamic: bool = False
 
 
 def _op_of(model) -> str:
@@ -85,7 +97,7 @@ def _op_of(model) -> str:
     return node.op_type if node.domain in ("", "ai.onnx") else f"{node.domain}.{node.op_type}"
 
 
-def load_jobs(include_expanded: bool = False, patterns: Sequence[str] = ()) -> list[Job]:
+def load_jobs(include_expanded: bool = False, patterns: Sequence[str] = (), dynamic: bool = False) -> list[Job]:
     """The node tests, filtered: plain tests (and ``_expanded`` ones if asked)
     whose name matches one of ``patterns`` (regular expressions, searched)."""
     import warnings
@@ -106,6 +118,8 @@ def load_jobs(include_expanded: bool = False, patterns: Sequence[str] = ()) -> l
             continue
         op = plain_ops.get(t.name.split("_expanded")[0], _op_of(t.model)) if expanded else plain_ops[t.name]
         jobs.append(Job(t.name, op, t.model.SerializeToString(), list(t.data_sets), float(t.rtol), float(t.atol)))
+    if dynamic:  # each in a child of its own, as the static tests
+        jobs += [dataclasses.replace(j, dynamic=True) for j in list(jobs)]
     return jobs
 
 
@@ -130,6 +144,26 @@ def _integer_inputs(model) -> list[str]:
         if np.issubdtype(dtype, np.integer):
             names.append(value.name)
     return names
+
+
+def make_dynamic(model):
+    """A copy of ``model`` whose graph-input dims (but those of size 1) are named
+    dynamic dims ``<input>_<index>`` and whose graph outputs have no declared shape."""
+    import onnx
+
+    dynamic = onnx.ModelProto()
+    dynamic.CopyFrom(model)
+    initializers = {i.name for i in dynamic.graph.initializer}
+    for value in dynamic.graph.input:
+        if value.name in initializers or not value.type.tensor_type.HasField("shape"):
+            continue
+        for k, dim in enumerate(value.type.tensor_type.shape.dim):
+            if not (dim.HasField("dim_value") and dim.dim_value == 1):
+                dim.dim_param = f"{value.name}_{k}"
+    for value in dynamic.graph.output:
+        if value.type.HasField("tensor_type"):
+            value.type.tensor_type.ClearField("shape")
+    return dynamic
 
 
 def fold_inputs(model, values: dict):
@@ -222,13 +256,21 @@ def _compile_folded(job: Job, model, order: list[str], folded: list[str]) -> lis
 
 
 def run_job(job: Job) -> dict:
-    """Compile and run one test; the result as a JSON-able dict."""
+    """Compile and run one test (its dynamic form with ``job.dynamic``); the
+    result as a JSON-able dict."""
     import onnx
 
+    model = onnx.load_from_string(job.model)
+    result = _run_model(job, make_dynamic(model) if job.dynamic else model)
+    if job.dynamic:
+        result["dynamic"] = True
+    return result
+
+
+def _run_model(job: Job, model) -> dict:
     result = {"name": job.name, "op": job.op, "outcome": "error", "message": "",
               "constant_inputs": [], "max_abs": None, "max_rel": None,
               "compile_s": None, "run_s": None}
-    model = onnx.load_from_string(job.model)
     start = time.perf_counter()
     folded: list[str] = []
     result["constant_inputs"] = folded
@@ -423,9 +465,10 @@ def _log_tail(path: str) -> str:
 # Reporting
 # --------------------------------------------------------------------------
 def outcome_label(result: dict) -> str:
+    label = result["outcome"]
     if result["outcome"] == "pass" and result.get("constant_inputs"):
-        return "pass (constant inputs)"
-    return result["outcome"]
+        label = "pass (constant inputs)"
+    return f"{label} [dynamic]" if result.get("dynamic") else label
 
 
 def cause(result: dict) -> str:
@@ -450,6 +493,7 @@ class OpSummary:
     constant: int = 0
     causes: collections.Counter = dataclasses.field(default_factory=collections.Counter)
     examples: dict = dataclasses.field(default_factory=dict)  # cause -> one message with it
+    dynamic_passed: int = 0  # of the dynamic forms (--dynamic)
 
     def main_issue(self) -> str:
         """A real message of the most common cause among tests that did not pass."""
@@ -470,8 +514,16 @@ class OpSummary:
         return "partial" if passed else "unsupported"
 
 
+def split_dynamic(results: Sequence[dict]) -> tuple[list[dict], list[dict]]:
+    """(the static tests' results, the dynamic forms' results) of a run."""
+    return [r for r in results if not r.get("dynamic")], [r for r in results if r.get("dynamic")]
+
+
 def per_op(results: Sequence[dict]) -> list[OpSummary]:
+    results, dynamic = split_dynamic(results)
     table: dict[str, OpSummary] = {}
+    for r in dynamic:
+        table.setdefault(r["op"], OpSummary(r["op"])).dynamic_passed += r["outcome"] == "pass"
     for r in results:
         s = table.setdefault(r["op"], OpSummary(r["op"]))
         s.counts[r["outcome"]] += 1
@@ -485,9 +537,28 @@ def per_op(results: Sequence[dict]) -> list[OpSummary]:
 
 
 def totals(results: Sequence[dict]) -> dict:
+    """Counts of the static tests' outcomes (and, under ``dynamic``, of the dynamic forms')."""
+    results, dynamic = split_dynamic(results)
     counts = collections.Counter(r["outcome"] for r in results)
-    return {"tests": len(results), **{o: counts[o] for o in OUTCOMES},
-            "pass_constant_inputs": sum(1 for r in results if r["outcome"] == "pass" and r.get("constant_inputs"))}
+    out = {"tests": len(results), **{o: counts[o] for o in OUTCOMES},
+           "pass_constant_inputs": sum(1 for r in results if r["outcome"] == "pass" and r.get("constant_inputs"))}
+    if dynamic:
+        out["dynamic"] = {"tests": len(dynamic),
+                          **collections.Counter(r["outcome"] for r in dynamic)}
+        out["dynamic"].update({o: out["dynamic"].get(o, 0) for o in OUTCOMES})
+    return out
+
+
+def headline(results: Sequence[dict]) -> str:
+    """The passes without the constant-input retry first, then with it (and the dynamic sweep's)."""
+    t = totals(results)
+    line = (f"{t['pass'] - t['pass_constant_inputs']} pass as given, {t['pass']} with constant inputs "
+            f"folded ({t['pass_constant_inputs']} needed it) of {t['tests']} tests")
+    if "dynamic" in t:
+        d = t["dynamic"]
+        line += (f"; dynamic forms: {d['pass']} pass, {d['fail']} fail, {d['error']} error, "
+                 f"{d['unsupported']} unsupported")
+    return line
 
 
 def final_line(results: Sequence[dict]) -> str:
@@ -502,15 +573,21 @@ def format_report(results: Sequence[dict], max_examples: int = 6) -> str:
     out = []
     summaries = per_op(results)
     width = max([len(s.op) for s in summaries] + [2])
+    has_dynamic = bool(split_dynamic(results)[1])
     out.append("per-op summary:")
-    out.append(f"  {'op':<{width}}  tests  pass  (const)  fail  error  unsupp  status")
+    out.append(f"  {'op':<{width}}  tests  pass  (const)  fail  error  unsupp  status" +
+               ("       dyn" if has_dynamic else ""))
     for s in summaries:
         c = s.counts
         out.append(f"  {s.op:<{width}}  {s.total:5d}  {c['pass']:4d}  {s.constant:7d}  {c['fail']:4d}  "
-                   f"{c['error']:5d}  {c['unsupported']:6d}  {s.status}")
-    for title, outcomes in (("failures by cause", ("fail", "error")),
-                            ("unsupported by cause", ("unsupported",))):
-        groups = _groups([r for r in results if r["outcome"] in outcomes])
+                   f"{c['error']:5d}  {c['unsupported']:6d}  {s.status:<11}" +
+                   (f"  {s.dynamic_passed:4d}" if has_dynamic else "").rstrip())
+    static, dynamic = split_dynamic(results)
+    for title, outcomes, members in (("failures by cause", ("fail", "error"), static),
+                                     ("unsupported by cause", ("unsupported",), static),
+                                     ("dynamic forms: failures by cause", ("fail", "error"), dynamic),
+                                     ("dynamic forms: unsupported by cause", ("unsupported",), dynamic)):
+        groups = _groups([r for r in members if r["outcome"] in outcomes])
         if not groups:
             continue
         out.append("")
@@ -520,13 +597,14 @@ def format_report(results: Sequence[dict], max_examples: int = 6) -> str:
             more = f", ... (+{len(members) - max_examples})" if len(members) > max_examples else ""
             out.append(f"  [{len(members)}] {key}")
             out.append(f"      {names}{more}")
-    constant = [r for r in results if r["outcome"] == "pass" and r.get("constant_inputs")]
+    constant = [r for r in static if r["outcome"] == "pass" and r.get("constant_inputs")]
     if constant:
         out.append("")
         out.append(f"passed with constant inputs ({len(constant)}; graph inputs folded into initializers):")
         out.append("  " + ", ".join(r["name"] for r in constant))
     t = totals(results)
     out.append("")
+    out.append(headline(results))
     out.append(f"outcomes: {t['pass']} pass ({t['pass_constant_inputs']} with constant inputs), "
                f"{t['fail']} fail, {t['error']} error, {t['unsupported']} unsupported")
     out.append(final_line(results))
@@ -549,8 +627,11 @@ def format_docs(results: Sequence[dict], command: str, onnx_version: str, expand
         f"Generated by `{command}` from the {t['tests']} {kind} ONNX backend node tests of",
         f"onnx {onnx_version}. Do not edit by hand: rerun the command.",
         "",
-        f"**Totals:** {t['pass']} passed ({t['pass_constant_inputs']} of them with constant inputs), "
-        f"{t['fail']} failed, {t['error']} with errors, {t['unsupported']} unsupported.",
+        f"**Totals:** {t['pass'] - t['pass_constant_inputs']} passed as given; "
+        f"{t['pass']} passed with the constant-input retry ({t['pass_constant_inputs']} needed it), "
+        f"{t['fail']} failed, {t['error']} with errors, {t['unsupported']} unsupported." +
+        (f" Dynamic forms: {t['dynamic']['pass']} passed, {t['dynamic']['fail']} failed, "
+         f"{t['dynamic']['error']} with errors, {t['dynamic']['unsupported']} unsupported." if "dynamic" in t else ""),
         "",
         "- *passed*: outputs match the test's expected values (shape and dtype exactly, values within",
         "  the test's rtol/atol). *const*: of those, tests that passed only once their integer inputs",
@@ -562,9 +643,16 @@ def format_docs(results: Sequence[dict], command: str, onnx_version: str, expand
         "  attribute or type not supported yet).",
         "- *status*: supported = every test passes; partial = some pass; unsupported = none pass.",
         "- *main issue*: the most common reason among the tests that did not pass.",
+    ]
+    dyn = "dynamic" in t
+    if dyn:
+        lines += ["- *dynamic*: of the same tests with every input dim except size-1 dims made dynamic",
+                  "  (compiled once, run on the test's data; `--dynamic`), how many passed."]
+    lines += [
         "",
-        "| op | tests | passed | const | failed | errors | unsupported | status | main issue |",
-        "|---|---:|---:|---:|---:|---:|---:|---|---|",
+        "| op | tests | passed | const | failed | errors | unsupported | status |" + (" dynamic |" if dyn else "") +
+        " main issue |",
+        "|---|---:|---:|---:|---:|---:|---:|---|" + ("---:|" if dyn else "") + "---|",
     ]
     for s in per_op(results):
         c = s.counts
@@ -572,7 +660,8 @@ def format_docs(results: Sequence[dict], command: str, onnx_version: str, expand
         issue = issue if len(issue) <= 110 else issue[:107] + "..."
         issue = issue.replace("|", "\\|").replace("`", "'")
         lines.append(f"| {s.op} | {s.total} | {c['pass']} | {s.constant} | {c['fail']} | {c['error']} | "
-                     f"{c['unsupported']} | {s.status} | {issue} |")
+                     f"{c['unsupported']} | {s.status} |" + (f" {s.dynamic_passed} |" if dyn else "") +
+                     f" {issue} |")
     ops = per_op(results)
     status = collections.Counter(s.status for s in ops)
     lines += ["", f"{len(ops)} op types: {status['supported']} supported, {status['partial']} partial, "
@@ -602,6 +691,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="seconds per test before it is killed (default: 60)")
     parser.add_argument("--include-expanded", action="store_true",
                         help="also run the *_expanded tests (function bodies)")
+    parser.add_argument("--dynamic", action="store_true",
+                        help="also run each test with every input dim (but size-1 dims) dynamic")
     parser.add_argument("-v", "--verbose", action="store_true", help="print one line per test")
     parser.add_argument("--json", metavar="FILE", help="write every test's outcome to FILE")
     parser.add_argument("--write-docs", metavar="FILE", help="write the supported-ops markdown table to FILE")
@@ -629,7 +720,7 @@ def _progress(verbose: bool, stream) -> Callable[[dict, int, int], None]:
 def _run_options(args: argparse.Namespace) -> dict:
     """The options that decide what ran and how (recorded in --json)."""
     return {"patterns": list(args.patterns), "jobs": args.jobs, "timeout": args.timeout,
-            "include_expanded": bool(args.include_expanded)}
+            "include_expanded": bool(args.include_expanded), "dynamic": bool(args.dynamic)}
 
 
 def docs_command(options: dict, docs_path: str) -> str:
@@ -642,6 +733,8 @@ def docs_command(options: dict, docs_path: str) -> str:
         parts += ["--timeout", f"{options['timeout']:g}"]
     if options.get("include_expanded"):
         parts.append("--include-expanded")
+    if options.get("dynamic"):
+        parts.append("--dynamic")
     parts += ["--write-docs", docs_path]
     return " ".join(shlex.quote(p) for p in parts)
 
@@ -675,7 +768,7 @@ def _load_previous(path: str) -> dict:
 
 def _run(args: argparse.Namespace) -> tuple[list[dict], dict, float]:
     """Run the selected tests: (results, run options, seconds)."""
-    jobs = load_jobs(args.include_expanded, args.patterns)
+    jobs = load_jobs(args.include_expanded, args.patterns, args.dynamic)
     if not jobs:
         raise _UsageError(f"no test matches {args.patterns}")
     if args.list:
@@ -719,7 +812,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     sys.stdout.write(format_report(results))
     sys.stderr.write(f"{TOOL}: {elapsed:.0f} s\n")
     t = totals(results)
-    return 1 if t["fail"] or t["error"] else 0
+    return 1 if t["fail"] or t["error"] or t.get("dynamic", {}).get("fail") else 0
 
 
 if __name__ == "__main__":

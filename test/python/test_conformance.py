@@ -184,6 +184,40 @@ def test_report_and_docs():
     assert "4 op types: 1 supported, 1 partial, 2 unsupported." in docs
 
 
+def test_report_and_docs_with_dynamic_forms():
+    """--dynamic results are counted apart: a dyn column, their own totals, the
+    headline's count without the constant-input retry first."""
+    static = [_result("test_a", "A", "pass"), _result("test_a2", "A", "pass", constant=["shape"]),
+              _result("test_b", "B", "pass")]
+    dynamic = [dict(_result("test_a", "A", "pass"), dynamic=True),
+               dict(_result("test_a2", "A", "error", "boom"), dynamic=True),
+               dict(_result("test_b", "B", "fail", "output 'y': wrong"), dynamic=True)]
+    results = static + dynamic
+    assert conformance.final_line(results) == "3 passed, 0 failed"
+    report = conformance.format_report(results)
+    assert ("2 pass as given, 3 with constant inputs folded (1 needed it) of 3 tests; dynamic forms: "
+            "1 pass, 1 fail, 1 error, 0 unsupported") in report
+    assert "dynamic forms: failures by cause:" in report
+    assert conformance.outcome_label(dynamic[0]) == "pass [dynamic]"
+    docs = conformance.format_docs(results, "polytile-conformance --dynamic", "1.0", False)
+    assert "| A | 2 | 2 | 1 | 0 | 0 | 0 | supported | 1 |  |" in docs
+    assert "| B | 1 | 1 | 0 | 0 | 0 | 0 | supported | 0 |  |" in docs
+    assert "Dynamic forms: 1 passed, 1 failed, 1 with errors, 0 unsupported." in docs
+
+
+def test_make_dynamic_names_every_dim_but_size_one():
+    graph = helper.make_graph([helper.make_node("Add", ["x", "b"], ["y"])], "g",
+                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 4])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 3, 4])],
+                              [onnx.numpy_helper.from_array(np.zeros(4, np.float32), "b")])
+    model = helper.make_model(graph)
+    dynamic = conformance.make_dynamic(model)
+    dims = dynamic.graph.input[0].type.tensor_type.shape.dim
+    assert [(d.dim_value, d.dim_param) for d in dims] == [(1, ""), (0, "x_1"), (0, "x_2")]
+    assert not dynamic.graph.output[0].type.tensor_type.HasField("shape")
+    assert model.graph.input[0].type.tensor_type.shape.dim[1].dim_value == 3  # the original is untouched
+
+
 def test_cause_groups_test_specific_details():
     a = _result("t1", "X", "error", "input 'a' has a dynamic dim 0; pin it with input_shapes={'a': (...)}")
     b = _result("t2", "X", "error", "input 'bb' has a dynamic dim 1; pin it with input_shapes={'bb': (...)}")
@@ -208,6 +242,8 @@ def test_docs_command_drops_output_only_options():
     options = {"patterns": ["^test_relu$"], "jobs": 2, "timeout": 60.0, "include_expanded": False}
     assert conformance.docs_command(options, "docs/SupportedOps.md") == \
         "polytile-conformance -k '^test_relu$' -j 2 --write-docs docs/SupportedOps.md"
+    assert conformance.docs_command(dict(options, dynamic=True), "x.md") == \
+        "polytile-conformance -k '^test_relu$' -j 2 --dynamic --write-docs x.md"
 
 
 def test_usage_errors(capsys):
