@@ -234,22 +234,6 @@ def _check_vs_onnxruntime(model, feeds, compiled):
         np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)
 
 
-@pytest.fixture
-def fold_budget(monkeypatch):
-    """Compile with a bigger folding budget: what ``polytile.compile(fold_limit_bytes=)``
-    does once it is wired (the importer argument and the pass option)."""
-    from polytile import compiler
-
-    def use(limit: int):
-        monkeypatch.setattr(compiler, "import_graph",
-                            functools.partial(onnx_graph.import_graph, fold_limit_bytes=limit))
-        passes = [f"tg-fold-constants{{max-bytes={limit}}}" if p == "tg-fold-constants" else p
-                  for p in pipelines.tg_graph_passes()]
-        monkeypatch.setattr(pipelines, "tg_graph_passes", lambda: passes)
-
-    return use
-
-
 def test_five_mb_result_stays_a_run_time_op_by_default():
     model = five_mb_model()
     assert "expand" in _tg_ops(_tg(model))
@@ -257,12 +241,11 @@ def test_five_mb_result_stays_a_run_time_op_by_default():
     _check_vs_onnxruntime(model, {"x": x}, polytile.compile(model, threads=1))
 
 
-def test_five_mb_result_folds_with_a_bigger_budget(fold_budget):
-    fold_budget(8 << 20)
+def test_five_mb_result_folds_with_a_bigger_budget():
     model = five_mb_model()
-    assert "expand" not in _tg_ops(_tg(model))
+    assert "expand" not in _tg_ops(_tg(model, fold_limit_bytes=8 << 20))
     x = np.random.default_rng(1).standard_normal((ROWS, 1)).astype(np.float32)
-    _check_vs_onnxruntime(model, {"x": x}, polytile.compile(model, threads=1))
+    _check_vs_onnxruntime(model, {"x": x}, polytile.compile(model, threads=1, fold_limit_bytes=8 << 20))
 
 
 def test_importer_budget_argument():
