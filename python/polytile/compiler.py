@@ -90,7 +90,7 @@ class CompiledModel:
             value = _as_array(info.name, feeds[info.name])
             if value.dtype != info.dtype:
                 raise InputError(f"input '{info.name}' has dtype {value.dtype}, expected {info.dtype}")
-            arrays.append(np.ascontiguousarray(value))
+            arrays.append(np.require(value, requirements="C"))  # keeps 0-d arrays 0-d
         check_input_shapes(self.inputs, arrays)
         return arrays
 

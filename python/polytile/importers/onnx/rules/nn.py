@@ -39,7 +39,7 @@ def conv(node: NodeContext):
     w_shape = node.input_shape(1)
     spatial = len(w_shape) - 2
     kernel = list(node.attr("kernel_shape", w_shape[2:]))
-    window = window_attributes(node, spatial, kernel, node.input_shape(0)[2:])
+    window = window_attributes(node, spatial, kernel, node.input_dims(0)[2:])
     return [node.tg("conv", x, w, node.input(2), group=node.attr("group", 1),
                     kernel_shape=kernel, **window)]
 
@@ -171,7 +171,7 @@ def einsum(node: NodeContext):
 
 def _pool_window(node: NodeContext) -> tuple[list[int], dict]:
     kernel = list(node.attr("kernel_shape"))
-    window = window_attributes(node, len(kernel), kernel, node.input_shape(0)[2:])
+    window = window_attributes(node, len(kernel), kernel, node.input_dims(0)[2:])
     if node.attr("auto_pad", "NOTSET") in ("SAME_UPPER", "SAME_LOWER") and node.attr("ceil_mode", 0):
         node.unsupported("ceil_mode with auto_pad SAME is not supported")
     return kernel, window
