@@ -24,20 +24,25 @@ def _constant(info: OpInfo) -> list[ir.Type]:
 
 @type_rule("reshape", kind=FREE, splat=SPLAT_SAME)
 def _reshape(info: OpInfo) -> list[ir.Type]:
+    """``shape`` holds the result dims: sizes >= 0, and -1 exactly where the result has a
+    ``?`` (only with a dynamic input: the importer resolves 0 and -1 of a static one). The
+    element counts must agree where they are known: equal when both are static; a static
+    result of a dynamic input must hold a multiple of the input's static dims."""
     data = info.operand(0)
     shape = info.ints("shape")
-    if any(d < 0 for d in shape):
-        info.fail("shape entries must be non-negative (0 and -1 are resolved by the importer)")
-    if data.has_static_shape:
-        count = 1
-        for d in data.shape:
-            count *= d
-        target = 1
-        for d in shape:
-            target *= d
-        if count != target:
-            info.fail(f"cannot reshape {count} elements ({fmt_shape(data.shape)}) into {fmt_shape(shape)}")
-    return [tensor(shape, data.element_type)]
+    if any(d < -1 for d in shape) or (data.has_static_shape and -1 in shape):
+        info.fail("shape entries must be non-negative (0 and -1 are resolved by the importer), "
+                  "or -1 for a dynamic dim of the result of a dynamic input")
+    result = [DYNAMIC if d == -1 else d for d in shape]
+    in_static = _count([d for d in data.shape if d != DYNAMIC])
+    out_static = _count([d for d in result if d != DYNAMIC])
+    if data.has_static_shape and DYNAMIC not in result:
+        if in_static != out_static:
+            info.fail(f"cannot reshape {in_static} elements ({fmt_shape(data.shape)}) into {fmt_shape(shape)}")
+    elif DYNAMIC not in result and in_static and out_static % in_static:
+        info.fail(f"cannot reshape {fmt_shape(data.shape)} into {out_static} elements "
+                  f"({fmt_shape(result)}): not a multiple of {in_static}")
+    return [tensor(result, data.element_type)]
 
 
 @type_rule("flatten", kind=FREE, splat=SPLAT_SAME)

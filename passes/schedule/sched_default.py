@@ -50,34 +50,44 @@ def _shape(value: ir.Value) -> list[int]:
     return list(ir.RankedTensorType(value.type).shape)
 
 
-def _matmul_dims(anchor: ir.Operation) -> Optional[tuple[list[int], int, int, int]]:
-    """(batch dims, M, N, K) of a matmul/gemm anchor with static f32 shapes, else None."""
+def _matmul_dims(anchor: ir.Operation) -> Optional[tuple[list[int], Optional[int], int, int]]:
+    """(batch dims, M, N, K) of a matmul/gemm anchor of f32, else None. M is None
+    when it is dynamic (rows of A that the packed lowering pads to the register
+    tile); every other dim must be static: for a matmul with dynamic rows, B is
+    2-d (the rows of every batch form one M) and the batch dims are returned as 1."""
     if str(ir.RankedTensorType(anchor.results[0].type).element_type) != "f32":
         return None
-    shapes = [_shape(v) for v in anchor.operands[:2]]
-    if any(ir.ShapedType.get_dynamic_size() in s for s in shapes):
+    dynamic = ir.ShapedType.get_dynamic_size()
+    a, b = (_shape(v) for v in anchor.operands[:2])
+    if dynamic in b:
         return None
-    a, b = shapes
     if anchor.name == "tg.gemm":
         trans_a = ir.IntegerAttr(anchor.attributes["transA"]).value
         m, k = (a[1], a[0]) if trans_a else (a[0], a[1])
+        if k == dynamic or (m == dynamic and trans_a):
+            return None
         n = _shape(anchor.results[0])[1]
-        return [], m, n, k
+        return [], None if m == dynamic else m, n, k
     if len(a) < 2 or len(b) < 2:
         return None
     batch = _shape(anchor.results[0])[:-2]
+    if dynamic in a:
+        if a[-1] == dynamic or len(b) != 2:
+            return None
+        return [1] * len(batch), None, b[-1], a[-1]
     return batch, a[-2], b[-1], a[-1]
 
 
-def matmul_schedule(kernel: str, batch: list[int], m: int, n: int, k: int, threads: int,
+def matmul_schedule(kernel: str, batch: list[int], m: Optional[int], n: int, k: int, threads: int,
                     vector_bits: int = 0):
-    """The default schedule of a matrix product, or None when no register tile fits."""
+    """The default schedule of a matrix product, or None when no register tile fits.
+    A dynamic ``m`` (None) gets the largest register tile (its rows are padded)."""
     from polytile.dialects import sched
     lanes = (vector_bits or host_cpu().vector_bits) // 32
     nr = next((w for w in (2 * lanes, lanes, lanes // 2) if w >= 4 and n % w == 0), None)
     if nr is None:
         return None
-    mr = next(r for r in MR_CHOICES if m % r == 0)
+    mr = MR_CHOICES[0] if m is None else next(r for r in MR_CHOICES if m % r == 0)
     kc = next(s for s in (4, 2, 1) if k % s == 0)
     nb = len(batch)
     ones = [1] * nb

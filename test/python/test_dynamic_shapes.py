@@ -217,3 +217,75 @@ def test_reshape_that_reorders_dynamic_dims_is_refused():
                     "tail": np.array([4], np.int64)})
     with pytest.raises(OnnxImportError, match=r"node 'swap' \(Reshape\).*several dims known only at run time"):
         polytile.compile(model)
+
+
+@pytest.mark.parametrize("k, n, trans_b", [(7, 40, 0), (16, 32, 1), (33, 24, 0)])
+@pytest.mark.parametrize("threads", [1, 2])
+def test_packed_product_with_dynamic_rows(k, n, trans_b, threads):
+    """The packed (register-tiled) product with a dynamic number of rows pads them
+    to the register tile at run time: every row count is right, including those
+    the tile does not divide, for MatMul (3-d A: the rows of every batch) and Gemm."""
+    rng = np.random.default_rng(k * n)
+    w = rng.standard_normal((n, k) if trans_b else (k, n)).astype(np.float32)
+    gemm = _model([helper.make_node("Gemm", ["X", "W"], ["Y"], transB=trans_b)],
+                  [helper.make_tensor_value_info("X", TensorProto.FLOAT, ["m", k])],
+                  [helper.make_tensor_value_info("Y", TensorProto.FLOAT, ["m", n])], {"W": w})
+    matmul = _model([helper.make_node("MatMul", ["X", "W"], ["Y"])],
+                    [helper.make_tensor_value_info("X", TensorProto.FLOAT, ["b", "s", k])],
+                    [helper.make_tensor_value_info("Y", TensorProto.FLOAT, ["b", "s", n])],
+                    {"W": w.T.copy() if trans_b else w})
+    for model, shapes in ((gemm, [(m, k) for m in (1, 2, 3, 5, 7, 8, 9, 15, 17, 64, 65)]),
+                          (matmul, [(b, s, k) for b, s in ((1, 1), (1, 7), (2, 5), (3, 8), (4, 17))])):
+        compiled = polytile.compile(model, threads=threads)
+        assert "tensor.pad" in polytile.compile(model, threads=threads, emit="linalg")  # the packed form
+        for shape in shapes:
+            feeds = {"X": rng.standard_normal(shape).astype(np.float32)}
+            assert_close(compiled.run(feeds), run_onnxruntime(model, feeds), rtol=1e-4, atol=1e-4)
+
+
+def test_scalar_inputs_are_checked_as_scalars():
+    """A 0-d feed stays 0-d through the door check (regression: made 1-d by
+    np.ascontiguousarray, every model with a scalar input was refused)."""
+    model = _model([helper.make_node("Clip", ["X", "lo", "hi"], ["Y"])],
+                   [helper.make_tensor_value_info("X", TensorProto.FLOAT, ["n"]),
+                    helper.make_tensor_value_info("lo", TensorProto.FLOAT, []),
+                    helper.make_tensor_value_info("hi", TensorProto.FLOAT, [])],
+                   [helper.make_tensor_value_info("Y", TensorProto.FLOAT, ["n"])])
+    compiled = polytile.compile(model, threads=1)
+    feeds = {"X": np.linspace(-2, 2, 9, dtype=np.float32), "lo": np.array(-1, np.float32), "hi": np.array(0.5, np.float32)}
+    assert_close(compiled.run(feeds), run_onnxruntime(model, feeds))
+    with pytest.raises(InputError, match=r"input 'lo' has shape \(1,\) \(rank 1\), expected rank 0"):
+        compiled.run(dict(feeds, lo=np.zeros(1, np.float32)))
+
+
+def test_convnet_with_dynamic_batch_and_image_size():
+    rng = np.random.default_rng(5)
+    inits = {"W": rng.standard_normal((8, 3, 3, 3)).astype(np.float32) * 0.3,
+             "B": rng.standard_normal(8).astype(np.float32),
+             "D": rng.standard_normal((8, 1, 3, 3)).astype(np.float32) * 0.3}
+    nodes = [helper.make_node("Conv", ["X", "W", "B"], ["c"], pads=[1, 1, 1, 1], strides=[2, 2]),
+             helper.make_node("Relu", ["c"], ["r"]),
+             helper.make_node("Conv", ["r", "D"], ["d"], group=8, pads=[1, 1, 1, 1]),
+             helper.make_node("MaxPool", ["d"], ["p"], kernel_shape=[2, 2], strides=[2, 2]),
+             helper.make_node("GlobalAveragePool", ["p"], ["Y"])]
+    model = _model(nodes, [helper.make_tensor_value_info("X", TensorProto.FLOAT, ["n", 3, "h", "w"])],
+                   [helper.make_tensor_value_info("Y", TensorProto.FLOAT, ["n", 8, 1, 1])], inits)
+    compiled = polytile.compile(model, threads=2)
+    for shape in [(1, 3, 8, 8), (2, 3, 13, 7), (3, 3, 16, 21)]:
+        feeds = _feeds(model, {"X": shape}, seed=sum(shape))
+        assert_close(compiled.run(feeds), run_onnxruntime(model, feeds), rtol=1e-4, atol=1e-5)
+
+
+def test_image_smaller_than_the_window_gives_no_windows():
+    """A run-time size smaller than a (padded) window gives an empty result, never a
+    negative size (which would read out of bounds)."""
+    rng = np.random.default_rng(6)
+    model = _model([helper.make_node("Conv", ["X", "W"], ["Y"])],
+                   [helper.make_tensor_value_info("X", TensorProto.FLOAT, [1, 2, "h", 6])],
+                   [helper.make_tensor_value_info("Y", TensorProto.FLOAT, None)],
+                   {"W": rng.standard_normal((4, 2, 3, 3)).astype(np.float32)})
+    compiled = polytile.compile(model, threads=1)
+    (y,) = compiled.run({"X": np.ones((1, 2, 2, 6), np.float32)})
+    assert y.shape == (1, 4, 0, 4)
+    feeds = {"X": rng.standard_normal((1, 2, 5, 6)).astype(np.float32)}
+    assert_close(compiled.run(feeds), run_onnxruntime(model, feeds), rtol=1e-4, atol=1e-5)

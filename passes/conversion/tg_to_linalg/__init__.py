@@ -13,12 +13,20 @@ and the sched dialect) is lowered to the packed form of ``packed.py``, tagged
 for `sched-apply`; the ops of a kernel whose schedule has ``sched.polyhedral``
 are tagged for `affine-polyhedral-schedule{tagged-only=true}`.
 
+Dynamic dims (``?``, ranked tensors): a lowering registered with
+``dynamic=True`` (or a check saying which cases it handles) builds its sizes
+with ``tensor.dim`` (see builders.py; a ``?`` is never broadcast from 1 at run
+time, so a broadcast result's ``?`` is the size of an operand's ``?``). Every
+other op with a ``?`` in an operand or result type is rejected before anything
+is rewritten, naming the op; so is the anchor of a kernel whose schedule packs
+it (packed forms are static-only).
+
 Fails, naming the op, when a tg op has no lowering yet.
 """
 from __future__ import annotations
 
 import dataclasses
-from typing import Callable, Optional, Sequence
+from typing import Callable, Optional, Sequence, Union
 
 from mlir import ir
 
@@ -55,7 +63,13 @@ class LoweringContext:
 
     @property
     def result_shape(self) -> list[int]:
+        """The static shape of result 0 (DYNAMIC for each ``?``)."""
         return list(self.result_type.shape)
+
+    @property
+    def is_dynamic(self) -> bool:
+        """Whether an operand or result type has a ``?`` dim."""
+        return _has_dynamic_dims(self.op)
 
     @property
     def result_element_type(self) -> ir.Type:
@@ -78,16 +92,49 @@ class LoweringContext:
 
 Lowering = Callable[[LoweringContext], Sequence[ir.Value]]
 LOWERINGS: dict[str, Lowering] = {}
+# Whether each lowering handles dynamic dims: True, or a check returning why it cannot
+# for one op (None when it can).
+DynamicCheck = Callable[[LoweringContext], Optional[str]]
+DYNAMIC_LOWERINGS: dict[str, Union[bool, DynamicCheck]] = {}
 
 
-def lowering(op_name: str) -> Callable[[Lowering], Lowering]:
-    """Register the lowering of ``tg.<op_name>``; it returns the replacement values."""
+def lowering(op_name: str, dynamic: Union[bool, DynamicCheck] = False) -> Callable[[Lowering], Lowering]:
+    """Register the lowering of ``tg.<op_name>``; it returns the replacement values.
+    ``dynamic``: whether it handles ``?`` dims (True), or a check of an op with ``?``
+    dims returning the reason it cannot (a message) or None."""
 
     def register(fn: Lowering) -> Lowering:
         LOWERINGS["tg." + op_name] = fn
+        if dynamic:
+            DYNAMIC_LOWERINGS["tg." + op_name] = dynamic
         return fn
 
     return register
+
+
+# Anchors whose packed form takes dynamic rows of A (packed.py pads them to the
+# register tile); their other dims must be static, which the lowering checks.
+DYNAMIC_ROW_PACKING = ("tg.matmul", "tg.gemm")
+
+
+def _has_dynamic_dims(op: ir.Operation) -> bool:
+    return any(isinstance(v.type, ir.ShapedType) and not ir.ShapedType(v.type).has_static_shape
+               for v in list(op.operands) + list(op.results))
+
+
+def _check_dynamic(ctx: LoweringContext) -> None:
+    """Fail, naming the op, when it has dynamic dims that its lowering cannot handle."""
+    if not _has_dynamic_dims(ctx.op):
+        return
+    name = ctx.op.name
+    if ctx.packing is not None and name not in DYNAMIC_ROW_PACKING:
+        raise PassError(f"{name}: a packed schedule needs static shapes (the kernel has dynamic dims)",
+                        ctx.op)
+    support = DYNAMIC_LOWERINGS.get(name, False)
+    reason = None if support is True else \
+        "dynamic dims are not supported yet (pin the input shapes)" if not support else support(ctx)
+    if reason is not None:  # a reason may name the op itself ("tg.reshape from ...")
+        raise PassError(reason if reason.startswith(name + " ") else f"{name}: {reason}", ctx.op)
 
 
 def _packing(op: ir.Operation) -> Optional[Packing]:
@@ -130,6 +177,15 @@ def _scheduled_kernels(root: ir.Operation) -> dict:
     return out
 
 
+def _cast_to(value: ir.Value, t: ir.Type) -> ir.Value:
+    """``value`` as type ``t``: a ``tensor.cast`` where a lowering with dynamic dims built a
+    result whose ``?`` and static sizes differ from the tg result type's."""
+    if value.type == t or not str(t).startswith("tensor<"):
+        return value
+    from mlir.dialects import tensor
+    return tensor.cast(t, value)
+
+
 def _position(op: ir.Operation) -> int:
     return next(i for i, o in enumerate(op.parent.regions[0].blocks[0].operations) if o.operation == op) \
         if op.parent is not None and len(op.parent.regions) == 1 else 0
@@ -166,13 +222,15 @@ def run(root: ir.Operation, options) -> None:
     contexts = [LoweringContext(op, [v.type for v in op.operands], [r.type for r in op.results],
                                 _packing(op))
                 for op in tg_ops]
+    for ctx in contexts:
+        _check_dynamic(ctx)
     retype_values(root, signless)
     scheduled = _scheduled_kernels(root)
     for ctx in contexts:
         anchor_of = scheduled.get(ctx.op.results[0]) if len(ctx.op.results) else None
         before = _position(ctx.op) if anchor_of is not None else 0
         with ir.InsertionPoint(ctx.op), ctx.op.location:
-            values = LOWERINGS[ctx.op.name](ctx)
+            values = [_cast_to(v, r.type) for v, r in zip(LOWERINGS[ctx.op.name](ctx), ctx.op.results)]
         if anchor_of is not None:
             _tag_plain_anchor(ctx.op, before, anchor_of)
         replace_op(ctx.op, values)

@@ -11,8 +11,12 @@ above the diagonal shifted by the past length); softmax over the keys in
 allowed key giving 0; then probs . V. 16-bit floats compute in f32 and are
 rounded once. The fourth result is the qk_matmul_output_mode stage.
 
-Not supported yet: dynamic shapes; a fused or tiled (flash) form: the score
-matrix is materialized.
+Dynamic batch and sequence lengths (``?``, past included) are taken; head
+counts and head sizes must be static, and a mask only when it and the total
+key count are static.
+
+Not supported yet: the dynamic cases above; a fused or tiled (flash) form: the
+score matrix is materialized.
 """
 from __future__ import annotations
 
@@ -23,10 +27,10 @@ from mlir import ir
 from mlir.dialects import arith, math
 
 from . import LoweringContext, lowering
-from .builders import (PARALLEL, REDUCTION, amap, broadcast_map, broadcast_shape, c, cmpf, cmpi,
-                       compute_type, concat, convert_tensor, d, elementwise, empty, etype_of, filled,
-                       generic, i64, identity_map, loop_index_i64, onnx_float_type, pad, reduce_last,
-                       reshape, scalar_constant, shape_of, transpose, wider_float)
+from .builders import (DYNAMIC, PARALLEL, REDUCTION, Dim, amap, broadcast_map, broadcast_shape, c, cmpf,
+                       cmpi, compute_type, concat, convert_tensor, d, dim_of, elementwise, empty, etype_of,
+                       filled, generic, i64, identity_map, loop_index_i64, onnx_float_type, pad,
+                       reduce_last, reshape, scalar_constant, shape_of, transpose, wider_float)
 
 
 def _neg_inf(et: ir.Type) -> ir.Value:
@@ -40,6 +44,10 @@ def _heads_first(x: ir.Value, heads: int) -> ir.Value:
     return transpose(reshape(x, [b, s, heads, hidden // heads]), [0, 2, 1, 3])
 
 
+def _dims(value: ir.Value, *indices: int) -> list[Dim]:
+    return [dim_of(value, i) for i in indices]
+
+
 def _head_group(rep: int) -> ir.AffineExpr:
     """The KV head of query head d1 when ``rep`` query heads share one (GQA)."""
     return ir.AffineFloorDivExpr.get(d(1), c(rep)) if rep > 1 else d(1)
@@ -47,8 +55,8 @@ def _head_group(rep: int) -> ir.AffineExpr:
 
 def _attention_scores(q: ir.Value, k: ir.Value, rep: int, sqrt_scale: float, ct: ir.Type) -> ir.Value:
     """S[b,h,i,j] = sum_d (q[b,h,i,d] * s) * (k[b,h/rep,j,d] * s), s = sqrt(scale)."""
-    b, h, sq, dsz = shape_of(q)
-    skv = shape_of(k)[2]
+    b, h, sq = _dims(q, 0, 1, 2)
+    skv = dim_of(k, 2)
     q_map = amap(5, [d(0), d(1), d(2), d(4)])
     k_map = amap(5, [d(0), _head_group(rep), d(3), d(4)])
     out_map = amap(5, [d(0), d(1), d(2), d(3)])
@@ -61,10 +69,11 @@ def _attention_scores(q: ir.Value, k: ir.Value, rep: int, sqrt_scale: float, ct:
                    [PARALLEL] * 4 + [REDUCTION], body)[0]
 
 
-def _attention_bias(mask: Optional[ir.Value], mask_bool: bool, causal: bool, sq: int, total: int,
-                    past: int, ct: ir.Type) -> Optional[ir.Value]:
+def _attention_bias(mask: Optional[ir.Value], mask_bool: bool, causal: bool, sq: Dim, total: Dim,
+                    past: Dim, ct: ir.Type) -> Optional[ir.Value]:
     """The additive bias: the mask (bool -> 0/-inf, padded with -inf up to ``total`` keys) plus,
-    when causal, -inf where key j > query i + past."""
+    when causal, -inf where key j > query i + past (sizes static or index values; a mask
+    only with static ones, see _attention_check)."""
     if mask is None and not causal:
         return None
     inputs, maps = [], []
@@ -79,9 +88,16 @@ def _attention_bias(mask: Optional[ir.Value], mask_bool: bool, causal: bool, sq:
             high = [0] * (len(m_shape) - 1) + [total - m_shape[-1]]
             mask = pad(mask, [0] * len(m_shape), high, _neg_inf(ct))
         inputs.append(mask)
-    out_shape = broadcast_shape([shape_of(v) for v in inputs] + [[sq, total]])
+    sizes = [sq, total]
+    out_shape = broadcast_shape([shape_of(v) for v in inputs] +
+                                [[DYNAMIC if isinstance(x, ir.Value) else x for x in sizes]])
     rank = len(out_shape)
+    dims: list[Dim] = list(out_shape)
+    for j, x in zip((rank - 2, rank - 1), sizes):
+        if isinstance(x, ir.Value) and dims[j] == DYNAMIC:
+            dims[j] = x
     maps = [broadcast_map(shape_of(v), out_shape) for v in inputs] + [identity_map(rank)]
+    past_i64 = arith.index_cast(i64(), past) if isinstance(past, ir.Value) else None
 
     def body(*args):
         value = args[0] if mask is not None else scalar_constant(ct, 0)
@@ -89,11 +105,12 @@ def _attention_bias(mask: Optional[ir.Value], mask_bool: bool, causal: bool, sq:
             int64 = i64()
             i = loop_index_i64(rank - 2)
             j = loop_index_i64(rank - 1)
-            allowed = cmpi("sle", j, arith.addi(i, scalar_constant(int64, past)))
+            shift = past_i64 if past_i64 is not None else scalar_constant(int64, past)
+            allowed = cmpi("sle", j, arith.addi(i, shift))
             value = arith.addf(value, arith.select(allowed, scalar_constant(ct, 0), _neg_inf(ct)))
         return value
 
-    return generic(inputs, [empty(out_shape, ct)], maps, [PARALLEL] * rank, body)[0]
+    return generic(inputs, [empty(dims, ct)], maps, [PARALLEL] * rank, body)[0]
 
 
 def _softmax_last(x: ir.Value, row_masked: Optional[ir.Value]) -> ir.Value:
@@ -119,12 +136,31 @@ def _softmax_last(x: ir.Value, row_masked: Optional[ir.Value]) -> ir.Value:
     return elementwise(inputs, st, body, out_shape=shape_of(x))
 
 
-@lowering("attention")
+def _attention_check(mask_index: int):
+    def check(ctx: LoweringContext) -> Optional[str]:
+        """Dynamic batch and sequence lengths; head counts and sizes static, and a mask only
+        when it and the total key count are static."""
+        q, k, v = (shape_of(ctx.operand(i)) for i in range(3))
+        if len(q) == 3:
+            fixed = [q[2], k[2], v[2]]
+        else:
+            fixed = [q[1], q[3], k[1], k[3], v[1], v[3]]
+        if DYNAMIC in fixed:
+            return "dynamic head counts or head sizes are not supported yet"
+        if ctx.has_operand(mask_index) and (DYNAMIC in shape_of(ctx.operand(mask_index)) or
+                                            DYNAMIC in list(ir.RankedTensorType(ctx.op.results[1].type).shape)):
+            return "an attention mask with dynamic dims (or a dynamic key count) is not supported yet"
+        return None
+
+    return check
+
+
+@lowering("attention", dynamic=_attention_check(3))
 def _attention(ctx: LoweringContext):
     return _lower_attention(ctx, 3, None, None)
 
 
-@lowering("attention_with_past")
+@lowering("attention_with_past", dynamic=_attention_check(5))
 def _attention_with_past(ctx: LoweringContext):
     return _lower_attention(ctx, 5, ctx.operand(3), ctx.operand(4))
 
@@ -144,10 +180,10 @@ def _lower_attention(ctx: LoweringContext, mask_index: int, past_k: Optional[ir.
         v = _heads_first(v, ctx.attr("kv_num_heads"))
     present_k = concat([past_k, k], 2) if past_k is not None else k
     present_v = concat([past_v, v], 2) if past_v is not None else v
-    b, hq, sq, _ = shape_of(q)
-    hkv, total = shape_of(present_k)[1], shape_of(present_k)[2]
+    b, hq, sq = _dims(q, 0, 1, 2)
+    hkv, total = dim_of(present_k, 1), dim_of(present_k, 2)
     rep = hq // hkv
-    past = shape_of(past_k)[2] if past_k is not None else 0
+    past = dim_of(past_k, 2) if past_k is not None else 0
     sqrt_scale = float(np.sqrt(np.float64(ctx.attr("scale"))))
     scores = _attention_scores(convert_tensor(q, ct), convert_tensor(present_k, ct), rep, sqrt_scale, ct)
     softcap = ctx.attr("softcap")
@@ -166,7 +202,7 @@ def _lower_attention(ctx: LoweringContext, mask_index: int, past_k: Optional[ir.
     probs = _softmax_last(convert_tensor(biased, st),
                           convert_tensor(row_masked, st) if row_masked is not None else None)
     probs = convert_tensor(probs, ct)
-    dv = shape_of(present_v)[3]
+    dv = dim_of(present_v, 3)
     p_map = amap(5, [d(0), d(1), d(2), d(4)])
     v_map = amap(5, [d(0), _head_group(rep), d(4), d(3)])
     y = generic([probs, convert_tensor(present_v, ct)], [filled([b, hq, sq, dv], ct, 0)],

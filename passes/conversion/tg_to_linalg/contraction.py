@@ -14,7 +14,12 @@ MatMul (batch dims equal, or a batch of rows times one matrix) and Gemm with
 ``M`` a multiple of the register tile; 2-d f32 Conv of groups 1 or depthwise
 (channels-last), and pointwise Conv with ``N = 1`` (a matrix product).
 
-Not supported yet: integer Gemm with non-integral alpha/beta; packed forms of
+Dynamic dims (``?``) in the plain lowerings: every dim of MatMul (batch
+broadcast included; a ``?`` is never broadcast from 1) and of Gemm; the batch
+and spatial dims of Conv (output sizes in index arithmetic on the padded input).
+
+Not supported yet: integer Gemm with non-integral alpha/beta; Conv with dynamic
+channels or weights, ConvTranspose and Einsum with dynamic dims; packed forms of
 integer and 16-bit float contractions, of grouped (non-depthwise) or 1-d/3-d
 convolutions, and of ConvTranspose and Einsum (they take the plain lowering).
 """
@@ -25,11 +30,11 @@ from typing import Optional
 from mlir import ir
 from mlir.dialects import arith, linalg
 
-from . import LoweringContext, lowering, packed
-from .builders import (PARALLEL, REDUCTION, amap, broadcast_map, broadcast_shape, c, compute_type,
-                       convert_float, convert_tensor, d, elementwise, empty, etype_of, filled, generic,
-                       insert_slice, is_float, mul_add, pad, reshape, scalar_constant, shape_of,
-                       transpose, window_indices)
+from . import LoweringContext, builders, lowering, packed
+from .builders import (DYNAMIC, PARALLEL, REDUCTION, amap, broadcast_map, broadcast_shape, c,
+                       compute_type, convert_float, convert_tensor, d, dim_of, elementwise, empty, etype_of,
+                       filled, generic, insert_slice, is_float, mul_add, pad, reshape, scalar_constant,
+                       shape_of, transpose, window_count, window_indices)
 
 
 # ---------------------------------------------------------------------------
@@ -43,20 +48,23 @@ def _packed_matmul(ctx: LoweringContext) -> Optional[ir.Value]:
     a_shape, b_shape = shape_of(a), shape_of(b)
     if p is None or str(ctx.result_element_type) != "f32" or len(a_shape) < 2 or len(b_shape) < 2:
         return None
+    if DYNAMIC in b_shape or DYNAMIC in a_shape[:-2] and len(b_shape) != 2 or a_shape[-1] == DYNAMIC:
+        return None  # only the rows of A may be dynamic (padded to the register tile)
     rows_groups = None
     if len(b_shape) == 2 and len(a_shape) > 2:  # batch of rows times one matrix: one 2-d product
+        out_dims = builders.dims_of(a)[:-1] + [b_shape[-1]]
         rows_groups = [list(range(len(a_shape) - 1)), [len(a_shape) - 1]]
-        a = packed.collapse(a, rows_groups)
+        a = builders.collapse(a, rows_groups)
         a_shape = shape_of(a)
-    if a_shape[:-2] != b_shape[:-2] or a_shape[-2] % p.mr:
+    if a_shape[:-2] != b_shape[:-2] or (a_shape[-2] != DYNAMIC and a_shape[-2] % p.mr):
         return None
     out = packed.packed_matmul(a, b, p.mr, p.nr, p.kernel)
     if rows_groups is not None:
-        out = packed.expand(out, rows_groups, ctx.result_shape)
+        out = builders.expand(out, rows_groups, out_dims)
     return out
 
 
-@lowering("matmul")
+@lowering("matmul", dynamic=True)
 def _matmul(ctx: LoweringContext):
     fast = _packed_matmul(ctx)
     if fast is not None:
@@ -69,7 +77,7 @@ def _matmul(ctx: LoweringContext):
     if len(b_shape) == 1:
         b = reshape(b, b_shape + [1])
     a_shape, b_shape = shape_of(a), shape_of(b)
-    m, n = a_shape[-2], b_shape[-1]
+    m, n = dim_of(a, -2 + len(a_shape)), dim_of(b, len(b_shape) - 1)
     acc_t = compute_type(et)
     if len(a_shape) == 2 and len(b_shape) == 2 and is_float(et):
         out = linalg.matmul(a, b, outs=[filled([m, n], acc_t, 0)])
@@ -82,18 +90,33 @@ def _matmul(ctx: LoweringContext):
     b_batch = broadcast_map(b_shape[:-2], batch).results
     maps = [amap(loops, list(a_batch) + [dm, dk]), amap(loops, list(b_batch) + [dk, dn]),
             amap(loops, [d(i) for i in range(nb)] + [dm, dn])]
-    init = filled(batch + [m, n], acc_t, 0)
+    batch_dims = batch if DYNAMIC not in batch else _batch_dims(a, b, nb)
+    init = filled(batch_dims + [m, n], acc_t, 0)
     out = generic([a, b], [init], maps, [PARALLEL] * (nb + 2) + [REDUCTION], mul_add(et, acc_t))[0]
     return [reshape(convert_tensor(out, et) if is_float(et) else out, ctx.result_shape)]
+
+
+def _batch_dims(a: ir.Value, b: ir.Value, nb: int) -> list:
+    """The broadcast batch dims of a batched matmul's operands (a ``?`` from the first
+    operand with a ``?`` there: dynamic dims are never broadcast from 1)."""
+    out = broadcast_shape([shape_of(a)[:-2], shape_of(b)[:-2]])
+    for j in range(nb):
+        for v in (a, b) if out[j] == DYNAMIC else ():
+            i = j - (nb - (len(shape_of(v)) - 2))
+            if i >= 0 and shape_of(v)[i] == DYNAMIC:
+                out[j] = dim_of(v, i)
+                break
+    return out
 
 
 def _gemm_product(ctx: LoweringContext) -> ir.Value:
     """``A' @ B'`` of a Gemm, packed when the kernel's schedule asks for it."""
     a, b = ctx.operand(0), ctx.operand(1)
     et = ctx.result_element_type
-    m, n = ctx.result_shape
+    m, n = _gemm_dims(ctx)
     p = ctx.packing
-    if p is not None and str(et) == "f32" and m % p.mr == 0:
+    if p is not None and str(et) == "f32" and not isinstance(n, ir.Value) and \
+            (isinstance(m, ir.Value) and not ctx.attr("transA") or not isinstance(m, ir.Value) and m % p.mr == 0):
         if ctx.attr("transA"):
             a = transpose(a, [1, 0])
         if ctx.attr("transB"):
@@ -109,10 +132,19 @@ def _gemm_product(ctx: LoweringContext) -> ir.Value:
                    [PARALLEL, PARALLEL, REDUCTION], mul_add(et, acc_t))[0]
 
 
-@lowering("gemm")
+def _gemm_dims(ctx: LoweringContext) -> list:
+    """(M, N) of a Gemm: static sizes, or ``tensor.dim`` of A and B for a ``?``."""
+    m, n = ctx.result_shape
+    if m == DYNAMIC:
+        m = dim_of(ctx.operand(0), 1 if ctx.attr("transA") else 0)
+    if n == DYNAMIC:
+        n = dim_of(ctx.operand(1), 0 if ctx.attr("transB") else 1)
+    return [m, n]
+
+
+@lowering("gemm", dynamic=True)
 def _gemm(ctx: LoweringContext):
     et = ctx.result_element_type
-    m, n = ctx.result_shape
     acc_t = compute_type(et)
     ab = _gemm_product(ctx)
     alpha, beta = ctx.attr("alpha"), ctx.attr("beta")
@@ -134,7 +166,7 @@ def _gemm(ctx: LoweringContext):
             out = add(out, scaled(convert_float(s[1], acc_t) if is_float(et) else s[1], beta))
         return convert_float(out, et) if is_float(et) else out
 
-    return [elementwise(inputs, et, body, out_shape=[m, n])]
+    return [elementwise(inputs, et, body, out_shape=shape_of(ab))]  # a ``?``: that of ab
 
 
 # ---------------------------------------------------------------------------
@@ -172,7 +204,14 @@ def _packed_conv(ctx: LoweringContext) -> Optional[ir.Value]:
     return _add_bias(out, bias, ctx.result_element_type)
 
 
-@lowering("conv")
+def _conv_check(ctx: LoweringContext) -> Optional[str]:
+    """Dynamic N and spatial dims; the channels and the weights must be static."""
+    if DYNAMIC in shape_of(ctx.operand(1)) or shape_of(ctx.operand(0))[1] == DYNAMIC:
+        return "dynamic channel or weight dims are not supported yet"
+    return None
+
+
+@lowering("conv", dynamic=_conv_check)
 def _conv(ctx: LoweringContext):
     fast = _packed_conv(ctx)
     if fast is not None:
@@ -197,6 +236,11 @@ def _conv(ctx: LoweringContext):
     w_map = amap(loops, [d(1), d(2), d(ic)] + [d(k0 + i) for i in range(spatial)])
     out_map = amap(loops, [d(0), d(1), d(2)] + [d(o0 + i) for i in range(spatial)])
     acc_t = compute_type(et)
+    if DYNAMIC in [n] + out_spatial:
+        n = dim_of(x, 0)
+        out_spatial = [size if size != DYNAMIC else
+                       window_count(dim_of(x, 3 + i), kernel[i], strides[i], dilations[i])
+                       for i, size in enumerate(out_spatial)]
     init = filled([n, group, cout // group] + out_spatial, acc_t, 0)
     iters = [PARALLEL] * (3 + spatial) + [REDUCTION] * (1 + spatial)
     out = generic([x, w], [init], [x_map, w_map, out_map], iters, mul_add(et, acc_t))[0]

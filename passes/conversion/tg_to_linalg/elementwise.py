@@ -7,6 +7,10 @@ remainder by zero give 0 (as numpy) instead of trapping, and INT_MIN / -1 wraps.
 
 ``tg.cast`` and the operands of ``tg.pow`` convert with ``builders.astype``
 (numpy's ``astype`` for one scalar).
+
+Every op here takes dynamic dims (``?``): a ``?`` of the result has the size of
+the first operand with a ``?`` there (``builders.broadcast_dims``; a ``?`` is
+never broadcast from 1 at run time).
 """
 from __future__ import annotations
 
@@ -75,19 +79,19 @@ def _compare(float_predicate: str, signed_predicate: str, unsigned_predicate: st
                    lambda a, b: cmpi(unsigned_predicate, a, b))
 
 
-lowering("add")(_binary(arith.addf, arith.addi))
-lowering("sub")(_binary(arith.subf, arith.subi))
-lowering("mul")(_binary(arith.mulf, arith.muli))
-lowering("max")(_binary(arith.maximumf, arith.maxsi, arith.maxui))
-lowering("min")(_binary(arith.minimumf, arith.minsi, arith.minui))
+lowering("add", dynamic=True)(_binary(arith.addf, arith.addi))
+lowering("sub", dynamic=True)(_binary(arith.subf, arith.subi))
+lowering("mul", dynamic=True)(_binary(arith.mulf, arith.muli))
+lowering("max", dynamic=True)(_binary(arith.maximumf, arith.maxsi, arith.maxui))
+lowering("min", dynamic=True)(_binary(arith.minimumf, arith.minsi, arith.minui))
 for _name, _op in (("and", arith.andi), ("or", arith.ori), ("xor", arith.xori)):
-    lowering(_name)(_binary(None, _op))
-    lowering("bitwise_" + _name)(_binary(None, _op))
-lowering("equal")(_compare("OEQ", "eq", "eq"))
-lowering("greater")(_compare("OGT", "sgt", "ugt"))
-lowering("less")(_compare("OLT", "slt", "ult"))
-lowering("greater_or_equal")(_compare("OGE", "sge", "uge"))
-lowering("less_or_equal")(_compare("OLE", "sle", "ule"))
+    lowering(_name, dynamic=True)(_binary(None, _op))
+    lowering("bitwise_" + _name, dynamic=True)(_binary(None, _op))
+lowering("equal", dynamic=True)(_compare("OEQ", "eq", "eq"))
+lowering("greater", dynamic=True)(_compare("OGT", "sgt", "ugt"))
+lowering("less", dynamic=True)(_compare("OLT", "slt", "ult"))
+lowering("greater_or_equal", dynamic=True)(_compare("OGE", "sge", "uge"))
+lowering("less_or_equal", dynamic=True)(_compare("OLE", "sle", "ule"))
 
 
 def _int_div(signed: bool) -> BinaryFn:
@@ -99,7 +103,7 @@ def _int_div(signed: bool) -> BinaryFn:
     return div
 
 
-lowering("div")(_binary(arith.divf, _int_div(True), _int_div(False)))
+lowering("div", dynamic=True)(_binary(arith.divf, _int_div(True), _int_div(False)))
 
 
 def _int_rem(signed: bool, floor: bool) -> BinaryFn:
@@ -120,7 +124,7 @@ def _int_rem(signed: bool, floor: bool) -> BinaryFn:
     return rem
 
 
-@lowering("mod")
+@lowering("mod", dynamic=True)
 def _mod(ctx: LoweringContext):
     floor = ctx.attr("fmod") == 0
     if is_float(etype_of(ctx.operand(0))) and floor:
@@ -128,7 +132,7 @@ def _mod(ctx: LoweringContext):
     return _binary(arith.remf, _int_rem(True, floor), _int_rem(False, floor))(ctx)
 
 
-@lowering("bit_shift")
+@lowering("bit_shift", dynamic=True)
 def _bit_shift(ctx: LoweringContext):
     """Logical shifts; amounts >= the bit width give 0 (LLVM would give poison)."""
     left = ctx.attr("direction") == "LEFT"
@@ -151,7 +155,7 @@ def _pow_compute_type(et: ir.Type) -> ir.Type:
     return compute_type(et) if is_float(et) else ir.F64Type.get()
 
 
-@lowering("pow")
+@lowering("pow", dynamic=True)
 def _pow(ctx: LoweringContext):
     x_type, y_type = etype_of(ctx.operand(0)), etype_of(ctx.operand(1))
     ct = _pow_compute_type(x_type)
@@ -164,13 +168,13 @@ def _pow(ctx: LoweringContext):
     return [elementwise(ctx.operands, x_type, body, out_shape=ctx.result_shape)]
 
 
-@lowering("where")
+@lowering("where", dynamic=True)
 def _where(ctx: LoweringContext):
     return [elementwise(ctx.operands, ctx.result_element_type,
                         lambda s: arith.select(s[0], s[1], s[2]), out_shape=ctx.result_shape)]
 
 
-@lowering("cast")
+@lowering("cast", dynamic=True)
 def _cast(ctx: LoweringContext):
     src, dst = etype_of(ctx.operand(0)), ctx.result_element_type
     if src == dst:  # same bits, e.g. i8 <-> ui8 (numpy wraps)
@@ -181,7 +185,7 @@ def _cast(ctx: LoweringContext):
                         out_shape=ctx.result_shape)]
 
 
-@lowering("relu")
+@lowering("relu", dynamic=True)
 def _relu(ctx: LoweringContext):
     et = ctx.result_element_type
 

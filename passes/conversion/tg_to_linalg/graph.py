@@ -1,15 +1,15 @@
 """Lowerings of tg graph-structure ops (identity, dropout): both forward their
-input unchanged (dropout is inference-only)."""
+input unchanged (dropout is inference-only), dynamic dims included."""
 from __future__ import annotations
 
 from . import LoweringContext, lowering
 
 
-@lowering("identity")
+@lowering("identity", dynamic=True)
 def _identity(ctx: LoweringContext):
     return [ctx.operand(0)]
 
 
-@lowering("dropout")
+@lowering("dropout", dynamic=True)
 def _dropout(ctx: LoweringContext):
     return [ctx.operand(0)]

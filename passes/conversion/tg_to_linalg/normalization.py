@@ -11,37 +11,48 @@ once to the input type. LayerNormalization's Mean and InvStdDev results are in
 
 Not supported yet: BatchNormalization's training mode (tg carries the
 inference form only; it computes in the input type, 16-bit floats included);
-LpNormalization with p other than 1 and 2 (tg allows only those); dynamic
-shapes.
+LpNormalization with p other than 1 and 2 (tg allows only those);
+GroupNormalization with a dynamic channel dim. Every other dynamic dim (``?``)
+is taken: sizes are ``tensor.dim`` of the input and the element count of a
+dynamic reduced dim is computed at run time.
 """
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Optional, Sequence
 
 from mlir import ir
 from mlir.dialects import arith, math
 
 from . import LoweringContext, lowering
-from .builders import (PARALLEL, REDUCTION, amap, broadcast_map, cmpf, compute_type, convert_float,
-                       convert_tensor, d, elementwise, empty, etype_of, filled, generic, identity_map,
-                       onnx_float_type, pad, parallel, prod, reduce_into, reduced_map, reduction, reshape,
-                       scalar_constant, shape_of, wider_float)
+from .builders import (DYNAMIC, PARALLEL, REDUCTION, amap, broadcast_map, cmpf, compute_type, convert_float,
+                       convert_tensor, d, dim_of, dims_of, dims_product, elementwise, empty, etype_of, filled,
+                       generic, identity_map, index_to_scalar, onnx_float_type, pad, parallel, prod,
+                       reduce_into, reduced_map, reduction, reshape, scalar_constant, shape_of, wider_float)
 
 
 # ---------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------
 
+def _count(x: ir.Value, axes: Sequence[int], ct: ir.Type) -> ir.Value:
+    """The number of elements of ``x`` over ``axes``, a ``ct`` scalar (from the shape when a
+    reduced dim is dynamic)."""
+    shape = shape_of(x)
+    if all(shape[a] != DYNAMIC for a in axes):
+        return scalar_constant(ct, prod([shape[a] for a in axes]))
+    return index_to_scalar(dims_product([dim_of(x, a) for a in axes]), ct)
+
+
 def _moments(x: ir.Value, axes: Sequence[int], ct: ir.Type) -> tuple[ir.Value, ir.Value]:
     """Mean and (biased) variance of ``x`` over ``axes``, computed in ``ct``; both
     have the kept dims."""
     shape = shape_of(x)
     rank = len(shape)
-    count = scalar_constant(ct, prod([shape[a] for a in axes]))
+    count = _count(x, axes, ct)
     zero = 0.0
     total = reduce_into(x, axes, ct, zero, arith.addf, lambda v: convert_float(v, ct))
     mean = elementwise([total], ct, lambda s: arith.divf(s[0], count))
-    init = filled(shape_of(mean), ct, zero)
+    init = filled(dims_of(mean), ct, zero)
 
     def squared_deviation(v, mu, acc):
         dev = arith.subf(convert_float(v, ct), mu)
@@ -89,14 +100,20 @@ def _normalize(x: ir.Value, axes: Sequence[int], ct: ir.Type, epsilon: float,
 
     inputs = [x, mean, inv] + [p for p, _ in affine]
     maps = [identity_map(rank), rmap, rmap] + [m for _, m in affine]
-    return parallel(inputs, maps, shape, et, body), mean, inv
+    return parallel(inputs, maps, dims_of(x), et, body), mean, inv
 
 
 # ---------------------------------------------------------------------------
 # Normalizations over axes
 # ---------------------------------------------------------------------------
 
-@lowering("layer_normalization")
+def _channels_static(ctx: LoweringContext) -> Optional[str]:
+    if shape_of(ctx.operand(0))[1] == DYNAMIC:
+        return "a dynamic channel dim is not supported yet"
+    return None
+
+
+@lowering("layer_normalization", dynamic=True)
 def _layer_normalization(ctx: LoweringContext):
     x = ctx.operand(0)
     shape = shape_of(x)
@@ -111,7 +128,7 @@ def _layer_normalization(ctx: LoweringContext):
     return [y, _stash_result(mean, stash, stats_shape), _stash_result(inv, stash, stats_shape)]
 
 
-@lowering("rms_normalization")
+@lowering("rms_normalization", dynamic=True)
 def _rms_normalization(ctx: LoweringContext):
     x, scale = ctx.operands
     et = etype_of(x)
@@ -121,18 +138,20 @@ def _rms_normalization(ctx: LoweringContext):
     ct = wider_float(compute_type(et), compute_type(_stash_type(ctx)))
     squares = reduce_into(x, axes, ct, 0.0, arith.addf,
                           lambda v: arith.mulf(convert_float(v, ct), convert_float(v, ct)))
-    count, eps = prod([shape[a] for a in axes]), ctx.attr("epsilon")
+    eps = ctx.attr("epsilon")
+    count = prod([shape[a] for a in axes]) if DYNAMIC not in shape[axes[0]:] else _count(x, axes, ct)
     inv = elementwise([squares], ct, lambda s: math.rsqrt(
-        arith.addf(arith.divf(s[0], scalar_constant(ct, count)), scalar_constant(ct, eps))))
+        arith.addf(arith.divf(s[0], count if isinstance(count, ir.Value) else scalar_constant(ct, count)),
+                   scalar_constant(ct, eps))))
 
     def body(v, r, sc):
         return convert_float(arith.mulf(arith.mulf(convert_float(v, ct), r), convert_float(sc, ct)), et)
 
     return [parallel([x, inv, scale], [identity_map(rank), reduced_map(rank, axes),
-                                       broadcast_map(shape_of(scale), shape)], shape, et, body)]
+                                       broadcast_map(shape_of(scale), shape)], dims_of(x), et, body)]
 
 
-@lowering("instance_normalization")
+@lowering("instance_normalization", dynamic=True)
 def _instance_normalization(ctx: LoweringContext):
     x, scale, bias = ctx.operands
     rank = len(shape_of(x))
@@ -142,7 +161,7 @@ def _instance_normalization(ctx: LoweringContext):
     return [y]
 
 
-@lowering("group_normalization")
+@lowering("group_normalization", dynamic=_channels_static)
 def _group_normalization(ctx: LoweringContext):
     """Normalize x viewed as N x G x C/G x spatial; scale/bias per channel
     (viewed as G x C/G) or per group."""
@@ -164,7 +183,7 @@ def _group_normalization(ctx: LoweringContext):
     return [reshape(y, shape)]
 
 
-@lowering("lp_normalization")
+@lowering("lp_normalization", dynamic=True)
 def _lp_normalization(ctx: LoweringContext):
     x = ctx.operand(0)
     et = etype_of(x)
@@ -185,10 +204,10 @@ def _lp_normalization(ctx: LoweringContext):
         y = arith.select(cmpf("oeq", nrm, zero), zero, arith.divf(convert_float(v, ct), nrm))
         return convert_float(y, et)
 
-    return [parallel([x, norm], [identity_map(rank), reduced_map(rank, [axis])], shape, et, body)]
+    return [parallel([x, norm], [identity_map(rank), reduced_map(rank, [axis])], dims_of(x), et, body)]
 
 
-@lowering("mean_variance_normalization")
+@lowering("mean_variance_normalization", dynamic=True)
 def _mean_variance_normalization(ctx: LoweringContext):
     x = ctx.operand(0)
     et = etype_of(x)
@@ -203,10 +222,10 @@ def _mean_variance_normalization(ctx: LoweringContext):
         std = arith.addf(math.sqrt(var_), scalar_constant(ct, 1e-9))
         return convert_float(arith.divf(arith.subf(convert_float(v, ct), mu), std), et)
 
-    return [parallel([x, mean, var], [identity_map(rank), rmap, rmap], shape, et, body)]
+    return [parallel([x, mean, var], [identity_map(rank), rmap, rmap], dims_of(x), et, body)]
 
 
-@lowering("lrn")
+@lowering("lrn", dynamic=True)
 def _lrn(ctx: LoweringContext):
     """Sum of squares over a channel window of ``size`` (zero-padded), then
     x / (bias + alpha / size * sum)^beta."""
@@ -224,7 +243,7 @@ def _lrn(ctx: LoweringContext):
     loops = rank + 1
     x_map = amap(loops, [d(0), d(1) + d(rank)] + [d(i) for i in range(2, rank)])
     out_map = amap(loops, [d(i) for i in range(rank)])
-    init = filled(shape, ct, 0.0)
+    init = filled(dims_of(x), ct, 0.0)
 
     def square_sum(v, _w, acc):
         v = convert_float(v, ct)
@@ -246,15 +265,14 @@ def _lrn(ctx: LoweringContext):
 # BatchNormalization
 # ---------------------------------------------------------------------------
 
-@lowering("batch_normalization")
+@lowering("batch_normalization", dynamic=True)
 def _batch_normalization(ctx: LoweringContext):
     """Inference form with the given statistics: (x - mean) * rsqrt(var + eps) * scale + b,
     computed in x's type; each parameter is converted to it first."""
     x, scale, bias, mean, var = ctx.operands
     et = ctx.result_element_type
     rank = len(shape_of(x))
-    channels = shape_of(x)[1]
-    params = [reshape(p, [channels] + [1] * (rank - 2)) for p in (scale, bias, mean, var)]
+    params = [reshape(p, [shape_of(p)[0]] + [1] * (rank - 2)) for p in (scale, bias, mean, var)]
     eps = ctx.attr("epsilon")
 
     def body(s):

@@ -8,7 +8,11 @@ copy is needed. The contraction is one ``linalg.generic`` over the loops
 ``(batch..., n1, m1, k, m0, n0)`` tagged ``sched.kernel = "<kernel>"`` so that
 `sched-apply` finds it. When ``B`` is a constant, `linalg-fold-constant-layouts`
 packs it at compile time. ``N`` not a multiple of ``nr`` is padded with zero
-columns; ``M`` must be a multiple of ``mr`` (the default scheduler picks a divisor).
+columns; a static ``M`` must be a multiple of ``mr`` (the default scheduler picks a
+divisor); a dynamic ``M`` (2-d ``A``) is padded with zero rows up to the next multiple
+of ``mr`` at run time (``tensor.pad``), so every register tile is full and the
+schedule tiles a loop of ``ceil(M / mr)`` full tiles; the padding rows are dropped
+from the result (``tensor.extract_slice`` of ``M`` rows).
 
 A convolution (NCHW, groups 1 or depthwise) is computed channels-last: the input
 is copied once into a zero-padded ``NHWC`` buffer, the weights are laid out
@@ -23,8 +27,11 @@ from __future__ import annotations
 from typing import Optional, Sequence
 
 from mlir import ir
-from mlir.dialects import linalg, tensor
+from mlir.dialects import arith, linalg, tensor
 
+from polytile.dialects.tg import DYNAMIC
+
+from . import builders
 from .builders import (PARALLEL, REDUCTION, amap, c, d, empty, etype_of, filled, generic, mul_add, pad,
                        scalar_constant, shape_of, transpose)
 
@@ -80,8 +87,8 @@ def pack_columns(b: ir.Value, nr: int, kernel: str) -> ir.Value:
 
 def packed_matmul(a: ir.Value, b: ir.Value, mr: int, nr: int, kernel: str) -> ir.Value:
     """``A[batch..., M, K] @ B[batch..., K, N]`` (f32, equal batch dims) on a packed B; returns
-    ``C[batch..., M, N]``. ``M % mr == 0`` is required."""
-    assert shape_of(a)[-2] % mr == 0, (shape_of(a), mr)
+    ``C[batch..., M, N]``. A static ``M`` must be a multiple of ``mr``; a dynamic one is padded."""
+    assert shape_of(a)[-2] == DYNAMIC or shape_of(a)[-2] % mr == 0, (shape_of(a), mr)
     return packed_contraction(a, pack_columns(b, nr, kernel), shape_of(b)[-1], mr, kernel)
 
 
@@ -111,8 +118,15 @@ def packed_contraction(a: ir.Value, bp: ir.Value, n: int, mr: int, kernel: str,
     n_tiles, nr = bp_shape[-3], bp_shape[-1]
     bg = [[i] for i in range(nb)]
     units = [[nb + 3 + i] for i in range(a_unit_dims)]
-    a3 = expand(a, bg + [[nb, nb + 1], [nb + 2]] + units, batch + [m // mr, mr, k] + [1] * a_unit_dims)
-    init = filled(batch + [m // mr, mr, n_tiles, nr], etype_of(a), 0.0)
+    if m == DYNAMIC:
+        if nb or a_unit_dims:
+            raise ValueError("a packed product with dynamic rows takes a 2-d A")
+        m, row_tiles, a = _pad_rows(a, mr)
+        a3 = builders.expand(a, [[0, 1], [2]], [row_tiles, mr, k])
+    else:
+        row_tiles = m // mr
+        a3 = expand(a, bg + [[nb, nb + 1], [nb + 2]] + units, batch + [row_tiles, mr, k] + [1] * a_unit_dims)
+    init = filled(batch + [row_tiles, mr, n_tiles, nr], etype_of(a), 0.0)
     bl = [d(i) for i in range(nb)]
     n1, m1, kk, m0, n0 = (d(nb + i) for i in range(5))
     loops = nb + 5
@@ -121,8 +135,27 @@ def packed_contraction(a: ir.Value, bp: ir.Value, n: int, mr: int, kernel: str,
     iters = [PARALLEL] * (nb + 2) + [REDUCTION, PARALLEL, PARALLEL]
     c4 = generic([a3, bp], [init], maps, iters, mul_add(etype_of(a)))[0]
     _tag_op(c4, KERNEL_TAG_ATTR, kernel)
-    c2 = collapse(c4, bg + [[nb, nb + 1], [nb + 2, nb + 3]])
+    c2 = builders.collapse(c4, bg + [[nb, nb + 1], [nb + 2, nb + 3]])
+    if isinstance(m, ir.Value):
+        return builders.extract_slice(c2, [0, 0], [m, n])
     return extract(c2, batch + [m, n])
+
+
+def _pad_rows(a: ir.Value, mr: int) -> tuple[ir.Value, ir.Value, ir.Value]:
+    """(rows, ceil(rows / mr), ``a`` padded with zero rows to ``mr`` times that) of a
+    2-d ``a`` with a dynamic number of rows."""
+    index = ir.IndexType.get()
+    rows = builders.dim_of(a, 0)
+    tile = builders.index_constant(mr)
+    row_tiles = arith.ceildivui(rows, tile)
+    extra = arith.subi(arith.muli(row_tiles, tile), rows)
+    out_type = ir.RankedTensorType.get([DYNAMIC, shape_of(a)[1]], etype_of(a))
+    op = tensor.PadOp(out_type, a, [], [extra], ir.DenseI64ArrayAttr.get([0, 0]),
+                      ir.DenseI64ArrayAttr.get([DYNAMIC, 0]))
+    block = op.regions[0].blocks.append(index, index)
+    with ir.InsertionPoint(block):
+        tensor.YieldOp(scalar_constant(etype_of(a), 0.0))
+    return rows, row_tiles, op.result
 
 
 def _tag_op(value: ir.Value, attr: str, kernel: str) -> None:

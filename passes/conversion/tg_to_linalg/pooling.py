@@ -13,9 +13,15 @@ Global pools reduce all spatial dims. 16-bit floats are summed in f32.
 * MaxPool with Indices tracks the row-major flat index of the first maximum
   (padding never wins), re-linearized for storage_order 1.
 
+Dynamic dims (``?``): N and C of every pool, and the spatial dims of the
+windowed pools (output size ``(padded - dilated kernel) / stride + 1`` in
+index arithmetic) and of the Global pools (a run-time element count).
+
 Not supported yet: integer inputs of AveragePool, LpPool and the Global
 pools (they lower float arithmetic only, as tg's verifier requires floats
-there); dynamic shapes.
+there); with a dynamic spatial dim, ceil_mode and AveragePool's
+count_include_pad = 0 with pads (the divisor table is computed at compile
+time); MaxPool with Indices with dynamic dims other than N.
 """
 from __future__ import annotations
 
@@ -26,10 +32,10 @@ from mlir import ir
 from mlir.dialects import arith, linalg, math
 
 from . import LoweringContext, lowering
-from .builders import (PARALLEL, REDUCTION, amap, cmpf, cmpi, compute_type, convert_float, d,
-                       dense_constant, elementwise, empty, etype_of, filled, generic, i64,
-                       identity_map, is_float, loop_index_i64, pad, prod, reshape, scalar_constant,
-                       shape_of, window_indices)
+from .builders import (DYNAMIC, PARALLEL, REDUCTION, Dim, amap, cmpf, cmpi, compute_type, convert_float, d,
+                       dense_constant, dim_of, dims_product, elementwise, empty, etype_of, filled,
+                       generic, i64, identity_map, index_to_scalar, is_float, loop_index_i64, pad, prod,
+                       reshape, scalar_constant, shape_of, window_count, window_indices)
 
 
 # ---------------------------------------------------------------------------
@@ -51,9 +57,32 @@ def _pool_input(ctx: LoweringContext, pad_value: ir.Value, x: Optional[ir.Value]
     high = list(pads[spatial:])
     x_shape = shape_of(x)
     for i in range(spatial):
+        if x_shape[2 + i] == DYNAMIC:  # not ceil_mode (_window_check): no extra padding
+            continue
         padded = x_shape[2 + i] + pads[i] + high[i]
         high[i] += _ceil_extra(padded, ctx.result_shape[2 + i], kernel[i], strides[i], dilations[i])
     return pad(x, [0, 0] + pads[:spatial], [0, 0] + high, pad_value)
+
+
+def _out_dims(ctx: LoweringContext, padded: ir.Value) -> list[Dim]:
+    """The result dims of a windowed pool: N and C of the input, the window counts of the
+    ``padded`` input (index values for a ``?``)."""
+    out = ctx.result_shape
+    if DYNAMIC not in out:
+        return out
+    kernel, strides, dilations = ctx.attr("kernel_shape"), ctx.attr("strides"), ctx.attr("dilations")
+    dims: list[Dim] = [dim_of(ctx.operand(0), i) if out[i] == DYNAMIC else out[i] for i in range(2)]
+    for i in range(len(kernel)):
+        dims.append(out[2 + i] if out[2 + i] != DYNAMIC else
+                    window_count(dim_of(padded, 2 + i), kernel[i], strides[i], dilations[i]))
+    return dims
+
+
+def _window_check(ctx: LoweringContext) -> Optional[str]:
+    """Dynamic N and C, and dynamic spatial dims without ceil_mode."""
+    if DYNAMIC in shape_of(ctx.operand(0))[2:] and ctx.attr("ceil_mode"):
+        return "ceil_mode with a dynamic spatial dim is not supported yet"
+    return None
 
 
 def _window_generic(ctx: LoweringContext, x: ir.Value, inits: list[ir.Value], body) -> list[ir.Value]:
@@ -107,7 +136,7 @@ def _global_reduce(x: ir.Value, init, body, acc_type: Optional[ir.Type] = None) 
     ``acc_type`` (default: the element type)."""
     shape = shape_of(x)
     rank = len(shape)
-    out = filled(shape[:2], acc_type or etype_of(x), init)
+    out = filled([dim_of(x, 0), dim_of(x, 1)], acc_type or etype_of(x), init)
     red = generic([x], [out], [identity_map(rank), amap(rank, [d(0), d(1)])],
                   [PARALLEL, PARALLEL] + [REDUCTION] * (rank - 2), body)[0]
     return reshape(red, shape[:2] + [1] * (rank - 2))
@@ -117,12 +146,12 @@ def _global_reduce(x: ir.Value, init, body, acc_type: Optional[ir.Type] = None) 
 # MaxPool
 # ---------------------------------------------------------------------------
 
-@lowering("max_pool")
+@lowering("max_pool", dynamic=_window_check)
 def _max_pool(ctx: LoweringContext):
     et = ctx.result_element_type
     lowest = _lowest(ctx)
     x = _pool_input(ctx, lowest)
-    init = linalg.fill(lowest, outs=[empty(ctx.result_shape, et)])
+    init = linalg.fill(lowest, outs=[empty(_out_dims(ctx, x), et)])
     if is_float(et):
         combine = arith.maximumf
     else:
@@ -130,7 +159,13 @@ def _max_pool(ctx: LoweringContext):
     return _window_generic(ctx, x, [init], lambda v, acc: combine(acc, v))
 
 
-@lowering("max_pool_with_indices")
+def _only_batch_dynamic(ctx: LoweringContext) -> Optional[str]:
+    if DYNAMIC in shape_of(ctx.operand(0))[1:]:
+        return "dynamic dims other than the batch (N) are not supported yet"
+    return None
+
+
+@lowering("max_pool_with_indices", dynamic=_only_batch_dynamic)
 def _max_pool_with_indices(ctx: LoweringContext):
     """Values as tg.max_pool; the index of the first maximum in row-major window order is
     tracked next to it (padding never wins), then re-linearized for storage_order 1."""
@@ -168,8 +203,9 @@ def _max_pool_with_indices(ctx: LoweringContext):
         take = arith.andi(valid, arith.ori(first, greater(v, acc)))
         return [arith.select(take, v, acc), arith.select(take, flat, acc_idx)]
 
-    init_v = linalg.fill(lowest, outs=[empty(out_shape, et)])
-    init_i = filled(out_shape, int64, -1)
+    out_dims = _out_dims(ctx, x)
+    init_v = linalg.fill(lowest, outs=[empty(out_dims, et)])
+    init_i = filled(out_dims, int64, -1)
     values, indices = _window_generic(ctx, x, [init_v, init_i], body)
     if ctx.attr("storage_order") == 1:
         indices = elementwise([indices], int64, lambda s: _column_major(s[0], x_shape))
@@ -201,7 +237,17 @@ def _column_major(flat: ir.Value, shape: list[int]) -> ir.Value:
 # AveragePool, LpPool
 # ---------------------------------------------------------------------------
 
-@lowering("average_pool")
+def _average_pool_check(ctx: LoweringContext) -> Optional[str]:
+    """The divisor of a dynamic spatial dim must be the kernel size: not ceil_mode, and
+    count_include_pad or no pads."""
+    reason = _window_check(ctx)
+    if reason is None and DYNAMIC in shape_of(ctx.operand(0))[2:] and \
+            not ctx.attr("count_include_pad") and any(ctx.attr("pads")):
+        return "count_include_pad = 0 with pads on a dynamic spatial dim is not supported yet"
+    return reason
+
+
+@lowering("average_pool", dynamic=_average_pool_check)
 def _average_pool(ctx: LoweringContext):
     """Window sums of the zero-padded input divided by a compile-time table of window counts:
     the taps inside the input (count_include_pad=0) or inside the padded input (1)."""
@@ -212,8 +258,11 @@ def _average_pool(ctx: LoweringContext):
     x_shape, out_shape = shape_of(ctx.operand(0)), ctx.result_shape
     ct = compute_type(et)
     x = _pool_input(ctx, scalar_constant(et, 0))
-    sums = _window_generic(ctx, x, [filled(out_shape, ct, 0)],
+    sums = _window_generic(ctx, x, [filled(_out_dims(ctx, x), ct, 0)],
                            lambda v, acc: arith.addf(acc, convert_float(v, ct)))[0]
+    if DYNAMIC in x_shape[2:]:  # every window is whole (_average_pool_check)
+        taps = scalar_constant(ct, prod(kernel))
+        return [elementwise([sums], et, lambda s: convert_float(arith.divf(s[0], taps), et))]
     include = ctx.attr("count_include_pad")
     divisor = np.ones([], dtype=np.float64)
     for i in range(spatial):
@@ -226,14 +275,14 @@ def _average_pool(ctx: LoweringContext):
                         out_shape=out_shape)]
 
 
-@lowering("lp_pool")
+@lowering("lp_pool", dynamic=_window_check)
 def _lp_pool(ctx: LoweringContext):
     et = ctx.result_element_type
     ct = compute_type(et)
     p = ctx.attr("p")
     powered = elementwise([ctx.operand(0)], ct, lambda s: _abs_pow(convert_float(s[0], ct), p))
     x = _pool_input(ctx, scalar_constant(ct, 0), powered)
-    sums = _window_generic(ctx, x, [filled(ctx.result_shape, ct, 0)], lambda v, acc: arith.addf(acc, v))[0]
+    sums = _window_generic(ctx, x, [filled(_out_dims(ctx, x), ct, 0)], lambda v, acc: arith.addf(acc, v))[0]
     return [elementwise([sums], et, lambda s: convert_float(_root(s[0], p), et))]
 
 
@@ -241,29 +290,30 @@ def _lp_pool(ctx: LoweringContext):
 # Global pools
 # ---------------------------------------------------------------------------
 
-@lowering("global_average_pool")
+@lowering("global_average_pool", dynamic=True)
 def _global_average_pool(ctx: LoweringContext):
     x = ctx.operand(0)
     et = ctx.result_element_type
     shape = shape_of(x)
     rank = len(shape)
-    count = prod(shape[2:])
     ct = compute_type(et)  # 16-bit floats accumulate in f32
-    init = filled(shape[:2], ct, 0)
+    count = prod(shape[2:]) if DYNAMIC not in shape[2:] else \
+        index_to_scalar(dims_product([dim_of(x, i) for i in range(2, rank)]), ct)
+    init = filled([dim_of(x, 0), dim_of(x, 1)], ct, 0)
     sums = generic([x], [init], [identity_map(rank), amap(rank, [d(0), d(1)])],
                    [PARALLEL, PARALLEL] + [REDUCTION] * (rank - 2),
                    lambda v, acc: arith.addf(acc, convert_float(v, ct)))[0]
-    mean = elementwise([sums], et,
-                       lambda s: convert_float(arith.divf(s[0], scalar_constant(ct, count)), et))
+    mean = elementwise([sums], et, lambda s: convert_float(arith.divf(
+        s[0], count if isinstance(count, ir.Value) else scalar_constant(ct, count)), et))
     return [reshape(mean, ctx.result_shape)]
 
 
-@lowering("global_max_pool")
+@lowering("global_max_pool", dynamic=True)
 def _global_max_pool(ctx: LoweringContext):
     return [_global_reduce(ctx.operand(0), float("-inf"), lambda v, acc: arith.maximumf(acc, v))]
 
 
-@lowering("global_lp_pool")
+@lowering("global_lp_pool", dynamic=True)
 def _global_lp_pool(ctx: LoweringContext):
     p = ctx.attr("p")
     et = ctx.result_element_type

@@ -18,7 +18,11 @@ Keepdims results are reshaped at the end.
 Not supported yet (slow rather than wrong): CumSum/CumProd are a masked
 reduction along the axis (O(n^2) per line) and TopK ranks every element against
 the others (O(n^2)) then gathers the first k ranks: both fine for the sizes seen
-in models, slow for very long axes. Dynamic shapes.
+in models, slow for very long axes.
+
+Every op here takes dynamic dims (``?``), reduced or kept: sizes are
+``tensor.dim`` of the input, a mean divides by the run-time element count, and
+Hardmax's "no position" is INT64_MAX when a reduced dim is dynamic.
 """
 from __future__ import annotations
 
@@ -29,9 +33,10 @@ from mlir.dialects import arith, math
 
 from . import LoweringContext, lowering
 from .builders import (PARALLEL, REDUCTION, Scalar, amap, cmpf, cmpi, compute_type, convert_float, d,
-                       elementwise, etype_of, filled, generic, i64, identity_map, int_width, is_float,
-                       kept_dims, loop_index, loop_index_i64, parallel, prod, reduce_into, reduced_map,
-                       reduction, reshape, scalar_constant, shape_of)
+                       dim_of, dims_of, dims_product, elementwise, etype_of, filled, generic, i64,
+                       identity_map, index_to_scalar, int_width, is_float, kept_dims, loop_index,
+                       loop_index_i64, parallel, prod, reduce_into, reduced_map, reduction, reshape,
+                       scalar_constant, shape_of)
 
 
 # ---------------------------------------------------------------------------
@@ -85,6 +90,9 @@ def _sum_like(ctx: LoweringContext, pre, finish=None, multiply: bool = False) ->
     r = reduce_into(x, axes, acc_type, 1 if multiply else 0, combine,
                     lambda v: pre(convert_float(v, acc_type) if floating else v))
     count = prod([shape_of(x)[a] for a in axes])
+    if any(shape_of(x)[a] < 0 for a in axes) and finish is not None:
+        # a reduced dim is dynamic: the count as an acc_type scalar, from the shape
+        count = index_to_scalar(dims_product([dim_of(x, a) for a in axes]), acc_type)
     out_et = ctx.result_element_type
 
     def body(s):
@@ -96,32 +104,38 @@ def _sum_like(ctx: LoweringContext, pre, finish=None, multiply: bool = False) ->
     return [reshape(r, ctx.result_shape)]
 
 
-@lowering("reduce_sum")
+@lowering("reduce_sum", dynamic=True)
 def _reduce_sum(ctx: LoweringContext):
     return _sum_like(ctx, lambda v: v)
 
 
-@lowering("reduce_prod")
+@lowering("reduce_prod", dynamic=True)
 def _reduce_prod(ctx: LoweringContext):
     return _sum_like(ctx, lambda v: v, multiply=True)
 
 
-@lowering("reduce_sum_square")
+@lowering("reduce_sum_square", dynamic=True)
 def _reduce_sum_square(ctx: LoweringContext):
     return _sum_like(ctx, lambda v: arith.mulf(v, v) if is_float(v.type) else arith.muli(v, v))
 
 
-@lowering("reduce_l1")
+@lowering("reduce_l1", dynamic=True)
 def _reduce_l1(ctx: LoweringContext):
     unsigned = ctx.unsigned(0)
     return _sum_like(ctx, lambda v: _abs(v, unsigned))
 
 
-@lowering("reduce_mean")
+@lowering("reduce_mean", dynamic=True)
 def _reduce_mean(ctx: LoweringContext):
     unsigned = ctx.unsigned(0)
 
     def mean(acc, count):
+        if isinstance(count, ir.Value):  # a dynamic count, already a scalar of acc's type
+            if is_float(acc.type):
+                return arith.divf(acc, count)
+            zero = scalar_constant(acc.type, 0)
+            divisor = arith.select(cmpi("eq", count, zero), scalar_constant(acc.type, 1), count)
+            return (arith.divui if unsigned else arith.divsi)(acc, divisor)
         if is_float(acc.type):
             return arith.divf(acc, scalar_constant(acc.type, count))  # an empty set gives NaN
         if count == 0:
@@ -131,14 +145,14 @@ def _reduce_mean(ctx: LoweringContext):
     return _sum_like(ctx, lambda v: v, mean)
 
 
-@lowering("reduce_l2")
+@lowering("reduce_l2", dynamic=True)
 def _reduce_l2(ctx: LoweringContext):
     root = _via_f64(math.sqrt, ctx.unsigned(0))
     return _sum_like(ctx, lambda v: arith.mulf(v, v) if is_float(v.type) else arith.muli(v, v),
                      lambda acc, _count: root(acc))
 
 
-@lowering("reduce_log_sum")
+@lowering("reduce_log_sum", dynamic=True)
 def _reduce_log_sum(ctx: LoweringContext):
     log = _via_f64(math.log, ctx.unsigned(0))
     return _sum_like(ctx, lambda v: v, lambda acc, _count: log(acc))
@@ -159,11 +173,11 @@ def _reduce_max_min(is_max: bool):
     return lower
 
 
-lowering("reduce_max")(_reduce_max_min(True))
-lowering("reduce_min")(_reduce_max_min(False))
+lowering("reduce_max", dynamic=True)(_reduce_max_min(True))
+lowering("reduce_min", dynamic=True)(_reduce_max_min(False))
 
 
-@lowering("reduce_log_sum_exp")
+@lowering("reduce_log_sum_exp", dynamic=True)
 def _reduce_log_sum_exp(ctx: LoweringContext):
     """Floats: log(sum(exp(x - m))) + m with m the max when finite (else 0: all
     -inf gives -inf, any +inf gives +inf)."""
@@ -178,7 +192,7 @@ def _reduce_log_sum_exp(ctx: LoweringContext):
     m = reduce_into(x, axes, ct, float("-inf"), arith.maximumf, lambda v: convert_float(v, ct))
     shift = elementwise([m], ct, lambda s: arith.select(
         cmpf("one", math.absf(s[0]), scalar_constant(ct, float("inf"))), s[0], scalar_constant(ct, 0.0)))
-    init = filled(shape_of(m), ct, 0.0)
+    init = filled(dims_of(m), ct, 0.0)
     total = reduction([x, shift], [identity_map(rank), reduced_map(rank, axes)], shape, axes, [init],
                       lambda v, sh, acc: arith.addf(acc, math.exp(arith.subf(convert_float(v, ct), sh))))[0]
     out = elementwise([total, shift], et, lambda s: convert_float(arith.addf(math.log(s[0]), s[1]), et))
@@ -197,7 +211,7 @@ def _integer_log_sum_exp(ctx: LoweringContext):
     rank = len(shape)
     init, combine = _max_min_parts(et, unsigned, True)
     m = reduce_into(x, axes, et, init, combine)
-    count_init = filled(shape_of(m), i64(), 0)
+    count_init = filled(dims_of(m), i64(), 0)
     count = reduction([x, m], [identity_map(rank), reduced_map(rank, axes)], shape, axes, [count_init],
                       lambda v, mx, acc: arith.addi(acc, arith.extui(i64(), cmpi("eq", v, mx))))[0]
     f64 = ir.F64Type.get()
@@ -221,7 +235,7 @@ def _arg_reduction(is_max: bool):
         axis = ctx.attr("axis")
         last = bool(ctx.attr("select_last_index"))
         shape = shape_of(x)
-        out_shape = [shape[i] for i in kept_dims(len(shape), [axis])]
+        out_shape = [dim_of(x, i) for i in kept_dims(len(shape), [axis])]
         if is_float(et):
             # NaN counts as the extreme value, as in numpy (and onnx.reference):
             # the first NaN (the last with select_last_index) wins. The reductions
@@ -252,8 +266,8 @@ def _arg_reduction(is_max: bool):
     return lower
 
 
-lowering("arg_max")(_arg_reduction(True))
-lowering("arg_min")(_arg_reduction(False))
+lowering("arg_max", dynamic=True)(_arg_reduction(True))
+lowering("arg_min", dynamic=True)(_arg_reduction(False))
 
 
 # ---------------------------------------------------------------------------
@@ -270,7 +284,7 @@ def _softmax(log: bool):
         rank = len(shape)
         rmap = reduced_map(rank, axes)
         m = reduce_into(x, axes, ct, float("-inf"), arith.maximumf, lambda v: convert_float(v, ct))
-        init = filled(shape_of(m), ct, 0.0)
+        init = filled(dims_of(m), ct, 0.0)
         total = reduction([x, m], [identity_map(rank), rmap], shape, axes, [init],
                           lambda v, mx, acc: arith.addf(acc, math.exp(arith.subf(convert_float(v, ct),
                                                                                  mx))))[0]
@@ -280,42 +294,48 @@ def _softmax(log: bool):
             y = arith.subf(shifted, math.log(s)) if log else arith.divf(math.exp(shifted), s)
             return convert_float(y, et)
 
-        return [parallel([x, m, total], [identity_map(rank), rmap, rmap], shape, et, body)]
+        return [parallel([x, m, total], [identity_map(rank), rmap, rmap], dims_of(x), et, body)]
 
     return lower
 
 
-lowering("softmax")(_softmax(False))
-lowering("log_softmax")(_softmax(True))
+lowering("softmax", dynamic=True)(_softmax(False))
+lowering("log_softmax", dynamic=True)(_softmax(True))
 
 
-def _linear_index(axes: Sequence[int], shape: Sequence[int]) -> Scalar:
-    """Row-major position (i64) of the current iteration within the ``axes`` dims."""
+def _linear_index(axes: Sequence[int], shape: Sequence) -> Scalar:
+    """Row-major position (i64) of the current iteration within the ``axes`` dims
+    (``shape``: static sizes or index values)."""
     index = ir.IndexType.get()
     lin = None
     for a in axes:
         term = loop_index(a)
-        lin = term if lin is None else arith.addi(arith.muli(lin, scalar_constant(index, shape[a])), term)
+        if lin is not None:
+            size = shape[a] if isinstance(shape[a], ir.Value) else scalar_constant(index, shape[a])
+            lin = arith.addi(arith.muli(lin, size), term)
+        else:
+            lin = term
     return arith.index_cast(i64(), lin)
 
 
-@lowering("hardmax")
+@lowering("hardmax", dynamic=True)
 def _hardmax(ctx: LoweringContext):
     """1 where x equals the max and is the first such position (row-major over axes)."""
     x = ctx.operand(0)
     et = etype_of(x)
     axes = ctx.attr("axes")
-    shape = shape_of(x)
-    rank = len(shape)
+    rank = len(shape_of(x))
     rmap = reduced_map(rank, axes)
     m = reduce_into(x, axes, et, float("-inf"), arith.maximumf)
-    none = prod([shape[a] for a in axes])
+    shape = dims_of(x)
+    none = prod([shape[a] for a in axes]) if all(isinstance(shape[a], int) for a in axes) \
+        else (1 << 63) - 1  # past every position
 
     def first_max(v, mx, acc):
         candidate = arith.select(cmpf("oeq", v, mx), _linear_index(axes, shape), scalar_constant(i64(), none))
         return arith.minsi(acc, candidate)
 
-    init = filled(shape_of(m), i64(), none)
+    init = filled(dims_of(m), i64(), none)
     first = reduction([x, m], [identity_map(rank), rmap], shape, axes, [init], first_max)[0]
 
     def body(_v, f):
@@ -355,7 +375,7 @@ def _scan(multiply: bool):
             v = convert_float(v, acc_type) if floating else v
             return combine(acc, arith.select(inside, v, scalar_constant(acc_type, 1 if multiply else 0)))
 
-        init = filled(shape, acc_type, 1 if multiply else 0)
+        init = filled(dims_of(x), acc_type, 1 if multiply else 0)
         y = generic([x], [init], [x_map, out_map], [PARALLEL] * rank + [REDUCTION], body)[0]
         if acc_type != et:
             y = elementwise([y], et, lambda s: convert_float(s[0], et))
@@ -364,15 +384,15 @@ def _scan(multiply: bool):
     return lower
 
 
-lowering("cum_sum")(_scan(False))
-lowering("cum_prod")(_scan(True))
+lowering("cum_sum", dynamic=True)(_scan(False))
+lowering("cum_prod", dynamic=True)(_scan(True))
 
 
 # ---------------------------------------------------------------------------
 # TopK
 # ---------------------------------------------------------------------------
 
-@lowering("top_k")
+@lowering("top_k", dynamic=True)
 def _top_k(ctx: LoweringContext):
     """rank[i] = how many elements come before x[i] (larger, or equal at a lower
     index; smaller for largest = 0); output slot j takes the element of rank j."""
@@ -398,14 +418,15 @@ def _top_k(ctx: LoweringContext):
         ahead = arith.ori(before(xj, xi), arith.andi(same(xj, xi), earlier))
         return arith.addi(acc, arith.select(ahead, scalar_constant(i64(), 1), scalar_constant(i64(), 0)))
 
-    ranks = generic([x, x], [filled(shape, i64(), 0)], [own_map, other_map, own_map],
+    dims = dims_of(x)
+    ranks = generic([x, x], [filled(dims, i64(), 0)], [own_map, other_map, own_map],
                     [PARALLEL] * rank + [REDUCTION], count_before)[0]
 
     def gather(v, r, acc_v, acc_i):
         match = cmpi("eq", r, loop_index_i64(axis))
         return [arith.select(match, v, acc_v), arith.select(match, loop_index_i64(rank), acc_i)]
 
-    out_shape = ctx.result_shape
+    out_shape = dims[:axis] + [ctx.result_shape[axis]] + dims[axis + 1:]
     inits = [filled(out_shape, et, 0), filled(out_shape, i64(), 0)]
     return generic([x, ranks], inits, [other_map, other_map, own_map, own_map],
                    [PARALLEL] * rank + [REDUCTION], gather)

@@ -11,6 +11,15 @@
   (``tensor.extract``/``tensor.insert``), so updates apply in row-major order.
 
 Indices are not bounds-checked at runtime.
+
+Dynamic dims (``?``): reshape (a pure collapse or expand whose ``?`` dims map
+one-to-one onto the input's, else exactly one ``?`` in the result: the element
+count divided by the other dims), flatten, transpose, concat (on any axis: the
+offsets are ``tensor.dim`` sums), slice (any static axis; a dynamic axis only
+whole: start 0, end INT_MAX style, step 1), gather, expand and trilu. Not
+supported yet with dynamic dims (rejected, naming the op): a reshape with
+several ``?`` that is not such a collapse or expand, gather_elements, gather_nd,
+the scatters, tile, pad and one_hot.
 """
 from __future__ import annotations
 
@@ -21,8 +30,9 @@ from mlir import ir
 from mlir.dialects import arith, scf, tensor
 
 from . import LoweringContext, lowering
-from .builders import (PARALLEL, amap, astype, c, cmpi, d, elementwise, empty, etype_of, fill, generic,
-                       i64, identity_map, insert_slice, is_float, loop_index, loop_index_i64, pad,
+from .builders import (DYNAMIC, PARALLEL, Dim, amap, astype, c, cmpi, collapse, concat, d, dim_of, dims_of,
+                       elementwise, empty, etype_of, extract_slice, fill, generic, i64, identity_map,
+                       index_constant, is_float, loop_index, loop_index_i64, pad, reassociation,
                        reshape, scalar_constant, shape_of)
 
 
@@ -61,21 +71,48 @@ def _signless_scalar(attr: ir.Attribute, element_type: ir.Type) -> ir.Attribute:
     return attr
 
 
-@lowering("reshape")
+def _fmt(shape) -> str:
+    return "x".join("?" if s == DYNAMIC else str(s) for s in shape) or "scalar"
+
+
+def _reshape_check(ctx: LoweringContext) -> Optional[str]:
+    """tg.reshape with ``?`` dims: a pure collapse/expand mapping them one-to-one
+    (builders.reassociation), or exactly one ``?`` in the result (count / the others)."""
+    src, dst = shape_of(ctx.operand(0)), ctx.result_shape
+    if src == dst or reassociation(src, dst) is not None or dst.count(DYNAMIC) <= 1:
+        return None
+    return f"{ctx.op.name} from {_fmt(src)} to {_fmt(dst)} with several dynamic dims is not supported yet"
+
+
+@lowering("reshape", dynamic=_reshape_check)
 def _reshape(ctx: LoweringContext):
     return [reshape(ctx.operand(0), ctx.result_shape)]
 
 
-lowering("flatten")(_reshape)
+@lowering("flatten", dynamic=True)
+def _flatten(ctx: LoweringContext):
+    x = ctx.operand(0)
+    src = shape_of(x)
+    if DYNAMIC not in src:
+        return [reshape(x, ctx.result_shape)]
+    rank = len(src)
+    axis = ctx.attr("axis")
+    axis = axis + rank if axis < 0 else axis
+    if 0 < axis < rank:
+        return [collapse(x, [list(range(axis)), list(range(axis, rank))])]
+    # [1, count] or [count, 1]: collapse everything, then add the unit dim.
+    flat = collapse(x, [list(range(rank))]) if rank != 1 else x
+    return [reshape(flat, ctx.result_shape)]
 
 
-@lowering("transpose")
+@lowering("transpose", dynamic=True)
 def _transpose(ctx: LoweringContext):
     perm = ctx.attr("perm")
     rank = len(perm)
     # out[i0..] = in[j..] with j[perm[i]] = i: index the input by the inverse map.
     in_map = amap(rank, [d(perm.index(k)) for k in range(rank)])
-    init = empty(ctx.result_shape, ctx.result_element_type)
+    x_dims = dims_of(ctx.operand(0))
+    init = empty([x_dims[p] for p in perm], ctx.result_element_type)
     return generic([ctx.operand(0)], [init], [in_map, identity_map(rank)],
                    [PARALLEL] * rank, lambda x, _: x)
 
@@ -84,36 +121,24 @@ def _transpose(ctx: LoweringContext):
 # Index helpers (generally useful for lowerings that compute addresses)
 # ----------------------------------------------------------------------------
 
-def index_constant(value: int) -> ir.Value:
-    return arith.ConstantOp(ir.IndexType.get(), ir.IntegerAttr.get(ir.IndexType.get(), int(value))).result
-
-
 def to_index(value: ir.Value, unsigned: bool = False) -> ir.Value:
     """An integer scalar as an ``index`` (zero-extended when ``unsigned``)."""
     cast = arith.index_castui if unsigned else arith.index_cast
     return cast(ir.IndexType.get(), value)
 
 
-def wrap_negative(index: ir.Value, size: int) -> ir.Value:
-    """``index + size`` where ``index < 0`` (ONNX negative indices), on ``index`` values."""
+def wrap_negative(index: ir.Value, size: Dim) -> ir.Value:
+    """``index + size`` where ``index < 0`` (ONNX negative indices), on ``index`` values
+    (``size`` static or an index value)."""
     zero = index_constant(0)
     negative = cmpi("slt", index, zero)
-    return arith.select(negative, arith.addi(index, index_constant(size)), index)
+    size = size if isinstance(size, ir.Value) else index_constant(size)
+    return arith.select(negative, arith.addi(index, size), index)
 
 
 def loop_indices(rank: int) -> list[ir.Value]:
     """``linalg.index`` of the first ``rank`` loops of the enclosing linalg.generic."""
     return [loop_index(i) for i in range(rank)]
-
-
-def extract_slice(value: ir.Value, offsets: Sequence[int], sizes: Sequence[int],
-                  strides: Optional[Sequence[int]] = None) -> ir.Value:
-    """A static ``tensor.extract_slice``; returns ``value`` for the whole tensor."""
-    strides = list(strides) if strides is not None else [1] * len(sizes)
-    if list(sizes) == shape_of(value) and not any(offsets) and all(s == 1 for s in strides):
-        return value
-    result = ir.RankedTensorType.get(list(sizes), etype_of(value))
-    return tensor.extract_slice(result, value, [], [], [], list(offsets), list(sizes), strides)
 
 
 def loop_nest(shape: Sequence[int], init: ir.Value,
@@ -182,23 +207,37 @@ def _concat_pieces(value: ir.Value, axis: int) -> list[ir.Value]:
     return [source for _, source in chain] if offset == shape_of(value)[axis] else [value]
 
 
-@lowering("concat")
+@lowering("concat", dynamic=True)
 def _concat(ctx: LoweringContext):
+    """Insert each piece into an empty result at its offset (a ``tensor.dim`` sum past
+    a ``?`` on the axis); pieces of static size 0 there are skipped."""
     out_shape = ctx.result_shape
     axis = _normalized_axis(ctx, len(out_shape))
-    result = empty(out_shape, ctx.result_element_type)
-    offset = 0
-    for x in _concat_pieces(ctx.operand(0), axis) + [ctx.operand(1)]:
-        size = shape_of(x)[axis]
-        if size:
-            offsets = [0] * len(out_shape)
-            offsets[axis] = offset
-            result = insert_slice(x, result, offsets)
-        offset += size
-    return [result]
+    pieces = _concat_pieces(ctx.operand(0), axis) + [ctx.operand(1)]
+    return [concat(pieces, axis, None if DYNAMIC in out_shape else out_shape, skip_empty=True)]
 
 
-@lowering("slice")
+# An end at or past this (INT32_MAX, INT64_MAX in ONNX models) means "to the end of the axis".
+_TO_THE_END = (1 << 31) - 1
+
+
+def _whole_axis(start: int, end: int, step: int) -> bool:
+    return step == 1 and start == 0 and end >= _TO_THE_END
+
+
+def _slice_check(ctx: LoweringContext) -> Optional[str]:
+    """A dynamic axis can only be sliced whole (start 0, end INT_MAX style, step 1)."""
+    shape = shape_of(ctx.operand(0))
+    for axis, start, end, step in zip(ctx.attr("axes"), ctx.attr("starts"), ctx.attr("ends"),
+                                      ctx.attr("steps")):
+        axis = axis + len(shape) if axis < 0 else axis
+        if shape[axis] == DYNAMIC and not _whole_axis(start, end, step):
+            return (f"slicing the dynamic axis {axis} (starts {start}, ends {end}, steps {step}) is not "
+                    f"supported yet: only a whole dynamic axis (0 to INT_MAX, step 1) is")
+    return None
+
+
+@lowering("slice", dynamic=_slice_check)
 def _slice(ctx: LoweringContext):
     from polytile.dialects.tg_rules.shape import slice_bounds
 
@@ -209,9 +248,15 @@ def _slice(ctx: LoweringContext):
     for axis, start, end, step in zip(ctx.attr("axes"), ctx.attr("starts"), ctx.attr("ends"),
                                       ctx.attr("steps")):
         axis = axis + rank if axis < 0 else axis
+        if shape[axis] == DYNAMIC:  # sliced whole (_slice_check)
+            continue
         offsets[axis], sizes[axis] = slice_bounds(shape[axis], start, end, step)
         strides[axis] = step
-    if 0 in sizes:
+    if DYNAMIC in shape:
+        if sizes == shape and not any(offsets) and all(s == 1 for s in strides):
+            return [x]
+        sizes = [n if n != DYNAMIC else dim_of(x, i) for i, n in enumerate(sizes)]
+    if any(not isinstance(n, ir.Value) and n == 0 for n in sizes):
         return [empty(sizes, etype_of(x))]
     # A negative step walks down from the start: slice the same elements in
     # ascending order (from the last one reached), then reverse that dim.
@@ -229,22 +274,22 @@ def _slice(ctx: LoweringContext):
 # Gathers
 # ----------------------------------------------------------------------------
 
-@lowering("gather")
+@lowering("gather", dynamic=True)
 def _gather(ctx: LoweringContext):
     data, indices = ctx.operands
-    data_shape, q = shape_of(data), len(shape_of(indices))
-    axis = _normalized_axis(ctx, len(data_shape))
-    out_shape = ctx.result_shape
-    rank = len(out_shape)
+    q = len(shape_of(indices))
+    data_dims = dims_of(data)
+    axis = _normalized_axis(ctx, len(data_dims))
+    rank = len(ctx.result_shape)
     idx_map = amap(rank, [d(axis + i) for i in range(q)])
 
     def body(idx, _):
         ivs = loop_indices(rank)
-        position = wrap_negative(to_index(idx, ctx.unsigned(1)), data_shape[axis])
+        position = wrap_negative(to_index(idx, ctx.unsigned(1)), data_dims[axis])
         coords = ivs[:axis] + [position] + ivs[axis + q:]
         return tensor.extract(data, coords)
 
-    init = empty(out_shape, ctx.result_element_type)
+    init = empty(data_dims[:axis] + dims_of(indices) + data_dims[axis + 1:], ctx.result_element_type)
     return generic([indices], [init], [idx_map, identity_map(rank)],
                    [PARALLEL] * rank, body)
 
@@ -349,7 +394,7 @@ def _scatter_nd(ctx: LoweringContext):
 # Broadcasting, tiling, padding, triangles, one-hot
 # ----------------------------------------------------------------------------
 
-@lowering("expand")
+@lowering("expand", dynamic=True)
 def _expand(ctx: LoweringContext):
     return [elementwise([ctx.operand(0)], ctx.result_element_type, lambda s: s[0],
                         out_shape=ctx.result_shape)]
@@ -429,7 +474,7 @@ def _pad(ctx: LoweringContext):
     return generic([], [init], [identity_map(rank)], [PARALLEL] * rank, body)
 
 
-@lowering("trilu")
+@lowering("trilu", dynamic=True)
 def _trilu(ctx: LoweringContext):
     x = ctx.operand(0)
     rank = len(shape_of(x))

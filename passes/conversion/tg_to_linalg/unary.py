@@ -8,7 +8,8 @@ are exact in the input type (abs, neg, sign, clip, predicates). Integer
 ``shrink`` computes in f64 and truncates toward zero like ONNX's reference.
 
 Helper for unary-style lowerings: :func:`float_map` (promote, compute, round
-back).
+back). Every op here takes dynamic dims (``?``), sized by ``tensor.dim`` of its
+input (``builders.broadcast_dims`` for clip and prelu).
 """
 from __future__ import annotations
 
@@ -78,30 +79,30 @@ def _math_lowering(fn):
 
 
 for _name, _fn in _MATH.items():
-    lowering(_name)(_math_lowering(_fn))
+    lowering(_name, dynamic=True)(_math_lowering(_fn))
 
 
-@lowering("reciprocal")
+@lowering("reciprocal", dynamic=True)
 def _reciprocal(ctx: LoweringContext):
     return float_map(ctx, lambda x, t: arith.divf(scalar_constant(t, 1.0), x))
 
 
-@lowering("sigmoid")
+@lowering("sigmoid", dynamic=True)
 def _sigmoid_lowering(ctx: LoweringContext):
     return float_map(ctx, _sigmoid)
 
 
-@lowering("softplus")
+@lowering("softplus", dynamic=True)
 def _softplus_lowering(ctx: LoweringContext):
     return float_map(ctx, _softplus)
 
 
-@lowering("softsign")
+@lowering("softsign", dynamic=True)
 def _softsign(ctx: LoweringContext):
     return float_map(ctx, lambda x, t: arith.divf(x, arith.addf(scalar_constant(t, 1.0), math.absf(x))))
 
 
-@lowering("hard_swish")
+@lowering("hard_swish", dynamic=True)
 def _hard_swish(ctx: LoweringContext):
     def fn(x, t):
         scaled = arith.mulf(scalar_constant(t, 1.0 / 6.0), x)
@@ -110,7 +111,7 @@ def _hard_swish(ctx: LoweringContext):
     return float_map(ctx, fn)
 
 
-@lowering("mish")
+@lowering("mish", dynamic=True)
 def _mish(ctx: LoweringContext):
     return float_map(ctx, lambda x, t: arith.mulf(x, math.tanh(_softplus(x, t))))
 
@@ -123,7 +124,7 @@ def _expm1(x: Scalar, t: ir.Type) -> Scalar:
     return arith.subf(math.exp(x), scalar_constant(t, 1.0))
 
 
-@lowering("elu")
+@lowering("elu", dynamic=True)
 def _elu(ctx: LoweringContext):
     alpha = ctx.attr("alpha")
 
@@ -134,7 +135,7 @@ def _elu(ctx: LoweringContext):
     return float_map(ctx, fn)
 
 
-@lowering("selu")
+@lowering("selu", dynamic=True)
 def _selu(ctx: LoweringContext):
     alpha, gamma = ctx.attr("alpha"), ctx.attr("gamma")
 
@@ -146,7 +147,7 @@ def _selu(ctx: LoweringContext):
     return float_map(ctx, fn)
 
 
-@lowering("celu")
+@lowering("celu", dynamic=True)
 def _celu(ctx: LoweringContext):
     alpha = ctx.attr("alpha")
 
@@ -158,7 +159,7 @@ def _celu(ctx: LoweringContext):
     return float_map(ctx, fn)
 
 
-@lowering("leaky_relu")
+@lowering("leaky_relu", dynamic=True)
 def _leaky_relu(ctx: LoweringContext):
     alpha = ctx.attr("alpha")
 
@@ -169,7 +170,7 @@ def _leaky_relu(ctx: LoweringContext):
     return float_map(ctx, fn)
 
 
-@lowering("hard_sigmoid")
+@lowering("hard_sigmoid", dynamic=True)
 def _hard_sigmoid(ctx: LoweringContext):
     alpha, beta = ctx.attr("alpha"), ctx.attr("beta")
 
@@ -180,7 +181,7 @@ def _hard_sigmoid(ctx: LoweringContext):
     return float_map(ctx, fn)
 
 
-@lowering("thresholded_relu")
+@lowering("thresholded_relu", dynamic=True)
 def _thresholded_relu(ctx: LoweringContext):
     alpha = ctx.attr("alpha")
 
@@ -191,13 +192,13 @@ def _thresholded_relu(ctx: LoweringContext):
     return float_map(ctx, fn)
 
 
-@lowering("swish")
+@lowering("swish", dynamic=True)
 def _swish(ctx: LoweringContext):
     alpha = ctx.attr("alpha")
     return float_map(ctx, lambda x, t: arith.mulf(x, _sigmoid(arith.mulf(scalar_constant(t, alpha), x), t)))
 
 
-@lowering("gelu")
+@lowering("gelu", dynamic=True)
 def _gelu(ctx: LoweringContext):
     tanh_form = ctx.attr("approximate") == "tanh"
 
@@ -215,7 +216,7 @@ def _gelu(ctx: LoweringContext):
     return float_map(ctx, fn)
 
 
-@lowering("shrink")
+@lowering("shrink", dynamic=True)
 def _shrink(ctx: LoweringContext):
     bias, lambd = ctx.attr("bias"), ctx.attr("lambd")
 
@@ -251,7 +252,7 @@ def _float_to_int(value: Scalar, et: ir.Type, unsigned: bool) -> Scalar:
 # Ops exact in the input type: abs, neg, sign, predicates, bitwise
 # ---------------------------------------------------------------------------
 
-@lowering("abs")
+@lowering("abs", dynamic=True)
 def _abs(ctx: LoweringContext):
     if is_float(ctx.result_element_type):
         return _native_map(ctx, lambda x, t: math.absf(x))
@@ -260,14 +261,14 @@ def _abs(ctx: LoweringContext):
     return _native_map(ctx, lambda x, t: math.absi(x))
 
 
-@lowering("neg")
+@lowering("neg", dynamic=True)
 def _neg(ctx: LoweringContext):
     if is_float(ctx.result_element_type):
         return _native_map(ctx, lambda x, t: arith.negf(x))
     return _native_map(ctx, lambda x, t: arith.subi(scalar_constant(t, 0), x))
 
 
-@lowering("sign")
+@lowering("sign", dynamic=True)
 def _sign(ctx: LoweringContext):
     if is_float(ctx.result_element_type):
         def fn(x, t):
@@ -285,12 +286,12 @@ def _sign(ctx: LoweringContext):
     return _native_map(ctx, fn)
 
 
-@lowering("is_nan")
+@lowering("is_nan", dynamic=True)
 def _is_nan(ctx: LoweringContext):
     return _native_map(ctx, lambda x, t: cmpf("UNO", x, x))
 
 
-@lowering("is_inf")
+@lowering("is_inf", dynamic=True)
 def _is_inf(ctx: LoweringContext):
     negative, positive = ctx.attr("detect_negative"), ctx.attr("detect_positive")
 
@@ -306,12 +307,12 @@ def _is_inf(ctx: LoweringContext):
     return _native_map(ctx, fn)
 
 
-@lowering("not")
+@lowering("not", dynamic=True)
 def _not(ctx: LoweringContext):
     return _native_map(ctx, lambda x, t: arith.xori(x, scalar_constant(t, 1)))
 
 
-@lowering("bitwise_not")
+@lowering("bitwise_not", dynamic=True)
 def _bitwise_not(ctx: LoweringContext):
     return _native_map(ctx, lambda x, t: arith.xori(x, scalar_constant(t, -1)))
 
@@ -320,7 +321,7 @@ def _bitwise_not(ctx: LoweringContext):
 # Ops with tensor operands: clip, prelu
 # ---------------------------------------------------------------------------
 
-@lowering("clip")
+@lowering("clip", dynamic=True)
 def _clip(ctx: LoweringContext):
     x, low, high = ctx.operands
     et = ctx.result_element_type
@@ -335,7 +336,7 @@ def _clip(ctx: LoweringContext):
                         out_shape=ctx.result_shape)]
 
 
-@lowering("prelu")
+@lowering("prelu", dynamic=True)
 def _prelu(ctx: LoweringContext):
     x, slope = ctx.operands
     et = ctx.result_element_type

@@ -10,7 +10,7 @@ module {
 // -----
 
 
-// expected-error@+1 {{'main' must take and return static tensors, got tensor<?xf32>}}
-func.func @main(%x: tensor<?xf32>) -> tensor<?xf32> {
-  return %x : tensor<?xf32>
+// expected-error@+1 {{'main' must take and return ranked tensors, got tensor<*xf32>}}
+func.func @main(%x: tensor<*xf32>) -> tensor<*xf32> {
+  return %x : tensor<*xf32>
 }

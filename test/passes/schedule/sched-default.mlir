@@ -38,6 +38,32 @@ func.func private @matmul_1(%a: tensor<3x12x5xf32>, %b: tensor<3x5x64xf32>) -> t
 
 // -----
 
+// Dynamic rows (a [?, s, K] activation times a 2-d weight, or a Gemm of ? rows):
+// the register tile is 8 rows (the packed lowering pads the rows to it); a
+// dynamic K or N, or batched B, keeps the plain lowering.
+// CHECK-LABEL: func.func private @matmul_dyn_5
+// CHECK-LABEL: func.func private @gemm_dyn_6
+// CHECK-LABEL: func.func private @matmul_dyn_7
+// CHECK: %[[K5:.*]] = "sched.kernel"() {name = "matmul_dyn_5"}
+// CHECK: "sched.tile"(%[[K5]]) {sizes = array<i64: 1, 8, 32, 4>}
+// CHECK: %[[K6:.*]] = "sched.kernel"() {name = "gemm_dyn_6"}
+// CHECK: "sched.tile"(%[[K6]]) {sizes = array<i64: 8, 32, 4>}
+// CHECK-NOT: name = "matmul_dyn_7"
+func.func private @matmul_dyn_5(%a: tensor<?x?x64xf32>, %b: tensor<64x64xf32>) -> tensor<?x?x64xf32> attributes {tg.kernel = "contraction"} {
+  %0 = "tg.matmul"(%a, %b) {tg.anchor} : (tensor<?x?x64xf32>, tensor<64x64xf32>) -> tensor<?x?x64xf32>
+  return %0 : tensor<?x?x64xf32>
+}
+func.func private @gemm_dyn_6(%a: tensor<?x32xf32>, %b: tensor<64x32xf32>) -> tensor<?x64xf32> attributes {tg.kernel = "contraction"} {
+  %0 = "tg.gemm"(%a, %b) {tg.anchor, alpha = 1.0 : f32, beta = 1.0 : f32, transA = 0 : si64, transB = 1 : si64} : (tensor<?x32xf32>, tensor<64x32xf32>) -> tensor<?x64xf32>
+  return %0 : tensor<?x64xf32>
+}
+func.func private @matmul_dyn_7(%a: tensor<2x?x16xf32>, %b: tensor<2x16x?xf32>) -> tensor<2x?x?xf32> attributes {tg.kernel = "contraction"} {
+  %0 = "tg.matmul"(%a, %b) {tg.anchor} : (tensor<2x?x16xf32>, tensor<2x16x?xf32>) -> tensor<2x?x?xf32>
+  return %0 : tensor<2x?x?xf32>
+}
+
+// -----
+
 // No register tile divides N = 10, integer products and kernels of other kinds
 // keep the plain lowering: no schedule.
 // CHECK-LABEL: func.func private @gemm_2

@@ -48,3 +48,28 @@ func.func private @matmul_2(%a: tensor<16x8xf32>, %b: tensor<8x64xf32>) -> tenso
   %0 = "tg.matmul"(%a, %b) {tg.anchor} : (tensor<16x8xf32>, tensor<8x64xf32>) -> tensor<16x64xf32>
   return %0 : tensor<16x64xf32>
 }
+
+// -----
+
+// Dynamic rows: A[?, K] is padded with zero rows to a multiple of the register tile
+// (ceil(M / 8) tiles of 8), the product runs on full tiles, and the M real rows are
+// sliced out of the result.
+// CHECK-LABEL: func.func private @matmul_dyn_9
+// CHECK-SAME: (%[[A:.*]]: tensor<?x8xf32>, %[[B:.*]]: tensor<8x64xf32>)
+// CHECK: %[[M:.*]] = tensor.dim %[[A]], %{{.*}} : tensor<?x8xf32>
+// CHECK: %[[T:.*]] = arith.ceildivui %[[M]], %[[C8:.*]] : index
+// CHECK: %[[MP:.*]] = arith.muli %[[T]], %[[C8]] : index
+// CHECK: %[[EXTRA:.*]] = arith.subi %[[MP]], %[[M]] : index
+// CHECK: %[[P:.*]] = tensor.pad %[[A]] low[0, 0] high[%[[EXTRA]], 0]
+// CHECK: %[[AE:.*]] = tensor.expand_shape %[[P]] {{\[}}[0, 1], [2]] output_shape [%[[T]], 8, 8] : tensor<?x8xf32> into tensor<?x8x8xf32>
+// CHECK: %[[C:.*]] = linalg.generic {{.*}} ins(%[[AE]], %{{.*}} : tensor<?x8x8xf32>, tensor<2x8x32xf32>) outs(%{{.*}} : tensor<?x8x2x32xf32>) attrs = {sched.kernel = "matmul_dyn_9"}
+// CHECK: %[[R:.*]] = tensor.collapse_shape %[[C]] {{\[}}[0, 1], [2, 3]] : tensor<?x8x2x32xf32> into tensor<?x64xf32>
+// CHECK: %[[S:.*]] = tensor.extract_slice %[[R]][0, 0] [%[[M]], 64] [1, 1] : tensor<?x64xf32> to tensor<?x64xf32>
+// CHECK: return %[[S]]
+func.func private @matmul_dyn_9(%a: tensor<?x8xf32>, %b: tensor<8x64xf32>) -> tensor<?x64xf32> attributes {tg.kernel = "contraction"} {
+  %0 = "tg.matmul"(%a, %b) {tg.anchor} : (tensor<?x8xf32>, tensor<8x64xf32>) -> tensor<?x64xf32>
+  return %0 : tensor<?x64xf32>
+}
+%k = "sched.kernel"() {name = "matmul_dyn_9"} : () -> !sched.handle
+"sched.pack"(%k) {operand = 1 : i64, tiles = array<i64: 32>} : (!sched.handle) -> ()
+"sched.tile"(%k) {sizes = array<i64: 8, 32, 4>} : (!sched.handle) -> ()
