@@ -289,3 +289,12 @@ def test_image_smaller_than_the_window_gives_no_windows():
     assert y.shape == (1, 4, 0, 4)
     feeds = {"X": rng.standard_normal((1, 2, 5, 6)).astype(np.float32)}
     assert_close(compiled.run(feeds), run_onnxruntime(model, feeds), rtol=1e-4, atol=1e-5)
+
+
+def test_cuda_target_refuses_dynamic_dims_and_takes_pinned_ones():
+    """No GPU needed: the refusal comes before any GPU work, naming the input."""
+    model = _mlp("dim_param")
+    with pytest.raises(polytile.PolytileError, match=r"cuda target does not support dynamic dims yet: "
+                                                     r"input 'X' is \?x20; pin them"):
+        polytile.compile(model, target="cuda", emit="gpu")
+    assert "gpu.launch" in polytile.compile(model, target="cuda", emit="gpu", input_shapes={"X": (4, 20)})

@@ -40,9 +40,12 @@ class CudaTarget(Target):
             from polytile.gpu.runtime import require_cuda_driver
             require_cuda_driver()  # before any compilation work
 
-    hook_stages = ("gpu",)
+    hook_stages = ("tg", "gpu")
 
     def before_step(self, compilation, stage: str) -> None:
+        if stage == "tg":
+            _require_static_inputs(compilation.inputs or ())
+            return
         if stage != "gpu":
             return
         # The entry's argument attributes describe its buffers (and hold the
@@ -88,3 +91,13 @@ class CudaTarget(Target):
 
 
 CUDA = register_target(CudaTarget())
+
+
+def _require_static_inputs(inputs) -> None:
+    """The GPU path needs statically shaped buffers: dynamic input dims are refused
+    up front, naming the input (pinning them works)."""
+    for info in inputs:
+        if not info.is_static:
+            shape = "x".join("?" if not isinstance(d, int) else str(d) for d in info.shape)
+            raise target_error(f"the cuda target does not support dynamic dims yet: input '{info.name}' is "
+                               f"{shape}; pin them with input_shapes= (or --input-shape {info.name}=...)")
