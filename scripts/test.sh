@@ -10,4 +10,5 @@ python3 -m venv .venv
 # The full ONNX backend node-test sweep (about 2 minutes on 2 cores); fails on
 # any wrong answer or crash, reports unsupported tests as skipped.
 .venv/bin/polytile-conformance -j 2
-.venv/bin/pytest -q test/python
+# two pytest workers (pytest-xdist) keep the 2-core CI under 30 minutes
+.venv/bin/pytest -q -n 2 test/python
