@@ -374,7 +374,7 @@ def filled(shape: Sequence[Dim], element_type: ir.Type, value) -> ir.Value:
 def dense_constant(array: np.ndarray, element_type: ir.Type) -> ir.Value:
     """An ``arith.constant`` tensor holding ``array`` as ``element_type`` (f32, f64, i32, i64)."""
     dtype = {"f32": np.float32, "f64": np.float64, "i64": np.int64, "i32": np.int32}[str(element_type)]
-    data = np.ascontiguousarray(np.asarray(array, dtype=dtype))
+    data = np.require(np.asarray(array, dtype=dtype), requirements="C")  # 0-d stays 0-d
     ttype = ir.RankedTensorType.get(list(data.shape), element_type)
     attr = ir.DenseElementsAttr.get(data, type=ttype)
     return arith.ConstantOp(ttype, attr).result

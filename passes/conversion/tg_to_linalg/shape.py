@@ -49,7 +49,7 @@ def _constant(ctx: LoweringContext):
     if value.type != result_type:  # unsigned -> signless: same bits, new type
         array = np.array(ir.DenseElementsAttr(value))
         signless_dtype = np.dtype(f"int{array.dtype.itemsize * 8}")
-        value = ir.DenseElementsAttr.get(np.ascontiguousarray(array.view(signless_dtype)),
+        value = ir.DenseElementsAttr.get(np.require(array.view(signless_dtype), requirements="C"),
                                          type=result_type.element_type)
     return [arith.ConstantOp(result_type, value).result]
 
