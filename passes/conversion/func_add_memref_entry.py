@@ -12,7 +12,8 @@ Dynamic dims (``?``) stay dynamic in the memref types. When a result has one,
 the caller must know its size before allocating the output, so a second entry
 ``@<entry-name>_shapes(inputs as memrefs..., memref<Kxi64>)`` is added, also
 C-callable: it calls ``@main`` and stores the K dynamic result dims (results in
-order, dims in order) into the last argument. After inlining, canonicalization
+order, dims in order) into the last argument; the module attribute
+``polytile.dynamic_result_dims`` lists them as (result, dim) pairs, flattened. After inlining, canonicalization
 and ``resolve-ranked-shaped-type-result-dims`` reduce it to the shape arithmetic
 on the input dims (the computation itself is dead and removed), except where a
 size depends on data (then it computes the whole function).
@@ -27,6 +28,7 @@ from mlir import ir
 from mlir.dialects import arith, bufferization, func, memref, tensor
 
 from polytile.pass_registry import PassError, option, register_pass
+from polytile.runtime.jit import DYNAMIC_RESULT_DIMS_ATTR
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,6 +71,8 @@ def run(root: ir.Operation, options: Options) -> None:
                    for k in range(ir.RankedTensorType(t).rank) if ir.RankedTensorType(t).is_dynamic_dim(k)]
         if dynamic:
             _add_shapes_entry(options, ftype, in_types, dynamic)
+            root.attributes[DYNAMIC_RESULT_DIMS_ATTR] = ir.DenseI64ArrayAttr.get(
+                [i for pair in dynamic for i in pair])
     target.attributes["sym_visibility"] = ir.StringAttr.get("private")
 
 

@@ -95,11 +95,17 @@ class CompiledModel:
         return arrays
 
     def _outputs_for(self, arrays: list[np.ndarray]) -> list[np.ndarray]:
-        """Fresh output arrays; their dynamic dims come from the compiled shapes entry."""
-        dynamic = sum(1 for o in self.outputs for d in o.shape if not isinstance(d, int))
-        dims = iter(self._function.result_dims(arrays, dynamic) if dynamic else [])
-        return [np.empty(tuple(d if isinstance(d, int) else next(dims) for d in o.shape), dtype=o.dtype)
-                for o in self.outputs]
+        """Fresh output arrays; their dynamic dims come from the compiled shapes entry
+        (which says itself which dims are dynamic; a CUDA model's outputs are static)."""
+        sizes = self._function.result_dims(arrays) if getattr(self._function, "dynamic_result_dims", None) else {}
+        outputs = []
+        for r, info in enumerate(self.outputs):
+            shape = tuple(sizes.get((r, k), d) for k, d in enumerate(info.shape))
+            if not all(isinstance(d, int) for d in shape):
+                raise PolytileError(f"output '{info.name}' has dims {_shown(info.shape)} that the compiled "
+                                    f"code does not size (this is a bug in polytile)")
+            outputs.append(np.empty(shape, dtype=info.dtype))
+        return outputs
 
     def run(self, feeds: dict, output_names: Optional[Sequence[str]] = None) -> list[np.ndarray]:
         """Run on ``feeds`` (name -> array); returns the outputs in model order

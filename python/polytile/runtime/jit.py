@@ -70,6 +70,8 @@ def call_with_descriptors(native, descriptors: Sequence) -> None:
 
 
 WORKSPACE_ARGUMENT_ATTR = "polytile.workspace_argument"
+# (result, dim) pairs of the dynamic result dims, flattened (func-add-memref-entry)
+DYNAMIC_RESULT_DIMS_ATTR = "polytile.dynamic_result_dims"
 WORKSPACE_BYTES_ATTR = "polytile.workspace_bytes"
 WORKSPACE_ALIGNMENT_ATTR = "polytile.workspace_alignment"
 
@@ -84,14 +86,6 @@ def aligned_bytes(nbytes: int, alignment: int) -> np.ndarray:
     raw = np.zeros(nbytes + alignment, np.uint8)
     start = (-raw.ctypes.data) % alignment
     return raw[start:start + nbytes]
-
-
-def _has_function(module: ir.Module, name: str) -> bool:
-    """Whether the (LLVM dialect) module defines a function ``name``."""
-    for op in module.body.operations:
-        if "sym_name" in op.attributes and ir.StringAttr(op.attributes["sym_name"]).value == name:
-            return True
-    return False
 
 
 class WorkspacePool:
@@ -141,20 +135,21 @@ class JitFunction:
         self.engine.initialize()
         self.entry = entry
         self._native = self.engine.lookup(entry)  # a ctypes CFUNCTYPE: calls release the GIL
-        # The dynamic result dims, when some result has one (func-add-memref-entry).
-        shapes = f"{entry}_shapes"
-        self._shapes_native = self.engine.lookup(shapes) if _has_function(module, shapes) else None
+        # The (result, dim) pairs that are dynamic, and the entry computing their sizes
+        # (func-add-memref-entry's ``<entry>_shapes``).
+        flat = list(ir.DenseI64ArrayAttr(module.operation.attributes[DYNAMIC_RESULT_DIMS_ATTR])) \
+            if DYNAMIC_RESULT_DIMS_ATTR in module.operation.attributes else []
+        self.dynamic_result_dims: list[tuple[int, int]] = list(zip(flat[::2], flat[1::2]))
+        self._shapes_native = self.engine.lookup(f"{entry}_shapes") if self.dynamic_result_dims else None
 
-    @property
-    def has_dynamic_results(self) -> bool:
-        return self._shapes_native is not None
-
-    def result_dims(self, arrays: Sequence[np.ndarray], count: int) -> list[int]:
-        """The ``count`` dynamic result dims for these inputs (results in order,
-        dims in order), from the ``<entry>_shapes`` function."""
-        dims = np.zeros(count, np.int64)
-        call_with_descriptors(self._shapes_native, [_descriptor(a) for a in arrays] + [_descriptor(dims)])
-        return [int(d) for d in dims]
+    def result_dims(self, arrays: Sequence[np.ndarray]) -> dict[tuple[int, int], int]:
+        """(result, dim) -> size of every dynamic result dim for these inputs; empty
+        when every result is static."""
+        if not self.dynamic_result_dims:
+            return {}
+        sizes = np.zeros(len(self.dynamic_result_dims), np.int64)
+        call_with_descriptors(self._shapes_native, [_descriptor(a) for a in arrays] + [_descriptor(sizes)])
+        return {pair: int(size) for pair, size in zip(self.dynamic_result_dims, sizes)}
 
     @property
     def workspace_bytes(self) -> int:

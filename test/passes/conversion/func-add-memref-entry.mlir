@@ -12,6 +12,7 @@
 // CHECK: bufferization.materialize_in_destination %[[R]]#1 in restrict writable %[[OUT1]]
 // CHECK: return
 // CHECK-NOT: polytile_entry_shapes
+// CHECK-NOT: polytile.dynamic_result_dims
 // NAMED-LABEL: func.func @run
 module {
   func.func @main(%x: tensor<2x3xf32>) -> (tensor<2x3xf32>, tensor<3xi64>) {
@@ -23,7 +24,9 @@ module {
 // -----
 
 // Dynamic dims stay dynamic; the shapes entry stores each dynamic result dim
-// (results in order, dims in order) into its last argument.
+// (results in order, dims in order) into its last argument; the module lists
+// them as (result, dim) pairs.
+// CHECK: module attributes {polytile.dynamic_result_dims = array<i64: 0, 0, 0, 1>}
 // CHECK-LABEL: func.func @polytile_entry
 // CHECK-SAME: (%{{.*}}: memref<?x4xf32>, %{{.*}}: memref<?x?xf32>)
 // CHECK-LABEL: func.func @polytile_entry_shapes

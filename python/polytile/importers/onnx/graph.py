@@ -494,7 +494,7 @@ class GraphImporter:
         dynamic input dims: aligned dynamic dims are the same symbol, and a dynamic
         dim aligned with a static one (not 1) has that size. The compiled code
         relies on it (a dynamic dim is never broadcast from 1), and the inputs are
-        checked against it at run time (``fix_input_dims``)."""
+        checked against it at run time (see :meth:`_fix_input_dims`)."""
         groups: list[list] = []
         ranks = [ctx.input_rank(i) if ctx.has_input(i) else 0 for i in range(ctx.num_inputs)]
         symbols = [ctx.input_symbols(i) if ctx.has_input(i) else [] for i in range(ctx.num_inputs)]

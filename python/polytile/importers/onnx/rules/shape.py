@@ -22,27 +22,6 @@ from polytile.importers.onnx.graph import NodeContext
 from polytile.importers.onnx.registry import rule
 
 
-def resolve_reshape(node: NodeContext, in_shape: list[int], target: list[int], allowzero: bool) -> list[int]:
-    """ONNX Reshape's target shape with 0 (copy) and -1 (infer) resolved."""
-    out = []
-    for i, dim in enumerate(target):
-        if dim == 0 and not allowzero:
-            if i >= len(in_shape):
-                node.unsupported(f"shape entry {i} is 0 but the input has rank {len(in_shape)}")
-            out.append(in_shape[i])
-        else:
-            out.append(int(dim))
-    if out.count(-1) > 1:
-        node.unsupported("more than one -1 in the target shape")
-    if -1 in out:
-        known = int(np.prod([d for d in out if d != -1]))
-        total = int(np.prod(in_shape))
-        if known == 0 or total % known:
-            node.unsupported(f"cannot reshape {in_shape} into {target}")
-        out[out.index(-1)] = total // known
-    return out
-
-
 @rule("Reshape", since=5)
 def reshape(node: NodeContext):
     """Reshape; with dynamic dims (in the input or a target computed from them,
@@ -51,24 +30,21 @@ def reshape(node: NodeContext):
     if target is None:
         node.unsupported("the target shape (input 1) must be a compile-time constant or a shape "
                          "computed from the input dims")
-    allowzero = bool(node.attr("allowzero", 0))
     if isinstance(target, np.ndarray):
         if target.ndim != 1:
             node.unsupported(f"the target shape (input 1) must be 1-D, got shape {list(target.shape)}")
         target = target.astype(np.int64).tolist()
-        if None not in node.input_dims(0):
-            shape = resolve_reshape(node, node.input_shape(0), target, allowzero)
-            return [node.tg("reshape", node.input(0), shape=shape)]
     else:
         if target.scalar:
             node.unsupported("the target shape (input 1) must be 1-D, got a scalar")
         target = list(target.entries)
-    return [_reshape_dynamic(node, target, allowzero)]
+    return [_reshape(node, target, bool(node.attr("allowzero", 0)))]
 
 
-def _reshape_dynamic(node: NodeContext, target: list, allowzero: bool):
-    """tg.reshape of an input or to a target with dynamic dims (``shape`` has -1
-    there); the result dims are unified with the names ONNX gave them."""
+def _reshape(node: NodeContext, target: list, allowzero: bool):
+    """tg.reshape of input 0 to ONNX Reshape's ``target`` (0: copy, -1: infer; entries
+    may be dim symbols, see shape_values.reshape_target); dynamic result dims are -1
+    in ``shape`` and are unified with the names ONNX gave them."""
     from polytile.importers.onnx import shape_values
     symbols = node.importer.symbols
     try:
@@ -141,9 +117,7 @@ def _reshape_to(node: NodeContext, value, shape: list[Optional[int]]):
 @rule("Reshape", since=1, until=4)
 def reshape_attribute(node: NodeContext):
     """Reshape-1: the target shape is an attribute."""
-    target = [int(d) for d in node.attr("shape")]
-    shape = resolve_reshape(node, node.input_shape(0), target, False)
-    return [_reshape_to(node, node.input(0), shape)]
+    return [_reshape(node, [int(d) for d in node.attr("shape")], False)]
 
 
 @rule("Squeeze")
