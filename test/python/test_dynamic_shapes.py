@@ -298,3 +298,34 @@ def test_cuda_target_refuses_dynamic_dims_and_takes_pinned_ones():
                                                      r"input 'X' is \?x20; pin them"):
         polytile.compile(model, target="cuda", emit="gpu")
     assert "gpu.launch" in polytile.compile(model, target="cuda", emit="gpu", input_shapes={"X": (4, 20)})
+
+
+def _one_node(node, x_dims, inits=None, out="Z"):
+    return _model([node], [helper.make_tensor_value_info("X", TensorProto.FLOAT, x_dims)],
+                  [helper.make_tensor_value_info(out, TensorProto.FLOAT, None)], inits)
+
+
+@pytest.mark.parametrize("model, message", [
+    (lambda: _one_node(helper.make_node("Conv", ["X", "W"], ["Z"], name="c", auto_pad="SAME_UPPER"),
+                       [1, 2, "h", 5], {"W": np.ones((3, 2, 3, 3), np.float32)}),
+     r"node 'c' \(Conv\): auto_pad 'SAME_UPPER' over a dynamic spatial dim"),
+    (lambda: _one_node(helper.make_node("Squeeze", ["X"], ["Z"], name="sq"), ["n", 1]),
+     r"node 'sq' \(Squeeze\): Squeeze without axes of an input with dynamic dims"),
+    (lambda: _model([helper.make_node("Shape", ["X"], ["Z"])],
+                    [helper.make_tensor_value_info("X", TensorProto.FLOAT, ["n", 3])],
+                    [helper.make_tensor_value_info("Z", TensorProto.INT64, None)]),
+     r"graph output 'Z' is a shape known only at run time"),
+    (lambda: _model([helper.make_node("Shape", ["X"], ["s"]), helper.make_node("Add", ["s", "K"], ["Z"], name="a")],
+                    [helper.make_tensor_value_info("X", TensorProto.FLOAT, ["n", 3]),
+                     helper.make_tensor_value_info("K", TensorProto.INT64, [2])],
+                    [helper.make_tensor_value_info("Z", TensorProto.INT64, None)]),
+     r"node 'a' \(Add\): mixes a shape known only at run time with the run-time tensor 'K'"),
+])
+def test_unsupported_dynamic_imports_name_the_node(model, message):
+    with pytest.raises(OnnxImportError, match=message):
+        polytile.compile(model())
+
+
+def test_negative_pinned_size_is_refused():
+    with pytest.raises(OnnxImportError, match=r"input_shapes pins input 'X' dim 0 to -2; sizes must be >= 0"):
+        polytile.compile(_mlp("dim_param"), input_shapes={"X": (-2, 20)})
