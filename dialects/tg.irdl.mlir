@@ -742,16 +742,21 @@ irdl.dialect @tg {
   // ==== end of section: elementwise ====
 
   // ==== section: reduction ====
+  // Every Reduce* op takes its axes either as the `axes` attribute or, when they are
+  // only known at run time, as the optional `axes_input` operand (1-d i64, static
+  // length >= 1, entries in [-rank, rank), distinct; `axes` is then empty). With
+  // `axes_input` every result dim that is not 1 in the input is `?`.
   // ONNX ReduceSum: sum.
   // Reduces the dims in `axes` (sorted, non-negative; empty: each element alone, as
   // ONNX's noop_with_empty_axes); the importer turns ONNX's absent axes into all
   // dims. `keepdims` keeps reduced dims as 1. Element types: numeric types (f16 in f32).
   irdl.operation @reduce_sum {
     %data = irdl.base "!builtin.tensor"
+    %axes_input = irdl.base "!builtin.tensor"
     %reduced_t = irdl.base "!builtin.tensor"
     %attr_axes = irdl.base "#builtin.dense_array"
     %attr_keepdims = irdl.base "#builtin.integer"
-    irdl.operands(data: %data)
+    irdl.operands(data: %data, axes_input: optional %axes_input)
     irdl.results(reduced: %reduced_t)
     irdl.attributes {"axes" = %attr_axes, "keepdims" = %attr_keepdims}
   }
@@ -762,10 +767,11 @@ irdl.dialect @tg {
   // dims. `keepdims` keeps reduced dims as 1. Element types: numeric types (f16 in f32).
   irdl.operation @reduce_mean {
     %data = irdl.base "!builtin.tensor"
+    %axes_input = irdl.base "!builtin.tensor"
     %reduced_t = irdl.base "!builtin.tensor"
     %attr_axes = irdl.base "#builtin.dense_array"
     %attr_keepdims = irdl.base "#builtin.integer"
-    irdl.operands(data: %data)
+    irdl.operands(data: %data, axes_input: optional %axes_input)
     irdl.results(reduced: %reduced_t)
     irdl.attributes {"axes" = %attr_axes, "keepdims" = %attr_keepdims}
   }
@@ -776,10 +782,11 @@ irdl.dialect @tg {
   // dims. `keepdims` keeps reduced dims as 1. Element types: numeric types and i1 (f16 in f32).
   irdl.operation @reduce_max {
     %data = irdl.base "!builtin.tensor"
+    %axes_input = irdl.base "!builtin.tensor"
     %reduced_t = irdl.base "!builtin.tensor"
     %attr_axes = irdl.base "#builtin.dense_array"
     %attr_keepdims = irdl.base "#builtin.integer"
-    irdl.operands(data: %data)
+    irdl.operands(data: %data, axes_input: optional %axes_input)
     irdl.results(reduced: %reduced_t)
     irdl.attributes {"axes" = %attr_axes, "keepdims" = %attr_keepdims}
   }
@@ -790,10 +797,11 @@ irdl.dialect @tg {
   // dims. `keepdims` keeps reduced dims as 1. Element types: numeric types and i1 (f16 in f32).
   irdl.operation @reduce_min {
     %data = irdl.base "!builtin.tensor"
+    %axes_input = irdl.base "!builtin.tensor"
     %reduced_t = irdl.base "!builtin.tensor"
     %attr_axes = irdl.base "#builtin.dense_array"
     %attr_keepdims = irdl.base "#builtin.integer"
-    irdl.operands(data: %data)
+    irdl.operands(data: %data, axes_input: optional %axes_input)
     irdl.results(reduced: %reduced_t)
     irdl.attributes {"axes" = %attr_axes, "keepdims" = %attr_keepdims}
   }
@@ -804,10 +812,11 @@ irdl.dialect @tg {
   // dims. `keepdims` keeps reduced dims as 1. Element types: numeric types (f16 in f32).
   irdl.operation @reduce_prod {
     %data = irdl.base "!builtin.tensor"
+    %axes_input = irdl.base "!builtin.tensor"
     %reduced_t = irdl.base "!builtin.tensor"
     %attr_axes = irdl.base "#builtin.dense_array"
     %attr_keepdims = irdl.base "#builtin.integer"
-    irdl.operands(data: %data)
+    irdl.operands(data: %data, axes_input: optional %axes_input)
     irdl.results(reduced: %reduced_t)
     irdl.attributes {"axes" = %attr_axes, "keepdims" = %attr_keepdims}
   }
@@ -818,10 +827,11 @@ irdl.dialect @tg {
   // dims. `keepdims` keeps reduced dims as 1. Element types: numeric types (f16 in f32).
   irdl.operation @reduce_l1 {
     %data = irdl.base "!builtin.tensor"
+    %axes_input = irdl.base "!builtin.tensor"
     %reduced_t = irdl.base "!builtin.tensor"
     %attr_axes = irdl.base "#builtin.dense_array"
     %attr_keepdims = irdl.base "#builtin.integer"
-    irdl.operands(data: %data)
+    irdl.operands(data: %data, axes_input: optional %axes_input)
     irdl.results(reduced: %reduced_t)
     irdl.attributes {"axes" = %attr_axes, "keepdims" = %attr_keepdims}
   }
@@ -832,10 +842,11 @@ irdl.dialect @tg {
   // dims. `keepdims` keeps reduced dims as 1. Element types: numeric types (f16 in f32).
   irdl.operation @reduce_l2 {
     %data = irdl.base "!builtin.tensor"
+    %axes_input = irdl.base "!builtin.tensor"
     %reduced_t = irdl.base "!builtin.tensor"
     %attr_axes = irdl.base "#builtin.dense_array"
     %attr_keepdims = irdl.base "#builtin.integer"
-    irdl.operands(data: %data)
+    irdl.operands(data: %data, axes_input: optional %axes_input)
     irdl.results(reduced: %reduced_t)
     irdl.attributes {"axes" = %attr_axes, "keepdims" = %attr_keepdims}
   }
@@ -846,10 +857,11 @@ irdl.dialect @tg {
   // dims. `keepdims` keeps reduced dims as 1. Element types: numeric types (f16 in f32).
   irdl.operation @reduce_log_sum {
     %data = irdl.base "!builtin.tensor"
+    %axes_input = irdl.base "!builtin.tensor"
     %reduced_t = irdl.base "!builtin.tensor"
     %attr_axes = irdl.base "#builtin.dense_array"
     %attr_keepdims = irdl.base "#builtin.integer"
-    irdl.operands(data: %data)
+    irdl.operands(data: %data, axes_input: optional %axes_input)
     irdl.results(reduced: %reduced_t)
     irdl.attributes {"axes" = %attr_axes, "keepdims" = %attr_keepdims}
   }
@@ -860,10 +872,11 @@ irdl.dialect @tg {
   // dims. `keepdims` keeps reduced dims as 1. Element types: numeric types (f16 in f32).
   irdl.operation @reduce_log_sum_exp {
     %data = irdl.base "!builtin.tensor"
+    %axes_input = irdl.base "!builtin.tensor"
     %reduced_t = irdl.base "!builtin.tensor"
     %attr_axes = irdl.base "#builtin.dense_array"
     %attr_keepdims = irdl.base "#builtin.integer"
-    irdl.operands(data: %data)
+    irdl.operands(data: %data, axes_input: optional %axes_input)
     irdl.results(reduced: %reduced_t)
     irdl.attributes {"axes" = %attr_axes, "keepdims" = %attr_keepdims}
   }
@@ -874,10 +887,11 @@ irdl.dialect @tg {
   // dims. `keepdims` keeps reduced dims as 1. Element types: numeric types (f16 in f32).
   irdl.operation @reduce_sum_square {
     %data = irdl.base "!builtin.tensor"
+    %axes_input = irdl.base "!builtin.tensor"
     %reduced_t = irdl.base "!builtin.tensor"
     %attr_axes = irdl.base "#builtin.dense_array"
     %attr_keepdims = irdl.base "#builtin.integer"
-    irdl.operands(data: %data)
+    irdl.operands(data: %data, axes_input: optional %axes_input)
     irdl.results(reduced: %reduced_t)
     irdl.attributes {"axes" = %attr_axes, "keepdims" = %attr_keepdims}
   }
@@ -1047,47 +1061,54 @@ irdl.dialect @tg {
     irdl.attributes {"alpha" = %attr_alpha, "beta" = %attr_beta, "bias" = %attr_bias, "size" = %attr_size}
   }
 
-  // ONNX CumSum: running sums along `axis` (non-negative; ONNX's axis input,
-  // a compile-time constant), optionally exclusive and/or reversed. Numeric types.
+  // ONNX CumSum: running sums along `axis` (non-negative), optionally exclusive
+  // and/or reversed. Numeric types. A run-time axis is the optional `axis_input`
+  // (one i32/i64 element in [-rank, rank); `axis` is then 0 and ignored).
   // Lowered as an O(n^2) masked reduction along the axis (no scan op yet).
   irdl.operation @cum_sum {
     %x = irdl.base "!builtin.tensor"
+    %axis_input = irdl.base "!builtin.tensor"
     %y_t = irdl.base "!builtin.tensor"
     %attr_axis = irdl.base "#builtin.integer"
     %attr_exclusive = irdl.base "#builtin.integer"
     %attr_reverse = irdl.base "#builtin.integer"
-    irdl.operands(x: %x)
+    irdl.operands(x: %x, axis_input: optional %axis_input)
     irdl.results(y: %y_t)
     irdl.attributes {"axis" = %attr_axis, "exclusive" = %attr_exclusive, "reverse" = %attr_reverse}
   }
 
-  // ONNX CumProd: running products along `axis` (non-negative; ONNX's axis input,
-  // a compile-time constant), optionally exclusive and/or reversed. Numeric types.
+  // ONNX CumProd: running products along `axis` (non-negative), optionally exclusive
+  // and/or reversed. Numeric types. A run-time axis is the optional `axis_input`
+  // (one i32/i64 element in [-rank, rank); `axis` is then 0 and ignored).
   // Lowered as an O(n^2) masked reduction along the axis (no scan op yet).
   irdl.operation @cum_prod {
     %x = irdl.base "!builtin.tensor"
+    %axis_input = irdl.base "!builtin.tensor"
     %y_t = irdl.base "!builtin.tensor"
     %attr_axis = irdl.base "#builtin.integer"
     %attr_exclusive = irdl.base "#builtin.integer"
     %attr_reverse = irdl.base "#builtin.integer"
-    irdl.operands(x: %x)
+    irdl.operands(x: %x, axis_input: optional %axis_input)
     irdl.results(y: %y_t)
     irdl.attributes {"axis" = %attr_axis, "exclusive" = %attr_exclusive, "reverse" = %attr_reverse}
   }
 
   // ONNX TopK: the k largest (or smallest) elements along `axis` (non-negative) and
   // their int64 indices, sorted, ties to the lower index (`sorted` = 0 also returns
-  // them sorted, which ONNX allows). k is ONNX's compile-time-constant K input.
+  // them sorted, which ONNX allows). k is ONNX's K input: the `k` attribute when it
+  // is a compile-time constant, else the optional `k_input` (one i64 element; `k` is
+  // then 0 and ignored, the results' `axis` dim is `?`, and k is clamped to [0, dim]).
   // Numeric types. Lowered by ranking (O(n^2) along the axis); not yet NaN-aware.
   irdl.operation @top_k {
     %x = irdl.base "!builtin.tensor"
+    %k_input = irdl.base "!builtin.tensor"
     %values_t = irdl.base "!builtin.tensor"
     %indices_t = irdl.base "!builtin.tensor"
     %attr_axis = irdl.base "#builtin.integer"
     %attr_k = irdl.base "#builtin.integer"
     %attr_largest = irdl.base "#builtin.integer"
     %attr_sorted = irdl.base "#builtin.integer"
-    irdl.operands(x: %x)
+    irdl.operands(x: %x, k_input: optional %k_input)
     irdl.results(values: %values_t, indices: %indices_t)
     irdl.attributes {"axis" = %attr_axis, "k" = %attr_k, "largest" = %attr_largest, "sorted" = %attr_sorted}
   }

@@ -96,9 +96,29 @@ def _reduction(element_types: Sequence[str]):
         shape = info.operand(0).shape
         axes = check_axes(info, "axes", len(shape))
         keepdims = check_flag(info, "keepdims")
+        if len(info.operands) > 1 and info.operand(1) is not None:
+            return [tensor(_runtime_axes_shape(info, shape, axes, keepdims), etype)]
         return [tensor(reduced_shape(shape, axes, keepdims), etype)]
 
     return rule
+
+
+def _runtime_axes_shape(info: OpInfo, shape: Sequence[int], axes: Sequence[int],
+                        keepdims: bool) -> list[int]:
+    """The result shape of a reduction over run-time axes (operand 1, ``axes_input``):
+    which dims go is known only at run time, so every result dim that is not 1 in
+    every candidate is ``?``."""
+    t = info.operand(1)
+    info.element_type(1, ("i64",))
+    if t.rank != 1 or t.shape[0] == DYNAMIC or not 1 <= t.shape[0] <= len(shape):
+        info.fail(f"axes_input must be 1-d with a static length in [1, {len(shape)}], "
+                  f"got {fmt_shape(t.shape)}")
+    if axes:
+        info.fail("attribute 'axes' must be empty when axes_input is given")
+    if keepdims:
+        return [1 if s == 1 else DYNAMIC for s in shape]
+    kept = len(shape) - t.shape[0]
+    return [1 if all(s == 1 for s in shape) else DYNAMIC] * kept
 
 
 # Closed forms of reductions of a splat (tg-fold-constants folds them without
@@ -303,9 +323,19 @@ def _scan(info: OpInfo) -> list[ir.Type]:
     if x.rank == 0:
         info.fail("input must have rank >= 1")
     check_axis(info, "axis", x.rank)
+    if len(info.operands) > 1 and info.operand(1) is not None:
+        _check_runtime_scalar(info, 1, "axis_input", ("i32", "i64"))
     check_flag(info, "exclusive")
     check_flag(info, "reverse")
     return [x]
+
+
+def _check_runtime_scalar(info: OpInfo, index: int, what: str, types: Sequence[str]) -> None:
+    """Operand ``index`` holds one integer (rank 0, or 1-d of static size 1)."""
+    info.element_type(index, types)
+    t = info.operand(index)
+    if t.rank > 1 or (t.rank == 1 and t.shape[0] != 1):
+        info.fail(f"{what} must hold one element, got shape {fmt_shape(t.shape)}")
 
 
 type_rule("cum_sum", kind=REDUCTION)(_scan)
@@ -327,4 +357,7 @@ def _top_k(info: OpInfo) -> list[ir.Type]:
     check_flag(info, "sorted")
     shape = list(x.shape)
     shape[axis] = k
+    if len(info.operands) > 1 and info.operand(1) is not None:
+        _check_runtime_scalar(info, 1, "k_input", ("i64",))
+        shape[axis] = DYNAMIC
     return [tensor(shape, etype), tensor(shape, index_type(info))]

@@ -20,6 +20,12 @@ reduction along the axis (O(n^2) per line) and TopK ranks every element against
 the others (O(n^2)) then gathers the first k ranks: both fine for the sizes seen
 in models, slow for very long axes.
 
+Axes, axis and k known only at run time (the ``axes_input``, ``axis_input`` and
+``k_input`` operands): a Reduce* over run-time axes is one ``linalg.generic``
+with two loops per dim (:class:`RuntimeAxes`), followed by a ``tensor.reshape``
+without keepdims; a scan along a run-time axis reads ``x`` with
+``tensor.extract``; a run-time k sizes TopK's results (clamped to [0, dim]).
+
 Every op here takes dynamic dims (``?``), reduced or kept: sizes are
 ``tensor.dim`` of the input, a mean divides by the run-time element count, and
 Hardmax's "no position" is INT64_MAX when a reduced dim is dynamic.
@@ -29,14 +35,166 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 from mlir import ir
-from mlir.dialects import arith, math
+from mlir.dialects import arith, math, tensor
+
+from polytile.dialects.tg import DYNAMIC
 
 from . import LoweringContext, lowering
-from .builders import (PARALLEL, REDUCTION, Scalar, amap, cmpf, cmpi, compute_type, convert_float, d,
+from .builders import (PARALLEL, REDUCTION, Dim, Scalar, amap, cmpf, cmpi, compute_type, convert_float, d,
+                       empty, index_constant,
                        dim_of, dims_of, dims_product, elementwise, etype_of, filled, generic, i64,
                        identity_map, index_to_scalar, int_width, is_float, kept_dims, loop_index,
                        loop_index_i64, parallel, prod, reduce_into, reduced_map, reduction, reshape,
                        scalar_constant, shape_of)
+
+
+# ---------------------------------------------------------------------------
+# Axes known at run time
+# ---------------------------------------------------------------------------
+
+def _as_index(x: Dim) -> ir.Value:
+    return x if isinstance(x, ir.Value) else index_constant(x)
+
+
+def _normalized(a: ir.Value, rank: int) -> ir.Value:
+    """An integer axis, negative counted from the end, as an ``index``. Out of range
+    stays out of range (callers compare it with each dim, so it matches none)."""
+    if int_width(a.type) != 64:
+        a = arith.extsi(i64(), a)
+    a = arith.select(cmpi("slt", a, scalar_constant(i64(), 0)), arith.addi(a, scalar_constant(i64(), rank)), a)
+    return arith.index_cast(ir.IndexType.get(), a)
+
+
+def runtime_scalar(value: ir.Value) -> ir.Value:
+    """The one element of a run-time tensor of rank 0 or 1 (size 1)."""
+    return tensor.extract(value, [index_constant(0)] * len(shape_of(value)))
+
+
+class RuntimeAxes:
+    """The reduced dims of ``x`` given by a run-time axes tensor (``axes_input``).
+
+    A reduction over them is one ``linalg.generic`` with two loops per dim of
+    ``x``: ``j`` over the result's dims (keepdims shape: 1 where reduced) and ``t``
+    over the reduced extents (1 where kept); ``x`` is read at ``j + t``, which is
+    affine, so no division or gather is needed. An axis out of range or named twice
+    reduces fewer dims than the type says: the values are then not ONNX's, but
+    nothing is read or written out of bounds (the door checks graph inputs).
+    """
+
+    def __init__(self, x: ir.Value, axes_input: ir.Value):
+        self.x = x
+        self.rank = len(shape_of(x))
+        self.count_given = shape_of(axes_input)[0]
+        entries = [_normalized(tensor.extract(axes_input, [index_constant(k)]), self.rank)
+                   for k in range(self.count_given)]
+        self.dims = [_as_index(dim) for dim in dims_of(x)]
+        self.mask = []
+        for i in range(self.rank):
+            hit = None
+            for e in entries:
+                eq = cmpi("eq", e, index_constant(i))
+                hit = eq if hit is None else arith.ori(hit, eq)
+            self.mask.append(hit)
+        one = index_constant(1)
+        self.out_dims = [arith.select(m, one, n) for m, n in zip(self.mask, self.dims)]
+        self.red_dims = [arith.select(m, n, one) for m, n in zip(self.mask, self.dims)]
+
+    def count(self) -> ir.Value:
+        """The number of elements reduced into each result (index)."""
+        return dims_product(self.red_dims)
+
+    def reduce(self, full: Sequence[ir.Value], kept: Sequence[ir.Value], inits: Sequence[ir.Value],
+               body: Callable[..., object]) -> list[ir.Value]:
+        """``body(*full, *kept, *accumulators)`` folded over the reduced dims: ``full``
+        tensors have x's shape, ``kept`` ones and the inits the keepdims shape."""
+        r = self.rank
+        loops = 2 * r
+        at_sum = amap(loops, [d(i) + d(r + i) for i in range(r)])
+        at_kept = amap(loops, [d(i) for i in range(r)])
+        extents = empty(self.red_dims, i64())  # only bounds the t loops; never read
+        maps = [at_sum] * len(full) + [at_kept] * len(kept) + [amap(loops, [d(r + i) for i in range(r)])] \
+            + [at_kept] * len(inits)
+        return generic(list(full) + list(kept) + [extents], list(inits), maps,
+                       [PARALLEL] * r + [REDUCTION] * r,
+                       lambda *a: body(*a[:len(full) + len(kept)], *a[len(full) + len(kept) + 1:]))
+
+    def filled(self, element_type: ir.Type, value) -> ir.Value:
+        return filled(self.out_dims, element_type, value)
+
+    def result(self, r: ir.Value, keepdims: bool) -> ir.Value:
+        """The keepdims-shaped ``r`` as the op's result: itself, or without the
+        reduced dims (a ``tensor.reshape`` to the kept sizes, in order)."""
+        if keepdims:
+            return r
+        kept = self.rank - self.count_given
+        zero, one = index_constant(0), index_constant(1)
+        sizes = [zero] * kept
+        position = zero  # where dim i goes among the kept ones
+        for i in range(self.rank):
+            keep = arith.xori(self.mask[i], arith.constant(ir.IntegerType.get_signless(1), 1))
+            for p in range(kept):
+                here = arith.andi(keep, cmpi("eq", position, index_constant(p)))
+                sizes[p] = arith.select(here, self.dims[i], sizes[p])
+            position = arith.addi(position, arith.select(keep, one, zero))
+        shape = tensor.from_elements(ir.RankedTensorType.get([kept], i64()),
+                                     [arith.index_cast(i64(), x) for x in sizes])
+        out_type = ir.RankedTensorType.get([DYNAMIC] * kept, etype_of(r))
+        return tensor.reshape(out_type, r, shape)
+
+
+def _runtime_axes(ctx: LoweringContext):
+    """The RuntimeAxes of a Reduce* with an ``axes_input`` operand (built once per
+    op), else None."""
+    if not ctx.has_operand(1):
+        return None
+    if getattr(ctx, "runtime_axes", None) is None:
+        ctx.runtime_axes = RuntimeAxes(ctx.operand(0), ctx.operand(1))
+    return ctx.runtime_axes
+
+
+def _reduce_into(ctx: LoweringContext, x: ir.Value, acc_type: ir.Type, init_value, combine,
+                 pre=lambda v: v) -> ir.Value:
+    """:func:`builders.reduce_into` over the op's axes, static or run-time (then the
+    result has the keepdims shape)."""
+    runtime = _runtime_axes(ctx)
+    if runtime is None:
+        return reduce_into(x, ctx.attr("axes"), acc_type, init_value, combine, pre)
+    return runtime.reduce([x], [], [runtime.filled(acc_type, init_value)],
+                          lambda v, acc: combine(acc, pre(v)))[0]
+
+
+def _reduce_with_kept(ctx: LoweringContext, x: ir.Value, kept: ir.Value, acc_type: ir.Type,
+                      init_value, body) -> ir.Value:
+    """``body(v, k, acc)`` folded over the op's axes, ``k`` the element of ``kept``
+    (a reduced tensor, as :func:`_reduce_into` returns) broadcast back along them."""
+    runtime = _runtime_axes(ctx)
+    if runtime is None:
+        axes = ctx.attr("axes")
+        rank = len(shape_of(x))
+        init = filled(dims_of(kept), acc_type, init_value)
+        return reduction([x, kept], [identity_map(rank), reduced_map(rank, axes)], shape_of(x), axes,
+                         [init], body)[0]
+    return runtime.reduce([x], [kept], [runtime.filled(acc_type, init_value)], body)[0]
+
+
+def _reduced_count(ctx: LoweringContext) -> Dim:
+    """How many elements go into each result: an int when static, else an index value."""
+    runtime = _runtime_axes(ctx)
+    if runtime is not None:
+        return runtime.count()
+    x = ctx.operand(0)
+    axes = ctx.attr("axes")
+    if any(shape_of(x)[a] < 0 for a in axes):
+        return dims_product([dim_of(x, a) for a in axes])
+    return prod([shape_of(x)[a] for a in axes])
+
+
+def _result(ctx: LoweringContext, r: ir.Value) -> ir.Value:
+    """A reduced tensor (:func:`_reduce_into`'s shape) as the op's result."""
+    runtime = _runtime_axes(ctx)
+    if runtime is None:
+        return reshape(r, ctx.result_shape)
+    return runtime.result(r, bool(ctx.attr("keepdims")))
 
 
 # ---------------------------------------------------------------------------
@@ -80,19 +238,18 @@ def _sum_like(ctx: LoweringContext, pre, finish=None, multiply: bool = False) ->
     element-wise; floats accumulate in their compute type."""
     x = ctx.operand(0)
     et = etype_of(x)
-    axes = ctx.attr("axes")
     floating = is_float(et)
     acc_type = compute_type(et)
     if floating:
         combine = arith.mulf if multiply else arith.addf
     else:
         combine = arith.muli if multiply else arith.addi
-    r = reduce_into(x, axes, acc_type, 1 if multiply else 0, combine,
-                    lambda v: pre(convert_float(v, acc_type) if floating else v))
-    count = prod([shape_of(x)[a] for a in axes])
-    if any(shape_of(x)[a] < 0 for a in axes) and finish is not None:
-        # a reduced dim is dynamic: the count as an acc_type scalar, from the shape
-        count = index_to_scalar(dims_product([dim_of(x, a) for a in axes]), acc_type)
+    r = _reduce_into(ctx, x, acc_type, 1 if multiply else 0, combine,
+                     lambda v: pre(convert_float(v, acc_type) if floating else v))
+    count = _reduced_count(ctx) if finish is not None else 0
+    if isinstance(count, ir.Value):
+        # not known at compile time: the count as an acc_type scalar
+        count = index_to_scalar(count, acc_type)
     out_et = ctx.result_element_type
 
     def body(s):
@@ -101,7 +258,7 @@ def _sum_like(ctx: LoweringContext, pre, finish=None, multiply: bool = False) ->
 
     if finish is not None or acc_type != out_et:
         r = elementwise([r], out_et, body)
-    return [reshape(r, ctx.result_shape)]
+    return [_result(ctx, r)]
 
 
 @lowering("reduce_sum", dynamic=True)
@@ -165,10 +322,10 @@ def _reduce_max_min(is_max: bool):
         acc_type = compute_type(et)
         init, combine = _max_min_parts(acc_type, ctx.unsigned(0), is_max)
         pre = (lambda v: convert_float(v, acc_type)) if is_float(et) else (lambda v: v)
-        r = reduce_into(x, ctx.attr("axes"), acc_type, init, combine, pre)
+        r = _reduce_into(ctx, x, acc_type, init, combine, pre)
         if acc_type != et:
             r = elementwise([r], et, lambda s: convert_float(s[0], et))
-        return [reshape(r, ctx.result_shape)]
+        return [_result(ctx, r)]
 
     return lower
 
@@ -186,17 +343,13 @@ def _reduce_log_sum_exp(ctx: LoweringContext):
     if not is_float(et):
         return _integer_log_sum_exp(ctx)
     ct = compute_type(et)
-    axes = ctx.attr("axes")
-    shape = shape_of(x)
-    rank = len(shape)
-    m = reduce_into(x, axes, ct, float("-inf"), arith.maximumf, lambda v: convert_float(v, ct))
+    m = _reduce_into(ctx, x, ct, float("-inf"), arith.maximumf, lambda v: convert_float(v, ct))
     shift = elementwise([m], ct, lambda s: arith.select(
         cmpf("one", math.absf(s[0]), scalar_constant(ct, float("inf"))), s[0], scalar_constant(ct, 0.0)))
-    init = filled(dims_of(m), ct, 0.0)
-    total = reduction([x, shift], [identity_map(rank), reduced_map(rank, axes)], shape, axes, [init],
-                      lambda v, sh, acc: arith.addf(acc, math.exp(arith.subf(convert_float(v, ct), sh))))[0]
+    total = _reduce_with_kept(ctx, x, shift, ct, 0.0, lambda v, sh, acc: arith.addf(
+        acc, math.exp(arith.subf(convert_float(v, ct), sh))))
     out = elementwise([total, shift], et, lambda s: convert_float(arith.addf(math.log(s[0]), s[1]), et))
-    return [reshape(out, ctx.result_shape)]
+    return [_result(ctx, out)]
 
 
 def _integer_log_sum_exp(ctx: LoweringContext):
@@ -206,14 +359,10 @@ def _integer_log_sum_exp(ctx: LoweringContext):
     x = ctx.operand(0)
     et = etype_of(x)
     unsigned = ctx.unsigned(0)
-    axes = ctx.attr("axes")
-    shape = shape_of(x)
-    rank = len(shape)
     init, combine = _max_min_parts(et, unsigned, True)
-    m = reduce_into(x, axes, et, init, combine)
-    count_init = filled(dims_of(m), i64(), 0)
-    count = reduction([x, m], [identity_map(rank), reduced_map(rank, axes)], shape, axes, [count_init],
-                      lambda v, mx, acc: arith.addi(acc, arith.extui(i64(), cmpi("eq", v, mx))))[0]
+    m = _reduce_into(ctx, x, et, init, combine)
+    count = _reduce_with_kept(ctx, x, m, i64(), 0,
+                              lambda v, mx, acc: arith.addi(acc, arith.extui(i64(), cmpi("eq", v, mx))))
     f64 = ir.F64Type.get()
 
     def body(s):
@@ -221,7 +370,7 @@ def _integer_log_sum_exp(ctx: LoweringContext):
         y = arith.addf(math.log(arith.sitofp(f64, s[0])), mx)
         return (arith.fptoui if unsigned else arith.fptosi)(et, y)
 
-    return [reshape(elementwise([count, m], et, body), ctx.result_shape)]
+    return [_result(ctx, elementwise([count, m], et, body))]
 
 
 # ---------------------------------------------------------------------------
@@ -367,21 +516,57 @@ def _scan(multiply: bool):
         else:
             combine = arith.muli if multiply else arith.addi
         loops = rank + 1
-        x_map = amap(loops, [d(rank) if i == axis else d(i) for i in range(rank)])
         out_map = amap(loops, [d(i) for i in range(rank)])
-
-        def body(v, acc):
-            inside = cmpi(pred, loop_index(rank), loop_index(axis))
-            v = convert_float(v, acc_type) if floating else v
-            return combine(acc, arith.select(inside, v, scalar_constant(acc_type, 1 if multiply else 0)))
-
+        identity = scalar_constant(acc_type, 1 if multiply else 0)
         init = filled(dims_of(x), acc_type, 1 if multiply else 0)
-        y = generic([x], [init], [x_map, out_map], [PARALLEL] * rank + [REDUCTION], body)[0]
+        if ctx.has_operand(1):
+            y = _scan_runtime_axis(ctx, pred, combine, identity, init, out_map)
+        else:
+            x_map = amap(loops, [d(rank) if i == axis else d(i) for i in range(rank)])
+
+            def body(v, acc):
+                inside = cmpi(pred, loop_index(rank), loop_index(axis))
+                v = convert_float(v, acc_type) if floating else v
+                return combine(acc, arith.select(inside, v, identity))
+
+            y = generic([x], [init], [x_map, out_map], [PARALLEL] * rank + [REDUCTION], body)[0]
         if acc_type != et:
             y = elementwise([y], et, lambda s: convert_float(s[0], et))
         return [y]
 
     return lower
+
+
+def _scan_runtime_axis(ctx: LoweringContext, pred: str, combine, identity: ir.Value, init: ir.Value,
+                       out_map: ir.AffineMap) -> ir.Value:
+    """The scan along an axis read at run time (``axis_input``): the second loop ``j``
+    runs over the length of that axis (0 when it is out of range: the result is
+    then the identity everywhere) and ``x`` is read with ``tensor.extract`` at the
+    position with the axis coordinate replaced by ``j``."""
+    x = ctx.operand(0)
+    rank = len(shape_of(x))
+    acc_type = etype_of(init)
+    axis = _normalized(runtime_scalar(ctx.operand(1)), rank)
+    dims = [_as_index(n) for n in dims_of(x)]
+    on_axis = [cmpi("eq", axis, index_constant(i)) for i in range(rank)]
+    length = index_constant(0)
+    for hit, n in zip(on_axis, dims):
+        length = arith.select(hit, n, length)
+    loops = rank + 1
+    extent = empty([length], i64())  # only bounds the j loop; never read
+
+    def body(_unused, acc):
+        j = loop_index(rank)
+        coords = [arith.select(hit, j, loop_index(i)) for i, hit in enumerate(on_axis)]
+        position = index_constant(0)
+        for i, hit in enumerate(on_axis):
+            position = arith.select(hit, loop_index(i), position)
+        v = tensor.extract(x, coords)
+        v = convert_float(v, acc_type) if is_float(v.type) else v
+        return combine(acc, arith.select(cmpi(pred, j, position), v, identity))
+
+    return generic([extent], [init], [amap(loops, [d(rank)]), out_map], [PARALLEL] * rank + [REDUCTION],
+                   body)[0]
 
 
 lowering("cum_sum", dynamic=True)(_scan(False))
@@ -426,7 +611,12 @@ def _top_k(ctx: LoweringContext):
         match = cmpi("eq", r, loop_index_i64(axis))
         return [arith.select(match, v, acc_v), arith.select(match, loop_index_i64(rank), acc_i)]
 
-    out_shape = dims[:axis] + [ctx.result_shape[axis]] + dims[axis + 1:]
+    k = ctx.result_shape[axis]
+    if ctx.has_operand(1):  # k read at run time (k_input), clamped to [0, dim]
+        k_value = runtime_scalar(ctx.operand(1))
+        k_value = arith.maxsi(k_value, scalar_constant(i64(), 0))
+        k = arith.minui(arith.index_cast(ir.IndexType.get(), k_value), _as_index(dims[axis]))
+    out_shape = dims[:axis] + [k] + dims[axis + 1:]
     inits = [filled(out_shape, et, 0), filled(out_shape, i64(), 0)]
     return generic([x, ranks], inits, [other_map, other_map, own_map, own_map],
                    [PARALLEL] * rank + [REDUCTION], gather)

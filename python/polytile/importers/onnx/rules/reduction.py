@@ -2,8 +2,9 @@
 
 One tg op per ONNX op (decomposed only when lowered), with every axis
 normalized here: negative axes wrapped, axes sorted. Inputs that define axes or
-counts (the Reduce* ``axes`` input, CumSum/CumProd ``axis``, TopK ``K``) must be
-compile-time constants and become attributes.
+counts (the Reduce* ``axes`` input, CumSum/CumProd ``axis``, TopK ``K``) become
+attributes when they are compile-time constants, else run-time operands of the tg
+op (``axes_input``, ``axis_input``, ``k_input``: their lowerings read them).
 
 * Reduce*: ``axes`` is an attribute before opset 13 (ReduceSum) / 18 (the
   others), an optional input after. Absent or empty axes mean all dims, unless
@@ -122,10 +123,27 @@ def _reduce_axes_input(tg_name: str):
     def import_reduce(node: NodeContext):
         axes = None
         if node.has_input(1):
+            known = node.shape_value(1)
+            if known is None:
+                return _reduce_runtime_axes(node, tg_name)
             axes = [int(a) for a in np.asarray(node.require_const(1, "the axes")).reshape(-1)]
         return _reduce(node, tg_name, axes)
 
     return import_reduce
+
+
+def _reduce_runtime_axes(node: NodeContext, tg_name: str):
+    """Axes known only at run time: the tg op takes them as its ``axes_input``
+    operand. An empty axes tensor (length 0, known from its type) is ONNX's
+    default as for absent axes."""
+    dims = node.input_dims(1)
+    if len(dims) != 1 or dims[0] is None:
+        node.unsupported(f"the axes (input 1) must be 1-d with a static length when they are "
+                         f"only known at run time, got dims {dims}")
+    if dims[0] == 0:
+        return _reduce(node, tg_name, None)
+    return [node.tg(tg_name, node.input(0), node.input(1), axes=[],
+                    keepdims=flag(node, "keepdims", 1))]
 
 
 for _op_type, (_tg_name, _axes_input_since) in _REDUCTIONS.items():
@@ -256,9 +274,11 @@ def lrn(node: NodeContext):
 
 def _scan(tg_name: str):
     def import_scan(node: NodeContext):
+        flags = dict(exclusive=flag(node, "exclusive", 0), reverse=flag(node, "reverse", 0))
+        if node.shape_value(1) is None:  # known only at run time: the axis_input operand
+            return [node.tg(tg_name, node.input(0), node.input(1), axis=0, **flags)]
         axis = normalize_axis(node, const_scalar(node, 1, "the axis"), rank_of(node))
-        return [node.tg(tg_name, node.input(0), axis=axis, exclusive=flag(node, "exclusive", 0),
-                        reverse=flag(node, "reverse", 0))]
+        return [node.tg(tg_name, node.input(0), axis=axis, **flags)]
 
     return import_scan
 
@@ -267,9 +287,9 @@ rule("CumSum", since=11)(_scan("cum_sum"))
 rule("CumProd", since=26)(_scan("cum_prod"))
 
 
-def _top_k(node: NodeContext, k: int):
+def _top_k(node: NodeContext, k: int, k_input=None):
     axis = normalize_axis(node, node.attr("axis", -1), rank_of(node))
-    return build(node, "top_k", node.input(0), axis=axis, k=k,
+    return build(node, "top_k", node.input(0), k_input, axis=axis, k=k,
                  largest=flag(node, "largest", 1), sorted=flag(node, "sorted", 1))
 
 
@@ -280,4 +300,6 @@ def top_k_attribute(node: NodeContext):
 
 @rule("TopK", since=10)
 def top_k_input(node: NodeContext):
+    if node.shape_value(1) is None:  # K known only at run time: the k_input operand
+        return _top_k(node, 0, node.input(1))
     return _top_k(node, const_scalar(node, 1, "K"))
