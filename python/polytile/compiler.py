@@ -92,6 +92,7 @@ class CompiledModel:
                 raise InputError(f"input '{info.name}' has dtype {value.dtype}, expected {info.dtype}")
             arrays.append(np.require(value, requirements="C"))  # keeps 0-d arrays 0-d
         check_input_shapes(self.inputs, arrays)
+        check_input_values(self.inputs, arrays)
         return arrays
 
     def _outputs_for(self, arrays: list[np.ndarray]) -> list[np.ndarray]:
@@ -146,6 +147,18 @@ def check_input_shapes(inputs: Sequence[TensorInfo], arrays: Sequence[np.ndarray
                 if first[2] != size:
                     raise InputError(f"{info.name} dim {k} is {size} but {first[0]} dim {first[1]} is "
                                      f"{first[2]}; the model requires them equal (both are '{declared}')")
+
+
+def check_input_values(inputs: Sequence[TensorInfo], arrays: Sequence[np.ndarray]) -> None:
+    """InputError when an input read as axes or a count holds a value ONNX forbids
+    (``importers/onnx/value_rules.py``)."""
+    rules = {info.name: info.value_rules for info in inputs if info.value_rules}
+    if not rules:
+        return
+    from polytile.importers.onnx.value_rules import violations
+    message = violations(rules, {info.name: a for info, a in zip(inputs, arrays)})
+    if message is not None:
+        raise InputError(message)
 
 
 def _as_array(name: str, value) -> np.ndarray:

@@ -80,7 +80,9 @@ def write_io(module, inputs, outputs) -> None:
         return ir.ArrayAttr.get([ir.DictAttr.get({
             "name": ir.StringAttr.get(i.name),
             "shape": ir.ArrayAttr.get([dim(d) for d in i.shape]),
-            "dtype": ir.StringAttr.get(np.dtype(i.dtype).name)}) for i in infos])
+            "dtype": ir.StringAttr.get(np.dtype(i.dtype).name),
+            **({"value_rules": ir.ArrayAttr.get([ir.StringAttr.get(r.text()) for r in i.value_rules])}
+               if i.value_rules else {})}) for i in infos])
 
     module.operation.attributes[INPUTS_ATTR] = entries(inputs)
     module.operation.attributes[OUTPUTS_ATTR] = entries(outputs)
@@ -89,7 +91,7 @@ def write_io(module, inputs, outputs) -> None:
 def read_io(module) -> tuple[Optional[list], Optional[list]]:
     """The inputs and outputs :func:`write_io` recorded, or (None, None)."""
     from mlir import ir
-    from polytile.importers.onnx import TensorInfo
+    from polytile.importers.onnx import TensorInfo, value_rules
 
     attributes = module.operation.attributes
     if INPUTS_ATTR not in attributes or OUTPUTS_ATTR not in attributes:
@@ -109,8 +111,10 @@ def read_io(module) -> tuple[Optional[list], Optional[list]]:
                 shape = entry["shape"]
                 dims = tuple(ir.DenseI64ArrayAttr(shape)) if isinstance(shape, ir.DenseI64ArrayAttr) \
                     else tuple(dim(d) for d in ir.ArrayAttr(shape))
+                rules = tuple(value_rules.parse(ir.StringAttr(r).value)
+                              for r in ir.ArrayAttr(entry["value_rules"])) if "value_rules" in entry else ()
                 out.append(TensorInfo(ir.StringAttr(entry["name"]).value, dims,
-                                      np.dtype(ir.StringAttr(entry["dtype"]).value)))
+                                      np.dtype(ir.StringAttr(entry["dtype"]).value), rules))
         except (ValueError, TypeError, KeyError) as e:
             raise PolytileError(f"malformed module attribute '{name}': {e}") from None
         return out

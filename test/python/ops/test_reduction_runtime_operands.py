@@ -125,3 +125,30 @@ def test_top_k_runtime_k(largest):
         got = compiled.run(feeds)
         assert got[0].shape == (b, k) and got[1].dtype == np.int64
         assert_close(got, run_onnxruntime(model, feeds), 1e-6, 1e-6)
+
+
+@pytest.mark.parametrize("model,feeds,message", [
+    (one_node("ReduceSum", [2, 3], "axes", [1]), {"axes": [2]}, r"holds 2, outside \[-2, 1\]"),
+    (one_node("ReduceSum", [2, 3], "axes", [2]), {"axes": [1, -1]}, "naming a dim twice"),
+    (one_node("CumSum", [2, 3], "axis", [], opset=14), {"axis": -3}, r"holds -3, outside \[-2, 1\]"),
+    (one_node("TopK", [2, 3], "K", [1], outputs=("Values", "Indices"), opset=11), {"K": [4]},
+     r"holds 4, outside \[0, 3\]"),
+    (one_node("TopK", [2, 3], "K", [1], outputs=("Values", "Indices"), opset=11), {"K": [-1]},
+     r"holds -1, outside \[0, 3\]"),
+])
+def test_forbidden_operand_values_are_input_errors(model, feeds, message):
+    """Values ONNX forbids are refused at the door, naming the input and the node."""
+    compiled = polytile.compile(model)
+    feeds = {"X": positive(2, 3), **{k: np.array(v, np.int64) for k, v in feeds.items()}}
+    with pytest.raises(polytile.InputError, match=message):
+        compiled.run(feeds)
+
+
+def test_value_rules_survive_a_resume(tmp_path):
+    """The rules travel with the module's inputs (polytile.inputs), so a model resumed
+    from the tg stage checks them too."""
+    model = one_node("ReduceSum", [2, 3], "axes", [1])
+    text = polytile.compile(model, emit="tg")
+    compiled = polytile.compile(text, start="tg")
+    with pytest.raises(polytile.InputError, match="outside"):
+        compiled.run({"X": positive(2, 3), "axes": np.array([5], np.int64)})

@@ -27,7 +27,7 @@ from mlir import ir
 from mlir.dialects import func
 
 from polytile.dialects import tg
-from polytile.importers.onnx import external_data, registry, shape_values, types
+from polytile.importers.onnx import external_data, registry, shape_values, types, value_rules
 from polytile.importers.onnx.errors import OnnxImportError, UnsupportedNode
 from polytile.resources import DEFAULT_FOLD_LIMIT_BYTES, ResourceError, fold_allowed, format_bytes
 
@@ -65,6 +65,8 @@ class TensorInfo:
     name: str
     shape: tuple[Union[int, str, None], ...]
     dtype: np.dtype
+    # Rules on the values of an input that ops read as axes or counts (value_rules.py).
+    value_rules: tuple = ()
 
     @property
     def is_static(self) -> bool:
@@ -229,6 +231,14 @@ class NodeContext:
             return None
         return self.importer.constants.get(self.node.input[i])
 
+    def check_values(self, i: int, kind: str, **details) -> None:
+        """Input ``i`` is read as axes or a count at run time: when it is a graph input,
+        the compiled model checks its values at the door (see value_rules.py)."""
+        name = self.node.input[i]
+        if name in self.importer.graph_input_names:
+            rule = value_rules.ValueRule(kind, f"{self.op_type} node '{self.name}'", **details)
+            self.importer.value_rules.setdefault(name, []).append(rule)
+
     def require_const(self, i: int, what: str) -> np.ndarray:
         value = self.const(i)
         if value is None:
@@ -327,6 +337,8 @@ class GraphImporter:
         # Shape computations on dynamic dims, followed symbolically (shape_values.py).
         self.shape_values: dict[str, shape_values.ShapeValue] = {}
         self.symbols = shape_values.DimSymbols()
+        self.graph_input_names: set[str] = set()
+        self.value_rules: dict[str, list] = {}
         # Dim symbols that an op proves to have a static size (see _unify_dims).
         self.dim_sizes: dict[str, int] = {}
         self.node_index = 0
@@ -391,6 +403,7 @@ class GraphImporter:
             for init in graph.initializer:
                 self.constants[init.name] = external_data.initializer_array(init, None)
         inputs = [i for i in graph.input if i.name not in self.constants]
+        self.graph_input_names = {i.name for i in inputs}
         input_infos, arg_types = [], []
         for value in inputs:
             et = types.mlir_element_type(value.type.tensor_type.elem_type)
@@ -428,6 +441,8 @@ class GraphImporter:
             func.ReturnOp(results)
         fn.attributes["function_type"] = ir.TypeAttr.get(
             ir.FunctionType.get(arg_types, [r.type for r in results]))
+        input_infos = [dataclasses.replace(i, value_rules=tuple(self.value_rules.get(i.name, ())))
+                       for i in input_infos]
         return module, [self._fix_input_dims(i) for i in input_infos], output_infos
 
     def _fix_input_dims(self, info: TensorInfo) -> TensorInfo:

@@ -142,6 +142,7 @@ def _reduce_runtime_axes(node: NodeContext, tg_name: str):
                          f"only known at run time, got dims {dims}")
     if dims[0] == 0:
         return _reduce(node, tg_name, None)
+    node.check_values(1, "axes", rank=rank_of(node))
     return [node.tg(tg_name, node.input(0), node.input(1), axes=[],
                     keepdims=flag(node, "keepdims", 1))]
 
@@ -276,6 +277,7 @@ def _scan(tg_name: str):
     def import_scan(node: NodeContext):
         flags = dict(exclusive=flag(node, "exclusive", 0), reverse=flag(node, "reverse", 0))
         if node.shape_value(1) is None:  # known only at run time: the axis_input operand
+            node.check_values(1, "axis", rank=rank_of(node))
             return [node.tg(tg_name, node.input(0), node.input(1), axis=0, **flags)]
         axis = normalize_axis(node, const_scalar(node, 1, "the axis"), rank_of(node))
         return [node.tg(tg_name, node.input(0), axis=axis, **flags)]
@@ -301,5 +303,7 @@ def top_k_attribute(node: NodeContext):
 @rule("TopK", since=10)
 def top_k_input(node: NodeContext):
     if node.shape_value(1) is None:  # K known only at run time: the k_input operand
+        axis = normalize_axis(node, node.attr("axis", -1), rank_of(node))
+        node.check_values(1, "count", of=node.node.input[0], dim=axis)
         return _top_k(node, 0, node.input(1))
     return _top_k(node, const_scalar(node, 1, "K"))
