@@ -182,7 +182,10 @@ CONV_ANCHORS = op_table.linalg_anchors("conv")
 
 def _copy_size(extent: int, limit: int) -> int:
     """A power-of-two divisor (>= 4) of ``extent`` up to ``limit`` (vector transposes of such
-    shapes become shuffles), else the largest divisor up to ``limit``."""
+    shapes become shuffles), else the largest divisor up to ``limit``; 1 for a dynamic
+    extent (a larger tile could be partial, which does not vectorize)."""
+    if extent == ir.ShapedType.get_dynamic_size():
+        return 1
     power = next((v for v in (16, 8, 4) if v <= limit and extent % v == 0), None)
     return power or largest_divisor(extent, limit)
 
@@ -229,7 +232,9 @@ def conv_plan_for(anchor: ir.Operation, schedule, threads_override: int = -1) ->
                         _enclosing_function(anchor))
     out = list(ir.RankedTensorType(anchor.results[0].type).shape)  # n, oh, ow, f
     threads = _threads(schedule, threads_override)
-    thread_dim = 1 if out[1] % threads == 0 else None
+    # rows over the threads when each gets the same number; a dynamic OH too (each
+    # thread's rows are tiled by one, so their count need not divide)
+    thread_dim = 1 if out[1] == ir.ShapedType.get_dynamic_size() or out[1] % threads == 0 else None
     filt = list(ir.RankedTensorType(anchor.operands[1].type).shape)  # KH, KW, C (, F)
     if anchor.name == "linalg.depthwise_conv_2d_nhwc_hwc":
         tile, step = [1, 1, owb, fb, 0, 0], [0, 0, 0, 0, 1, 1]

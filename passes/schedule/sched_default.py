@@ -18,7 +18,9 @@ Runs on tg after `tg-fuse-kernels`. For an f32 matrix-product kernel (anchor
 
 For an f32 2-d convolution (groups 1 or depthwise) it writes a channels-last
 schedule (``conv_schedule``): weights packed ``HWCF``, register tiles of output
-columns x output channels, output rows split over the threads.
+columns x output channels, output rows split over the threads. With dynamic N, H
+or W (static channels and weights) the register tiles are one output column wide,
+so that no tile is partial.
 
 Other kernels get no schedule yet and keep the plain loop lowering (element-wise
 loops are vectorized by LLVM): reductions, element-wise kernels, integer and
@@ -115,21 +117,33 @@ def conv_schedule(kernel: str, anchor: ir.Operation, threads: int, vector_bits: 
     from polytile.dialects import sched
     x, w = (_shape(v) for v in anchor.operands[:2])
     out = _shape(anchor.results[0])
+    dynamic = ir.ShapedType.get_dynamic_size()
     if str(ir.RankedTensorType(anchor.results[0].type).element_type) != "f32" or len(x) != 4 or \
-            ir.ShapedType.get_dynamic_size() in x + w + out:
+            dynamic in [x[1]] + w + [out[1]]:
         return None
+    if dynamic in x + out:
+        # N, H, W known at run time: register tiles of one output column (tiles of a
+        # dynamic dim would be partial, and the vectorizer needs static tiles)
+        return _conv_tiles(sched, kernel, anchor, x, w, threads, vector_bits, owb=1)
+    if _pointwise(anchor, x, w, out):
+        lanes = (vector_bits or host_cpu().vector_bits) // 32
+        return pointwise_conv_schedule(kernel, w[0], w[1], out, threads, lanes)
+    return _conv_tiles(sched, kernel, anchor, x, w, threads, vector_bits, owb=largest_divisor(out[3], 8))
+
+
+def _conv_tiles(sched, kernel: str, anchor: ir.Operation, x: list[int], w: list[int], threads: int,
+                vector_bits: int, owb: int):
+    """The channels-last schedule with register tiles of ``owb`` output columns x ``fb``
+    output channels (None for grouped convolutions or channels no vector width divides)."""
     group = ir.IntegerAttr(anchor.attributes["group"]).value
     depthwise = group == x[1] and w[1] == 1 and w[0] == x[1]
     if group != 1 and not depthwise:
         return None
     lanes = (vector_bits or host_cpu().vector_bits) // 32
-    f, cg, ow = w[0], w[1], out[3]
-    if _pointwise(anchor, x, w, out):
-        return pointwise_conv_schedule(kernel, f, cg, out, threads, lanes)
+    f, cg = w[0], w[1]
     fb = next((v for v in (2 * lanes, lanes, lanes // 2) if v >= 4 and f % v == 0), None)
     if fb is None:
         return None
-    owb = largest_divisor(ow, 8)
     cb = 1 if depthwise else largest_divisor(cg, 16)
     return sched.Schedule(kernel, [
         sched.Pack(operand=1, tiles=(fb,)),

@@ -470,6 +470,45 @@ def test_conv(data):
           label=f"conv {form}", reference=reference)
 
 
+@settings(max_examples=examples(0.5))
+@given(st.data())
+def test_conv_dynamic_dims(data):
+    """2-d convolutions whose N, H and W are dynamic (``[N, C, H, W]`` in the model):
+    compiled once, run at two drawn sizes (one-column register tiles, so no tile is
+    partial), with explicit pads, strides, dilations and an element-wise epilogue."""
+    form, batch, c, f, group, h, w, kh, kw, strides, dilations, padding, pads = _draw_conv(data)
+    if padding != "pads":  # SAME over a dynamic dim is refused at import
+        pads = [0, 0, 0, 0]
+    inputs, inits, names, _, threads, vector_bits, rng = _conv_operands(
+        data, [batch, c, h, w], [f, c // group, kh, kw])
+    epilogue = data.draw(st.sampled_from(("none", "relu", "clip")), label="epilogue")
+    attrs = dict(kernel_shape=[kh, kw], strides=strides, dilations=dilations, group=group, pads=pads)
+    nodes = [node("Conv", names, ["Z"], **attrs)]
+    epi, extra = split_epilogue(epilogue_nodes(epilogue, "Z", "Y", rng, None, inputs))
+    model = make_model(nodes + epi, inputs, ["Y"], {**inits, **extra})
+    for k, symbol in ((0, "N"), (2, "H"), (3, "W")):
+        model.graph.input[0].type.tensor_type.shape.dim[k].dim_param = symbol
+    model.graph.output[0].type.tensor_type.ClearField("shape")
+    run = Run()
+
+    def hook(name, fn):
+        run.schedules[name] = default_schedule(fn, resolve_threads(threads), vector_bits)
+        return run.schedules[name]
+
+    compiled = polytile.compile(model, threads=threads, schedules=hook)
+    kinds = sorted(_kind(s) for s in run.schedules.values())
+    event(f"dynamic conv {form}: {', '.join(kinds) or 'no kernel'}")
+    second = [data.draw(st.sampled_from((1, 2, 3)), label="N2"), c,
+              h + data.draw(st.integers(0, 9), label="H2 - H"),
+              w + data.draw(st.integers(0, 9), label="W2 - W")]
+    for x_shape in ([batch, c, h, w], second):
+        feeds = {**inputs, "X": uniform(rng, x_shape)}
+        assert_close(compiled.run(feeds), run_onnxruntime(model, feeds), rtol=F32_RTOL,
+                     atol=f32_atol(c // group * kh * kw))
+    if run.scheduled():
+        applies_strictly(model, threads, hook)
+
+
 @settings(max_examples=examples(1.0))
 @given(st.data())
 def test_conv_pointwise(data):

@@ -112,9 +112,10 @@ def lowering(op_name: str, dynamic: Union[bool, DynamicCheck] = False) -> Callab
     return register
 
 
-# Anchors whose packed form takes dynamic rows of A (packed.py pads them to the
-# register tile); their other dims must be static, which the lowering checks.
-DYNAMIC_ROW_PACKING = ("tg.matmul", "tg.gemm")
+# Anchors whose packed form takes some dynamic dims: the rows of A of a matrix
+# product (packed.py pads them to the register tile), N/H/W of a channels-last
+# convolution (its schedule tiles them by 1); the lowering checks the other dims.
+DYNAMIC_PACKING = ("tg.matmul", "tg.gemm", "tg.conv")
 
 
 def _has_dynamic_dims(op: ir.Operation) -> bool:
@@ -127,7 +128,7 @@ def _check_dynamic(ctx: LoweringContext) -> None:
     if not _has_dynamic_dims(ctx.op):
         return
     name = ctx.op.name
-    if ctx.packing is not None and name not in DYNAMIC_ROW_PACKING:
+    if ctx.packing is not None and name not in DYNAMIC_PACKING:
         raise PassError(f"{name}: a packed schedule needs static shapes (the kernel has dynamic dims)",
                         ctx.op)
     support = DYNAMIC_LOWERINGS.get(name, False)

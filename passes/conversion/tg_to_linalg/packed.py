@@ -17,7 +17,8 @@ from the result (``tensor.extract_slice`` of ``M`` rows).
 A convolution (NCHW, groups 1 or depthwise) is computed channels-last: the input
 is copied once into a zero-padded ``NHWC`` buffer, the weights are laid out
 ``HWCF`` (``HWC`` for depthwise; folded at compile time when constant) and the
-result is transposed back to ``NCHW``. Stride and dilation are kept.
+result is transposed back to ``NCHW``. Stride and dilation are kept. N, H and W may
+be dynamic (the schedule then tiles them by 1, so every register tile is static).
 
 Not supported yet: integer and 16-bit float packed forms (those use the plain
 lowering), transposed convolutions, grouped convolutions other than depthwise.
@@ -169,19 +170,19 @@ def channels_last_conv(x: ir.Value, w: ir.Value, out_shape: Sequence[int], strid
     returns the (unbiased) result ``[N, F, OH, OW]``. The input copy into the zero-padded
     NHWC buffer is tagged ``sched.layout``, the convolution ``sched.kernel``; the copy back
     to NCHW is a ``linalg.generic`` that the epilogue fuses into."""
-    n, c, h, wd = shape_of(x)
+    n, c, h, wd = builders.dims_of(x)  # N, H, W may be dynamic (index values)
     f, _, kh, kw = shape_of(w)
     et = etype_of(x)
-    hp, wp = h + pads[0] + pads[2], wd + pads[1] + pads[3]
+    hp, wp = builders.dims_sum([h, pads[0] + pads[2]]), builders.dims_sum([wd, pads[1] + pads[3]])
     x_nhwc = transpose(x, [0, 2, 3, 1])
     _tag_op(x_nhwc, LAYOUT_ATTR, kernel)
     if any(pads):
         padded = filled([n, hp, wp, c], et, 0.0)
-        size = ir.DenseI64ArrayAttr.get([n, h, wd, c])
-        x_nhwc = tensor.InsertSliceOp(x_nhwc, padded, [], [], [],
-                                      ir.DenseI64ArrayAttr.get([0, pads[0], pads[1], 0]), size,
-                                      ir.DenseI64ArrayAttr.get([1, 1, 1, 1])).result
+        x_nhwc = builders.insert_slice(x_nhwc, padded, [0, pads[0], pads[1], 0])
     oh, ow = out_shape[2], out_shape[3]
+    if oh == DYNAMIC or ow == DYNAMIC:
+        oh = builders.window_count(hp, kh, strides[0], dilations[0]) if oh == DYNAMIC else oh
+        ow = builders.window_count(wp, kw, strides[1], dilations[1]) if ow == DYNAMIC else ow
     attrs = dict(strides=[int(v) for v in strides], dilations=[int(v) for v in dilations])
     if depthwise:
         w_hwc = transpose(collapse(w, [[0, 1], [2], [3]]), [1, 2, 0])  # [F,1,KH,KW] -> [KH,KW,C]
