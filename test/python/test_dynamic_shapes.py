@@ -329,3 +329,25 @@ def test_unsupported_dynamic_imports_name_the_node(model, message):
 def test_negative_pinned_size_is_refused():
     with pytest.raises(OnnxImportError, match=r"input_shapes pins input 'X' dim 0 to -2; sizes must be >= 0"):
         polytile.compile(_mlp("dim_param"), input_shapes={"X": (-2, 20)})
+
+
+@pytest.mark.parametrize("op,kernel,stride,pad,ceil,include", [
+    (op, k, s, p, ceil, inc)
+    for op in ("AveragePool", "MaxPool") for k in (2, 3) for s in (1, 2) for p in (0, 1)
+    for ceil in (0, 1) for inc in ((0, 1) if op == "AveragePool" else (0,))])
+def test_pools_with_dynamic_spatial_dims(op, kernel, stride, pad, ceil, include):
+    """ceil_mode and AveragePool's count_include_pad = 0 with pads over dynamic H/W: the
+    window count, the extra padding and the divisor are computed at run time."""
+    attrs = dict(kernel_shape=[kernel] * 2, strides=[stride] * 2, pads=[pad, pad, 0, pad], ceil_mode=ceil)
+    if op == "AveragePool":
+        attrs["count_include_pad"] = include
+    graph = onnx.helper.make_graph(
+        [onnx.helper.make_node(op, ["x"], ["y"], **attrs)], "pool",
+        [onnx.helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, ["n", 2, "h", "w"])],
+        [onnx.helper.make_tensor_value_info("y", onnx.TensorProto.FLOAT, None)])
+    model = onnx.helper.make_model(graph, opset_imports=[onnx.helper.make_opsetid("", 19)])
+    compiled = polytile.compile(model)
+    rng = np.random.default_rng(0)
+    for shape in ((1, 2, 5, 6), (2, 2, 8, 7), (1, 2, 3, 4)):
+        feeds = {"x": rng.standard_normal(shape).astype(np.float32)}
+        assert_close(compiled.run(feeds), run_onnxruntime(model, feeds), 1e-5, 1e-5)

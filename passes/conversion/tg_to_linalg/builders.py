@@ -542,6 +542,22 @@ def pad(value: ir.Value, low: Sequence[int], high: Sequence[int], pad_value: ir.
     return op.result
 
 
+def pad_dynamic(value: ir.Value, low: Sequence[Dim], high: Sequence[Dim], pad_value: ir.Value) -> ir.Value:
+    """``tensor.pad`` with a constant value and pads that may be index values."""
+    dyn_low, static_low = _mixed(low, DYNAMIC)
+    dyn_high, static_high = _mixed(high, DYNAMIC)
+    src = shape_of(value)
+    out_shape = [DYNAMIC if s == DYNAMIC or isinstance(lo, ir.Value) or isinstance(hi, ir.Value)
+                 else s + lo + hi for s, lo, hi in zip(src, low, high)]
+    out_type = ir.RankedTensorType.get(out_shape, etype_of(value))
+    op = tensor.PadOp(out_type, value, dyn_low, dyn_high, ir.DenseI64ArrayAttr.get(static_low),
+                      ir.DenseI64ArrayAttr.get(static_high))
+    block = op.regions[0].blocks.append(*([ir.IndexType.get()] * len(src)))
+    with ir.InsertionPoint(block):
+        tensor.YieldOp(pad_value)
+    return op.result
+
+
 def transpose(value: ir.Value, perm: Sequence[int]) -> ir.Value:
     """A named ``linalg.transpose`` (``out[i] = value[perm[i]]`` dims); ``value`` itself
     for the identity permutation."""

@@ -17,11 +17,13 @@ Dynamic dims (``?``): N and C of every pool, and the spatial dims of the
 windowed pools (output size ``(padded - dilated kernel) / stride + 1`` in
 index arithmetic) and of the Global pools (a run-time element count).
 
+With a dynamic spatial dim, ceil_mode's window count and extra padding are index
+arithmetic, and AveragePool's divisor (when windows can be partial) is counted
+per output position in the loop body instead of read from a table.
+
 Not supported yet: integer inputs of AveragePool, LpPool and the Global
 pools (they lower float arithmetic only, as tg's verifier requires floats
-there); with a dynamic spatial dim, ceil_mode and AveragePool's
-count_include_pad = 0 with pads (the divisor table is computed at compile
-time); MaxPool with Indices with dynamic dims other than N.
+there); MaxPool with Indices with dynamic dims other than N.
 """
 from __future__ import annotations
 
@@ -34,8 +36,9 @@ from mlir.dialects import arith, linalg, math
 from . import LoweringContext, lowering
 from .builders import (DYNAMIC, PARALLEL, REDUCTION, Dim, amap, cmpf, cmpi, compute_type, convert_float, d,
                        dense_constant, dim_of, dims_product, elementwise, empty, etype_of, filled,
-                       generic, i64, identity_map, index_to_scalar, is_float, loop_index_i64, pad, prod,
-                       reshape, scalar_constant, shape_of, window_count, window_indices)
+                       generic, i64, identity_map, index_constant, index_to_scalar, is_float, loop_index_i64,
+                       pad, pad_dynamic, prod, reshape, scalar_constant, shape_of, window_count,
+                       window_indices)
 
 
 # ---------------------------------------------------------------------------
@@ -48,20 +51,46 @@ def _ceil_extra(size: int, out: int, kernel: int, stride: int, dilation: int) ->
     return max(0, needed - size)
 
 
+def _ceil_count(size: ir.Value, kernel: int, stride: int, dilation: int, pad_begin: int,
+                pad_end: int) -> ir.Value:
+    """ceil_mode's window count of a run-time ``size`` (index): ``ceil(span / stride) + 1``
+    windows, less the last when it would start past the input and the leading padding;
+    0 when the window does not fit."""
+    effective = dilation * (kernel - 1) + 1
+    span = arith.subi(arith.addi(size, index_constant(pad_begin + pad_end)), index_constant(effective))
+    out = arith.addi(arith.ceildivsi(span, index_constant(stride)), index_constant(1))
+    last_start = arith.muli(arith.subi(out, index_constant(1)), index_constant(stride))
+    past = cmpi("sge", last_start, arith.addi(size, index_constant(pad_begin)))
+    out = arith.select(past, arith.subi(out, index_constant(1)), out)
+    fits = cmpi("sge", span, index_constant(0))
+    return arith.select(fits, out, index_constant(0))
+
+
 def _pool_input(ctx: LoweringContext, pad_value: ir.Value, x: Optional[ir.Value] = None) -> ir.Value:
-    """The input padded by ``pads`` plus the extra high padding that ceil_mode windows need."""
+    """The input padded by ``pads`` plus the extra high padding that ceil_mode windows need
+    (computed at run time for a dynamic spatial dim)."""
     x = ctx.operand(0) if x is None else x
     kernel, strides = ctx.attr("kernel_shape"), ctx.attr("strides")
     dilations, pads = ctx.attr("dilations"), ctx.attr("pads")
     spatial = len(kernel)
-    high = list(pads[spatial:])
+    high: list[Dim] = list(pads[spatial:])
     x_shape = shape_of(x)
     for i in range(spatial):
-        if x_shape[2 + i] == DYNAMIC:  # not ceil_mode (_window_check): no extra padding
+        if x_shape[2 + i] == DYNAMIC:
+            if ctx.attr("ceil_mode"):
+                size = dim_of(x, 2 + i)
+                out = _ceil_count(size, kernel[i], strides[i], dilations[i], pads[i], high[i])
+                needed = arith.addi(arith.muli(arith.subi(out, index_constant(1)), index_constant(strides[i])),
+                                    index_constant(dilations[i] * (kernel[i] - 1) + 1))
+                padded = arith.addi(size, index_constant(pads[i] + high[i]))
+                extra = arith.maxsi(arith.subi(needed, padded), index_constant(0))
+                high[i] = arith.addi(extra, index_constant(high[i]))
             continue
         padded = x_shape[2 + i] + pads[i] + high[i]
         high[i] += _ceil_extra(padded, ctx.result_shape[2 + i], kernel[i], strides[i], dilations[i])
-    return pad(x, [0, 0] + pads[:spatial], [0, 0] + high, pad_value)
+    if all(isinstance(h, int) for h in high):
+        return pad(x, [0, 0] + pads[:spatial], [0, 0] + high, pad_value)
+    return pad_dynamic(x, [0, 0] + pads[:spatial], [0, 0] + high, pad_value)
 
 
 def _out_dims(ctx: LoweringContext, padded: ir.Value) -> list[Dim]:
@@ -78,11 +107,6 @@ def _out_dims(ctx: LoweringContext, padded: ir.Value) -> list[Dim]:
     return dims
 
 
-def _window_check(ctx: LoweringContext) -> Optional[str]:
-    """Dynamic N and C, and dynamic spatial dims without ceil_mode."""
-    if DYNAMIC in shape_of(ctx.operand(0))[2:] and ctx.attr("ceil_mode"):
-        return "ceil_mode with a dynamic spatial dim is not supported yet"
-    return None
 
 
 def _window_generic(ctx: LoweringContext, x: ir.Value, inits: list[ir.Value], body) -> list[ir.Value]:
@@ -146,7 +170,7 @@ def _global_reduce(x: ir.Value, init, body, acc_type: Optional[ir.Type] = None) 
 # MaxPool
 # ---------------------------------------------------------------------------
 
-@lowering("max_pool", dynamic=_window_check)
+@lowering("max_pool", dynamic=True)
 def _max_pool(ctx: LoweringContext):
     et = ctx.result_element_type
     lowest = _lowest(ctx)
@@ -237,17 +261,39 @@ def _column_major(flat: ir.Value, shape: list[int]) -> ir.Value:
 # AveragePool, LpPool
 # ---------------------------------------------------------------------------
 
-def _average_pool_check(ctx: LoweringContext) -> Optional[str]:
-    """The divisor of a dynamic spatial dim must be the kernel size: not ceil_mode, and
-    count_include_pad or no pads."""
-    reason = _window_check(ctx)
-    if reason is None and DYNAMIC in shape_of(ctx.operand(0))[2:] and \
-            not ctx.attr("count_include_pad") and any(ctx.attr("pads")):
-        return "count_include_pad = 0 with pads on a dynamic spatial dim is not supported yet"
-    return reason
+def _run_time_divisor(ctx: LoweringContext, sums: ir.Value, et: ir.Type) -> ir.Value:
+    """``sums`` divided, element-wise, by the number of taps of each window that fall in
+    [-before, size + after) along every spatial dim (before/after: the pads with
+    count_include_pad, else 0), counted in the loop body from the output position and
+    the run-time input size: taps ``o*stride + k*dilation - pad_begin`` for k in [0, K)."""
+    kernel, strides = ctx.attr("kernel_shape"), ctx.attr("strides")
+    dilations, pads = ctx.attr("dilations"), ctx.attr("pads")
+    spatial = len(kernel)
+    include = ctx.attr("count_include_pad")
+    x = ctx.operand(0)
+    sizes = [dim_of(x, 2 + i) for i in range(spatial)]
+    sizes = [v if isinstance(v, ir.Value) else index_constant(v) for v in sizes]
+    ct = etype_of(sums)
+
+    def body(s):
+        total = index_constant(1)
+        for i in range(spatial):
+            before, after = (pads[i], pads[spatial + i]) if include else (0, 0)
+            start = arith.subi(arith.muli(linalg.IndexOp(2 + i).result, index_constant(strides[i])),
+                               index_constant(pads[i]))
+            end = arith.addi(sizes[i], index_constant(after))
+            count = index_constant(0)
+            for k in range(kernel[i]):
+                tap = arith.addi(start, index_constant(k * dilations[i]))
+                inside = arith.andi(cmpi("sge", tap, index_constant(-before)), cmpi("slt", tap, end))
+                count = arith.addi(count, arith.select(inside, index_constant(1), index_constant(0)))
+            total = arith.muli(total, count)
+        return convert_float(arith.divf(s[0], index_to_scalar(total, ct)), et)
+
+    return elementwise([sums], et, body)
 
 
-@lowering("average_pool", dynamic=_average_pool_check)
+@lowering("average_pool", dynamic=True)
 def _average_pool(ctx: LoweringContext):
     """Window sums of the zero-padded input divided by a compile-time table of window counts:
     the taps inside the input (count_include_pad=0) or inside the padded input (1)."""
@@ -260,10 +306,12 @@ def _average_pool(ctx: LoweringContext):
     x = _pool_input(ctx, scalar_constant(et, 0))
     sums = _window_generic(ctx, x, [filled(_out_dims(ctx, x), ct, 0)],
                            lambda v, acc: arith.addf(acc, convert_float(v, ct)))[0]
-    if DYNAMIC in x_shape[2:]:  # every window is whole (_average_pool_check)
-        taps = scalar_constant(ct, prod(kernel))
-        return [elementwise([sums], et, lambda s: convert_float(arith.divf(s[0], taps), et))]
     include = ctx.attr("count_include_pad")
+    if DYNAMIC in x_shape[2:]:
+        if not ctx.attr("ceil_mode") and (include or not any(pads)):  # every window is whole
+            taps = scalar_constant(ct, prod(kernel))
+            return [elementwise([sums], et, lambda s: convert_float(arith.divf(s[0], taps), et))]
+        return [_run_time_divisor(ctx, sums, et)]
     divisor = np.ones([], dtype=np.float64)
     for i in range(spatial):
         before, after = (pads[i], pads[spatial + i]) if include else (0, 0)
@@ -275,7 +323,7 @@ def _average_pool(ctx: LoweringContext):
                         out_shape=out_shape)]
 
 
-@lowering("lp_pool", dynamic=_window_check)
+@lowering("lp_pool", dynamic=True)
 def _lp_pool(ctx: LoweringContext):
     et = ctx.result_element_type
     ct = compute_type(et)

@@ -44,22 +44,6 @@ func.func @conv_dynamic_channels(%x: tensor<1x?x8x8xf32>, %w: tensor<4x3x3x3xf32
 
 // -----
 
-func.func @max_pool_ceil_mode_dynamic_spatial(%x: tensor<1x2x?x?xf32>) -> tensor<1x2x?x?xf32> {
-  // expected-error@+1 {{tg.max_pool: ceil_mode with a dynamic spatial dim is not supported yet}}
-  %0 = "tg.max_pool"(%x) {ceil_mode = 1 : i64, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, storage_order = 0 : i64, strides = array<i64: 2, 2>} : (tensor<1x2x?x?xf32>) -> tensor<1x2x?x?xf32>
-  return %0 : tensor<1x2x?x?xf32>
-}
-
-// -----
-
-func.func @average_pool_excluded_pads_dynamic_spatial(%x: tensor<1x2x?x?xf32>) -> tensor<1x2x?x?xf32> {
-  // expected-error@+1 {{tg.average_pool: count_include_pad = 0 with pads on a dynamic spatial dim is not supported yet}}
-  %0 = "tg.average_pool"(%x) {ceil_mode = 0 : i64, count_include_pad = 0 : i64, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x2x?x?xf32>) -> tensor<1x2x?x?xf32>
-  return %0 : tensor<1x2x?x?xf32>
-}
-
-// -----
-
 func.func @attention_dynamic_mask(%q: tensor<?x2x4x8xf32>, %m: tensor<?x1x4x4xf32>) -> tensor<?x2x4x8xf32> {
   // expected-error@+1 {{tg.attention: an attention mask with dynamic dims (or a dynamic key count) is not supported yet}}
   %0:4 = "tg.attention"(%q, %q, %q, %m) {is_causal = 0 : i64, kv_num_heads = 0 : i64, q_num_heads = 0 : i64, qk_matmul_output_mode = 0 : i64, scale = 5.000000e-01 : f32, softcap = 0.000000e+00 : f32, softmax_precision = 1 : i64} : (tensor<?x2x4x8xf32>, tensor<?x2x4x8xf32>, tensor<?x2x4x8xf32>, tensor<?x1x4x4xf32>) -> (tensor<?x2x4x8xf32>, tensor<?x2x4x8xf32>, tensor<?x2x4x8xf32>, tensor<?x2x4x4xf32>)
@@ -68,11 +52,11 @@ func.func @attention_dynamic_mask(%q: tensor<?x2x4x8xf32>, %m: tensor<?x1x4x4xf3
 
 // -----
 
-// The packed channels-last convolution is static-only.
-func.func private @dynconv(%x: tensor<?x3x8x8xf32>, %w: tensor<8x3x3x3xf32>) -> tensor<?x8x6x6xf32> attributes {tg.kernel = "contraction"} {
-  // expected-error@+1 {{tg.conv: a packed schedule needs static shapes (the kernel has dynamic dims)}}
-  %0 = "tg.conv"(%x, %w) {dilations = array<i64: 1, 1>, group = 1 : i64, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>, tg.anchor} : (tensor<?x3x8x8xf32>, tensor<8x3x3x3xf32>) -> tensor<?x8x6x6xf32>
-  return %0 : tensor<?x8x6x6xf32>
+// The packed channels-last convolution takes dynamic N/H/W, not dynamic channels.
+func.func private @dynconv(%x: tensor<1x?x8x8xf32>, %w: tensor<8x3x3x3xf32>) -> tensor<1x8x6x6xf32> attributes {tg.kernel = "contraction"} {
+  // expected-error@+1 {{tg.conv: dynamic channel or weight dims are not supported yet}}
+  %0 = "tg.conv"(%x, %w) {dilations = array<i64: 1, 1>, group = 1 : i64, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>, tg.anchor} : (tensor<1x?x8x8xf32>, tensor<8x3x3x3xf32>) -> tensor<1x8x6x6xf32>
+  return %0 : tensor<1x8x6x6xf32>
 }
 %k = "sched.kernel"() {name = "dynconv"} : () -> !sched.handle
 "sched.pack"(%k) {operand = 1 : i64, tiles = array<i64: 8>} : (!sched.handle) -> ()

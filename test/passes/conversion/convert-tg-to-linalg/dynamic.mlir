@@ -344,3 +344,23 @@ func.func @global_average_pool(%x: tensor<?x3x?x?xf32>) -> tensor<?x3x1x1xf32> {
   %0 = "tg.global_average_pool"(%x) : (tensor<?x3x?x?xf32>) -> tensor<?x3x1x1xf32>
   return %0 : tensor<?x3x1x1xf32>
 }
+
+// -----
+
+// A convolution with a dynamic N, H and W in a kernel whose schedule packs the
+// weights: the channels-last form, with the padded input and the window counts
+// computed at run time.
+// CHECK-LABEL: func.func private @packed_conv_dynamic
+// CHECK-SAME: (%[[X:[^:]*]]: tensor<?x3x?x?xf32>
+// CHECK: %[[T:.*]] = linalg.transpose ins(%[[X]] : tensor<?x3x?x?xf32>) outs(%{{.*}} : tensor<?x?x?x3xf32>) permutation = [0, 2, 3, 1] {{ *}}{sched.layout = "packed_conv_dynamic"}
+// CHECK: %[[P:.*]] = tensor.insert_slice %[[T]] into %{{.*}}[0, 1, 1, 0] [%{{.*}}, %{{.*}}, %{{.*}}, 3] [1, 1, 1, 1] : tensor<?x?x?x3xf32> into tensor<?x?x?x3xf32>
+// CHECK: %[[OH:.*]] = arith.maxsi
+// CHECK: %[[OW:.*]] = arith.maxsi
+// CHECK: linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, sched.kernel = "packed_conv_dynamic", strides = dense<2> : tensor<2xi64>} ins(%[[P]], %{{.*}} : tensor<?x?x?x3xf32>, tensor<3x3x3x8xf32>) outs(%{{.*}} : tensor<?x?x?x8xf32>)
+func.func private @packed_conv_dynamic(%x: tensor<?x3x?x?xf32>, %w: tensor<8x3x3x3xf32>) -> tensor<?x8x?x?xf32> attributes {tg.kernel = "contraction"} {
+  %0 = "tg.conv"(%x, %w) {dilations = array<i64: 1, 1>, group = 1 : i64, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>, tg.anchor} : (tensor<?x3x?x?xf32>, tensor<8x3x3x3xf32>) -> tensor<?x8x?x?xf32>
+  return %0 : tensor<?x8x?x?xf32>
+}
+%k = "sched.kernel"() {name = "packed_conv_dynamic"} : () -> !sched.handle
+"sched.pack"(%k) {operand = 1 : i64, tiles = array<i64: 8>} : (!sched.handle) -> ()
+"sched.tile"(%k) {sizes = array<i64: 1, 8, 1, 1, 0, 0, 0>} : (!sched.handle) -> ()
