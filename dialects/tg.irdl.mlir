@@ -1132,15 +1132,27 @@ irdl.dialect @tg {
 
   // ONNX Slice with static `starts`/`ends`/`axes`/`steps` (one entry per sliced
   // axis): negative indices count from the end, out-of-range values clamp,
-  // negative steps walk backwards. Empty results are not supported yet.
+  // negative steps walk backwards; results may be empty.
+  // Run-time form: the variadic `bounds` holds the bounds known only at run time,
+  // in the order starts, ends, axes, steps: each is there exactly when its
+  // attribute is empty (the others are compile-time lists; `axes` normalized).
+  // They are 1-d i32/i64 tensors of one type (IRDL forces one type on a variadic
+  // group) whose length, static or `?`, is the entry count; a compile-time list
+  // gives entry j's value (with a `?` count the importer lists the defaults for
+  // every dim, and entries past the shortest list are ignored). Every dim an
+  // entry may slice is `?` in the result (but a dim of size 0). Bad run-time
+  // values never read out of bounds: starts/ends clamp as ONNX says, a step of 0
+  // is taken as 1, an axis out of [-rank, rank) slices nothing and a later entry
+  // for the same axis wins.
   irdl.operation @slice {
     %data = irdl.base "!builtin.tensor"
+    %bounds = irdl.base "!builtin.tensor"
     %output_t = irdl.base "!builtin.tensor"
     %attr_axes = irdl.base "#builtin.dense_array"
     %attr_ends = irdl.base "#builtin.dense_array"
     %attr_starts = irdl.base "#builtin.dense_array"
     %attr_steps = irdl.base "#builtin.dense_array"
-    irdl.operands(data: %data)
+    irdl.operands(data: %data, bounds: variadic %bounds)
     irdl.results(output: %output_t)
     irdl.attributes {"axes" = %attr_axes, "ends" = %attr_ends, "starts" = %attr_starts, "steps" = %attr_steps}
   }
@@ -1214,22 +1226,31 @@ irdl.dialect @tg {
   }
 
   // ONNX Expand: broadcast `input` and the static `shape` against each other
-  // (numpy rules, in both directions).
+  // (numpy rules, in both directions). A shape known only at run time is the
+  // optional `shape_input` (1-d i64 of static length; `shape` is then empty): a
+  // result dim is the input's where that is static and not 1, else `?`. A run-time
+  // entry that does not broadcast (neither 1 nor the input dim) keeps the input dim
+  // (nothing is read out of bounds); negative entries count as 0.
   irdl.operation @expand {
     %input = irdl.base "!builtin.tensor"
+    %shape_input = irdl.base "!builtin.tensor"
     %output_t = irdl.base "!builtin.tensor"
     %attr_shape = irdl.base "#builtin.dense_array"
-    irdl.operands(input: %input)
+    irdl.operands(input: %input, shape_input: optional %shape_input)
     irdl.results(output: %output_t)
     irdl.attributes {"shape" = %attr_shape}
   }
 
-  // ONNX Tile: repeat `input` `repeats[i]` times along dim i (static, >= 1).
+  // ONNX Tile: repeat `input` `repeats[i]` times along dim i (static, >= 0).
+  // Repeats known only at run time are the optional `repeats_input` (1-d i64,
+  // one entry per dim; `repeats` is then empty): every result dim that is not 0
+  // is `?`; negative run-time repeats count as 0.
   irdl.operation @tile {
     %input = irdl.base "!builtin.tensor"
+    %repeats_input = irdl.base "!builtin.tensor"
     %output_t = irdl.base "!builtin.tensor"
     %attr_repeats = irdl.base "#builtin.dense_array"
-    irdl.operands(input: %input)
+    irdl.operands(input: %input, repeats_input: optional %repeats_input)
     irdl.results(output: %output_t)
     irdl.attributes {"repeats" = %attr_repeats}
   }
@@ -1250,13 +1271,15 @@ irdl.dialect @tg {
   }
 
   // ONNX Trilu: keep the upper (`upper` = 1) or lower triangle of the last two
-  // dims relative to diagonal `k`, zero elsewhere.
+  // dims relative to diagonal `k`, zero elsewhere. A k known only at run time is
+  // the optional `k_input` (one i64 element; `k` is then 0 and ignored).
   irdl.operation @trilu {
     %input = irdl.base "!builtin.tensor"
+    %k_input = irdl.base "!builtin.tensor"
     %output_t = irdl.base "!builtin.tensor"
     %attr_k = irdl.base "#builtin.integer"
     %attr_upper = irdl.base "#builtin.integer"
-    irdl.operands(input: %input)
+    irdl.operands(input: %input, k_input: optional %k_input)
     irdl.results(output: %output_t)
     irdl.attributes {"k" = %attr_k, "upper" = %attr_upper}
   }
@@ -1383,6 +1406,7 @@ irdl.dialect @tg {
   // then ends) is used by tf_crop_and_resize. The importer resolves axes and
   // keep_aspect_ratio_policy. Modes nearest (all numeric types), linear and cubic (float types
   // only), with antialias for linear and cubic; coordinates follow the ONNX reference (f64).
+  // Scales or sizes known only at run time, or an input with `?` dims: tg.resize_dynamic.
   irdl.operation @resize {
     %x = irdl.base "!builtin.tensor"
     %y_t = irdl.base "!builtin.tensor"
@@ -1399,6 +1423,34 @@ irdl.dialect @tg {
     irdl.operands(x: %x)
     irdl.results(y: %y_t)
     irdl.attributes {"antialias" = %attr_antialias, "coordinate_transformation_mode" = %attr_coordinate_transformation_mode, "cubic_coeff_a" = %attr_cubic_coeff_a, "exclude_outside" = %attr_exclude_outside, "extrapolation_value" = %attr_extrapolation_value, "mode" = %attr_mode, "nearest_mode" = %attr_nearest_mode, "roi" = %attr_roi, "scales" = %attr_scales, "sizes" = %attr_sizes}
+  }
+
+  // ONNX Resize (and Upsample) whose scales or sizes are known only at run time (tg.resize is the
+  // form with compile-time constants: same modes and attributes, same numerics). `factors` is 1-d:
+  // the scales when its element type is a float, the output sizes when it is an integer, one value
+  // per dim of `axes` (distinct dims of `x`, in the order of the values); the optional 1-d float
+  // `roi` holds the starts then the ends of the `axes` dims, read by tf_crop_and_resize only.
+  // keep_aspect_ratio_policy (stretch, not_larger, not_smaller) applies to sizes. nearest_mode also
+  // takes "simple" (Upsample, Resize-10): floor where the axis' scale is >= 1, ceil where it is < 1.
+  // Dims in `axes` are `?` in the result; the others are `x`'s. A separate op rather than optional
+  // operands of tg.resize: IRDL needs operandSegmentSizes on every op with two optional operands.
+  irdl.operation @resize_dynamic {
+    %x = irdl.base "!builtin.tensor"
+    %factors = irdl.base "!builtin.tensor"
+    %roi = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    %attr_antialias = irdl.base "#builtin.integer"
+    %attr_axes = irdl.base "#builtin.dense_array"
+    %attr_coordinate_transformation_mode = irdl.base "#builtin.string"
+    %attr_cubic_coeff_a = irdl.base "#builtin.float"
+    %attr_exclude_outside = irdl.base "#builtin.integer"
+    %attr_extrapolation_value = irdl.base "#builtin.float"
+    %attr_keep_aspect_ratio_policy = irdl.base "#builtin.string"
+    %attr_mode = irdl.base "#builtin.string"
+    %attr_nearest_mode = irdl.base "#builtin.string"
+    irdl.operands(x: %x, factors: %factors, roi: optional %roi)
+    irdl.results(y: %y_t)
+    irdl.attributes {"antialias" = %attr_antialias, "axes" = %attr_axes, "coordinate_transformation_mode" = %attr_coordinate_transformation_mode, "cubic_coeff_a" = %attr_cubic_coeff_a, "exclude_outside" = %attr_exclude_outside, "extrapolation_value" = %attr_extrapolation_value, "keep_aspect_ratio_policy" = %attr_keep_aspect_ratio_policy, "mode" = %attr_mode, "nearest_mode" = %attr_nearest_mode}
   }
 
   // ONNX Attention (opset 23) without a KV cache, on 3-d (B, S, heads*size) or 4-d (B, heads, S, size)
@@ -1473,5 +1525,75 @@ irdl.dialect @tg {
     irdl.operands(data: %data)
     irdl.results(output: %output_t)
   }
+
+  // ONNX Shape at run time: the dims `start` to `end` (non-negative, end
+  // exclusive, resolved by the importer) of `data` as a 1-d i64 tensor. The
+  // importer follows shapes symbolically and builds this op only where a shape
+  // with dynamic dims must become a run-time tensor (a Shape -> ... chain that
+  // feeds an op taking a tensor). Any element type.
+  irdl.operation @shape_of {
+    %data = irdl.base "!builtin.tensor"
+    %shape_t = irdl.base "!builtin.tensor"
+    %attr_end = irdl.base "#builtin.integer"
+    %attr_start = irdl.base "#builtin.integer"
+    irdl.operands(data: %data)
+    irdl.results(shape: %shape_t)
+    irdl.attributes {"end" = %attr_end, "start" = %attr_start}
+  }
   // ==== end of section: graph ====
+
+  // ==== section: data_dependent ====
+  // Ops whose result sizes depend on the input's values: each such dim is `?`
+  // in the result type and is computed at run time (the compiled module's
+  // `_shapes` entry runs the computation to size the outputs). They do not
+  // fold (a `?` result has no static type to fold into): their import rules
+  // compute them on constant inputs instead.
+
+  // ONNX NonZero: the int64 coordinates (one row per input dim, one column per
+  // non-zero element, row-major order) of the non-zero elements of `x` (NaN is
+  // non-zero). A 0-d input counts as one element of a 1-d tensor (result 1 x ?),
+  // as onnxruntime gives. Any element type.
+  irdl.operation @non_zero {
+    %x = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    irdl.operands(x: %x)
+    irdl.results(y: %y_t)
+  }
+
+  // ONNX Compress along `axis` (non-negative; the importer flattens the input
+  // when ONNX's axis is absent): the slices of `input` at the positions where
+  // the 1-d i1 `condition` is true. Only the first min(len(condition), size of
+  // `axis`) entries count, as onnxruntime does. Any element type.
+  irdl.operation @compress {
+    %input = irdl.base "!builtin.tensor"
+    %condition = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    %attr_axis = irdl.base "#builtin.integer"
+    irdl.operands(input: %input, condition: %condition)
+    irdl.results(output: %output_t)
+    irdl.attributes {"axis" = %attr_axis}
+  }
+
+  // ONNX Unique of the slices of `x` along `axis` (non-negative; the importer
+  // flattens the input when ONNX's axis is absent): `y` the distinct slices,
+  // ascending (lexicographic over each slice in row-major order) for `sorted` =
+  // 1, in order of first occurrence for 0; the int64 `indices` (first occurrence
+  // of each), `inverse_indices` (for each slice of `x`, its entry in `y`) and
+  // `counts`. Floats compare as numbers (-0 equals 0; the first occurrence's bits
+  // are kept); NaNs equal each other and sort last (numpy's order; onnxruntime's
+  // std::map gives NaN no consistent order, so its results with NaN differ).
+  // Any element type.
+  irdl.operation @unique {
+    %x = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    %indices_t = irdl.base "!builtin.tensor"
+    %inverse_indices_t = irdl.base "!builtin.tensor"
+    %counts_t = irdl.base "!builtin.tensor"
+    %attr_axis = irdl.base "#builtin.integer"
+    %attr_sorted = irdl.base "#builtin.integer"
+    irdl.operands(x: %x)
+    irdl.results(y: %y_t, indices: %indices_t, inverse_indices: %inverse_indices_t, counts: %counts_t)
+    irdl.attributes {"axis" = %attr_axis, "sorted" = %attr_sorted}
+  }
+  // ==== end of section: data_dependent ====
 }

@@ -1,12 +1,13 @@
 """Type rules of tg neural-network ops: convolution (plain and transposed), matrix products
-(MatMul, Gemm, Einsum), pooling, normalization, Resize and Attention."""
+(MatMul, Gemm, Einsum), pooling, normalization, Resize (tg.resize with constant sizes and scales,
+tg.resize_dynamic with run-time ones) and Attention."""
 from __future__ import annotations
 
 from typing import Optional, Sequence
 
 from mlir import ir
 
-from polytile.dialects.tg import DYNAMIC, FLOAT_TYPES, NUMERIC_TYPES, OpInfo, tensor, type_rule
+from polytile.dialects.tg import DYNAMIC, FLOAT_TYPES, NO_FOLD, NUMERIC_TYPES, OpInfo, tensor, type_rule
 
 # Kernel classes: convolutions, matrix products, einsum and attention (built on
 # batched matrix products) are "contraction" anchors: their element-wise
@@ -360,6 +361,50 @@ def _resize(info: OpInfo) -> list[ir.Type]:
     if any(s <= 0 for s in scales):
         info.fail("scales must be positive")
     return [tensor(sizes, etype)]
+
+
+RESIZE_ASPECT_POLICIES = ("stretch", "not_larger", "not_smaller")
+
+
+@type_rule("resize_dynamic", kind="opaque", fold=NO_FOLD)
+def _resize_dynamic(info: OpInfo) -> list[ir.Type]:
+    """tg.resize with run-time scales or sizes (operand ``factors``: float = scales, integer =
+    sizes) and optional run-time ``roi``, each holding one value (roi: two) per dim of ``axes``.
+    The result keeps ``x``'s dims outside ``axes``; the dims in ``axes`` are ``?``. A ``factors``
+    or ``roi`` whose length is known must match ``axes``; one of run-time length is read safely
+    (see the lowering: missing values are the identity). nearest_mode "simple" is the Upsample /
+    Resize-10 rule (floor where the scale is >= 1, ceil below). Does not fold (NO_FOLD): with
+    constant factors the importer builds tg.resize."""
+    etype = info.element_type(0, NUMERIC_TYPES)
+    rank = info.rank(0)
+    mode = _choice(info, "mode", RESIZE_MODES)
+    _choice(info, "coordinate_transformation_mode", RESIZE_COORDINATE_MODES)
+    _choice(info, "nearest_mode", RESIZE_NEAREST_MODES + ("simple",))
+    _choice(info, "keep_aspect_ratio_policy", RESIZE_ASPECT_POLICIES)
+    info.float("cubic_coeff_a")
+    info.float("extrapolation_value")
+    _bool_attr(info, "exclude_outside")
+    antialias = _bool_attr(info, "antialias")
+    if mode != "nearest" and str(etype) not in FLOAT_TYPES:
+        info.fail(f"mode '{mode}' needs a float element type, got {etype}")
+    if antialias and mode == "nearest":
+        info.fail("antialias is not defined for mode 'nearest'")
+    axes = info.ints("axes")
+    if len(set(axes)) != len(axes) or any(not 0 <= a < rank for a in axes):
+        info.fail(f"axes {axes} must be distinct dims of the rank-{rank} input")
+    factors = info.operand(1)
+    if factors.rank != 1 or str(factors.element_type) not in FLOAT_TYPES + ("i32", "i64"):
+        info.fail(f"factors must be a 1-d float (scales) or i32/i64 (sizes) tensor, got {factors}")
+    if factors.shape[0] != DYNAMIC and factors.shape[0] != len(axes):
+        info.fail(f"factors must hold one value per dim of axes ({len(axes)}), got {factors.shape[0]}")
+    roi = info.operands[2] if len(info.operands) > 2 else None
+    if roi is not None:
+        if roi.rank != 1 or str(roi.element_type) not in FLOAT_TYPES:
+            info.fail(f"roi must be a 1-d float tensor, got {roi}")
+        if roi.shape[0] != DYNAMIC and roi.shape[0] != 2 * len(axes):
+            info.fail(f"roi must hold two values per dim of axes ({2 * len(axes)}), got {roi.shape[0]}")
+    x = list(info.operand(0).shape)
+    return [tensor([DYNAMIC if i in axes else x[i] for i in range(rank)], etype)]
 
 
 # ONNX TensorProto element types allowed as softmax_precision.

@@ -1,6 +1,10 @@
 """Type rules of tg constants and data-movement ops: reshape, flatten,
 transpose (core) and the shape family (concat, slice, gathers,
-scatters, expand, tile, pad, trilu, one_hot)."""
+scatters, expand, tile, pad, trilu, one_hot).
+
+Slice, expand, tile and trilu also have a run-time form (tg.irdl.mlir) whose
+bounds, shape, repeats or k are operands read at run time: every result dim
+that depends on their values is ``?``."""
 from __future__ import annotations
 
 from mlir import ir
@@ -132,9 +136,24 @@ def slice_bounds(dim: int, start: int, end: int, step: int) -> tuple[int, int]:
     return start, count
 
 
+#: The bounds of tg.slice, in the order their run-time operands come in.
+SLICE_BOUNDS = ("starts", "ends", "axes", "steps")
+
+
 @type_rule("slice", kind=OPAQUE, splat=SPLAT_SAME)
 def _slice(info: OpInfo) -> list[ir.Type]:
+    """Static bounds: one entry per sliced axis in each attribute. Run-time form
+    (``bounds`` operands, see slice_layout): every dim an entry may slice is ``?``
+    (a dim of size 0 stays 0)."""
     x = info.operand(0)
+    if len(info.operands) > 1:
+        layout = slice_layout(info)
+        out = list(x.shape)
+        axes = layout["axes"]
+        for axis in (range(x.rank) if axes is None else axes):
+            if out[axis] != 0:
+                out[axis] = DYNAMIC
+        return [tensor(out, x.element_type)]
     starts, ends = info.ints("starts"), info.ints("ends")
     axes, steps = info.ints("axes"), info.ints("steps")
     if not len(starts) == len(ends) == len(axes) == len(steps):
@@ -149,6 +168,45 @@ def _slice(info: OpInfo) -> list[ir.Type]:
         if x.shape[axis] != DYNAMIC:
             out[axis] = slice_bounds(x.shape[axis], start, end, step)[1]
     return [tensor(out, x.element_type)]
+
+
+def slice_layout(info: OpInfo) -> dict:
+    """The run-time form of tg.slice: bound name -> its operand index (an int) when
+    it is a run-time ``bounds`` operand, else its compile-time list (``axes``
+    normalized); ``"count"`` is the entry count (DYNAMIC for a ``?`` length). The
+    run-time bounds are 1-d i32/i64 of one type (IRDL checks that they share it); a
+    compile-time list has ``count`` entries, or at least one when ``count`` is
+    ``?`` (entries past the shortest list are ignored); axes are in [0, rank) and
+    distinct, steps non-zero. ``"axes"`` is None when the axes are run-time."""
+    x = info.operand(0)
+    operands = info.operands[1:]
+    bound = operands[0]
+    if bound.rank != 1:
+        info.fail(f"run-time slice bounds must be 1-d, got shape {fmt_shape(bound.shape)}")
+    info.element_type(1, INDEX_TYPES)
+    runtime = [name for name in SLICE_BOUNDS if not info.ints(name)]
+    if len(runtime) != len(operands):
+        info.fail(f"{len(operands)} run-time bounds operands for the {len(runtime)} empty bounds "
+                  f"attributes ({', '.join(runtime) or 'none'})")
+    count = bound.shape[0]
+    layout: dict = {"count": count}
+    for name in SLICE_BOUNDS:
+        if name in runtime:
+            layout[name] = 1 + runtime.index(name)
+            continue
+        values = info.ints(name)
+        if count != DYNAMIC and len(values) != count:
+            info.fail(f"{name} has {len(values)} entries for {count} run-time entries")
+        layout[name] = values
+    if "axes" in runtime:
+        layout["axes"] = None
+    else:
+        axes = layout["axes"]
+        if any(not 0 <= a < x.rank for a in axes) or len(set(axes)) != len(axes):
+            info.fail(f"axes {axes} must be distinct dims in [0, {x.rank})")
+    if "steps" not in runtime and 0 in layout["steps"]:
+        info.fail("steps must be non-zero")
+    return layout
 
 
 @type_rule("gather", kind=OPAQUE)
@@ -238,8 +296,22 @@ def _scatter_nd(info: OpInfo) -> list[ir.Type]:
 
 @type_rule("expand", kind=OPAQUE, splat=SPLAT_SAME)
 def _expand(info: OpInfo) -> list[ir.Type]:
+    """Static ``shape``, or the run-time ``shape_input`` (1-d i64 of static length,
+    ``shape`` empty): then a result dim is the input's where that is static and not
+    1, else ``?``."""
     x = info.operand(0)
     shape = info.ints("shape")
+    if len(info.operands) > 1 and info.operand(1) is not None:
+        shape_input = info.operand(1)
+        info.element_type(1, ("i64",))
+        if shape_input.rank != 1 or shape_input.shape[0] == DYNAMIC:
+            info.fail(f"shape_input must be 1-d of static length (the result's rank), "
+                      f"got {fmt_shape(shape_input.shape)}")
+        if shape:
+            info.fail("shape must be empty with shape_input")
+        rank = max(x.rank, shape_input.shape[0])
+        padded = [1] * (rank - x.rank) + list(x.shape)
+        return [tensor([d if d not in (1, DYNAMIC) else DYNAMIC for d in padded], x.element_type)]
     if any(d < 1 for d in shape):
         info.fail(f"shape entries must be positive, got {shape}")
     return [tensor(broadcast_shapes(info, x.shape, shape), x.element_type)]
@@ -247,7 +319,17 @@ def _expand(info: OpInfo) -> list[ir.Type]:
 
 @type_rule("tile", kind=OPAQUE, splat=SPLAT_SAME)
 def _tile(info: OpInfo) -> list[ir.Type]:
+    """Static ``repeats``, or the run-time ``repeats_input`` (1-d i64, one entry per
+    dim, ``repeats`` empty): then every result dim but those of size 0 is ``?``."""
     x = info.operand(0)
+    if len(info.operands) > 1 and info.operand(1) is not None:
+        repeats = info.operand(1)
+        info.element_type(1, ("i64",))
+        if repeats.rank != 1 or repeats.shape[0] not in (x.rank, DYNAMIC):
+            info.fail(f"repeats_input must be 1-d with {x.rank} entries, got {fmt_shape(repeats.shape)}")
+        if info.ints("repeats"):
+            info.fail("repeats must be empty with repeats_input")
+        return [tensor([0 if d == 0 else DYNAMIC for d in x.shape], x.element_type)]
     repeats = info.ints("repeats", x.rank)
     if any(r < 0 for r in repeats):
         info.fail(f"repeats must be non-negative, got {repeats}")
@@ -288,12 +370,20 @@ def _count(shape) -> int:
 
 @type_rule("trilu", kind=OPAQUE)
 def _trilu(info: OpInfo) -> list[ir.Type]:
+    """``k`` static, or the run-time ``k_input`` (one i64 element; ``k`` then 0)."""
     x = info.operand(0)
     if x.rank < 2:
         info.fail(f"input must have rank >= 2, got {x.rank}")
     if info.int("upper") not in (0, 1):
         info.fail("upper must be 0 or 1")
-    info.int("k")
+    k = info.int("k")
+    if len(info.operands) > 1 and info.operand(1) is not None:
+        info.element_type(1, ("i64",))
+        k_input = info.operand(1)
+        if k_input.rank > 1 or (k_input.rank == 1 and k_input.shape[0] != 1):
+            info.fail(f"k_input must hold one element, got shape {fmt_shape(k_input.shape)}")
+        if k != 0:
+            info.fail("k must be 0 with k_input")
     return [x]
 
 

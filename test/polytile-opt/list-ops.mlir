@@ -10,3 +10,4 @@
 // CHECK:      tg.add{{ +}}elementwise{{ +}}elementwise{{ +}}Add{{ +}}-
 // CHECK:      tg.arg_max{{ +}}{{[a-z]+}}{{ +}}reduction{{ +}}ArgMax
 // CHECK:      tg.group_normalization{{ +}}{{[a-z]+}}{{ +}}{{[a-z]+}}{{ +}}-
+// CHECK:      tg.non_zero{{ +}}data_dependent{{ +}}opaque{{ +}}-{{ +}}-

@@ -192,15 +192,18 @@ def test_bad_shapes_are_input_errors(feeds, message):
         compiled.run(feeds)
 
 
-def test_shape_value_used_as_a_tensor_names_the_node():
-    """A shape known only at run time that feeds an op polytile cannot follow
-    symbolically is an import error naming the node."""
+def test_constant_of_a_shape_known_at_run_time():
+    """ConstantOfShape(Shape(x)) of a dynamic x (attention masks are made so): the shape
+    becomes a run-time tensor and the fill a tg.expand of the value to it."""
     nodes = [helper.make_node("Shape", ["X"], ["s"]),
-             helper.make_node("ConstantOfShape", ["s"], ["Z"], name="fill")]
+             helper.make_node("ConstantOfShape", ["s"], ["Z"], name="fill",
+                              value=onnx.numpy_helper.from_array(np.array([2.5], np.float32)))]
     model = _model(nodes, [helper.make_tensor_value_info("X", TensorProto.FLOAT, ["n", 3])],
                    [helper.make_tensor_value_info("Z", TensorProto.FLOAT, None)])
-    with pytest.raises(OnnxImportError, match=r"node 'fill' \(ConstantOfShape\).*known only at run time"):
-        polytile.compile(model)
+    compiled = polytile.compile(model)
+    for n in (1, 4):
+        feeds = {"X": np.zeros((n, 3), np.float32)}
+        assert_close(compiled.run(feeds), run_onnxruntime(model, feeds), 0, 0)
 
 
 def test_reshape_that_reorders_dynamic_dims_is_refused():
@@ -311,19 +314,35 @@ def _one_node(node, x_dims, inits=None, out="Z"):
      r"node 'c' \(Conv\): auto_pad 'SAME_UPPER' over a dynamic spatial dim"),
     (lambda: _one_node(helper.make_node("Squeeze", ["X"], ["Z"], name="sq"), ["n", 1]),
      r"node 'sq' \(Squeeze\): Squeeze without axes of an input with dynamic dims"),
-    (lambda: _model([helper.make_node("Shape", ["X"], ["Z"])],
-                    [helper.make_tensor_value_info("X", TensorProto.FLOAT, ["n", 3])],
-                    [helper.make_tensor_value_info("Z", TensorProto.INT64, None)]),
-     r"graph output 'Z' is a shape known only at run time"),
-    (lambda: _model([helper.make_node("Shape", ["X"], ["s"]), helper.make_node("Add", ["s", "K"], ["Z"], name="a")],
-                    [helper.make_tensor_value_info("X", TensorProto.FLOAT, ["n", 3]),
-                     helper.make_tensor_value_info("K", TensorProto.INT64, [2])],
-                    [helper.make_tensor_value_info("Z", TensorProto.INT64, None)]),
-     r"node 'a' \(Add\): mixes a shape known only at run time with the run-time tensor 'K'"),
 ])
 def test_unsupported_dynamic_imports_name_the_node(model, message):
     with pytest.raises(OnnxImportError, match=message):
         polytile.compile(model())
+
+
+@pytest.mark.parametrize("nodes, extra_inputs", [
+    # a shape as a graph output
+    ([helper.make_node("Shape", ["X"], ["Z"])], []),
+    # a shape mixed with a run-time tensor
+    ([helper.make_node("Shape", ["X"], ["s"]), helper.make_node("Add", ["s", "K"], ["Z"])],
+     [helper.make_tensor_value_info("K", TensorProto.INT64, [2])]),
+    # a product of dims (no single symbol), concatenated with a dim and sliced
+    ([helper.make_node("Shape", ["X"], ["s1"], start=-1), helper.make_node("Shape", ["X"], ["s0"], end=1),
+      helper.make_node("Shape", ["X"], ["s"]), helper.make_node("Mul", ["s1", "s0"], ["p"]),
+      helper.make_node("Concat", ["s0", "p", "s"], ["Z"], axis=0)], []),
+])
+def test_shapes_known_at_run_time_become_tensors(nodes, extra_inputs):
+    """A shape with dynamic dims that is needed as a tensor (an output, an operand of an
+    op that shape_values cannot follow) is computed at run time (tg.shape_of and the
+    ops of its chain)."""
+    model = _model(nodes, [helper.make_tensor_value_info("X", TensorProto.FLOAT, ["n", "m"])] + extra_inputs,
+                   [helper.make_tensor_value_info("Z", TensorProto.INT64, None)])
+    compiled = polytile.compile(model)
+    for n, m in ((1, 3), (5, 2)):
+        feeds = {"X": np.zeros((n, m), np.float32)}
+        if extra_inputs:
+            feeds["K"] = np.array([7, -1], np.int64)
+        assert_close(compiled.run(feeds), run_onnxruntime(model, feeds), 0, 0)
 
 
 def test_negative_pinned_size_is_refused():

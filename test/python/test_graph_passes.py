@@ -144,25 +144,34 @@ def test_dropout_training_is_unsupported(ratio):
         polytile.compile(model)
 
 
-def test_dropout_training_mode_must_be_constant():
+def test_dropout_run_time_training_mode():
+    """A run-time training_mode (a graph input) is checked when the model runs: false
+    is the identity; true with the default ratio would need random numbers: InputError."""
     x = helper.make_tensor_value_info("X", TensorProto.FLOAT, [3])
     t = helper.make_tensor_value_info("T", TensorProto.BOOL, [])
     node = helper.make_node("Dropout", ["X", "", "T"], ["Y"])
     graph = helper.make_graph([node], "g", [x, t], [helper.make_tensor_value_info("Y", TensorProto.FLOAT, [3])])
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], ir_version=8)
-    with pytest.raises(polytile.OnnxImportError, match="training_mode .*compile-time constant"):
-        polytile.compile(model)
+    compiled = polytile.compile(model)
+    x = sample((3,))
+    np.testing.assert_array_equal(compiled.run({"X": x, "T": np.array(False)})[0], x)
+    with pytest.raises(polytile.InputError, match=r"input 'T' holds \[True\]: .* training mode"):
+        compiled.run({"X": x, "T": np.array(True)})
 
 
-def test_dropout_training_ratio_must_be_constant():
+def test_dropout_training_run_time_ratio():
+    """training_mode true and a run-time ratio: the identity for a ratio of 0, else InputError."""
     x = helper.make_tensor_value_info("X", TensorProto.FLOAT, [3])
     r = helper.make_tensor_value_info("R", TensorProto.FLOAT, [])
     t = onnx.numpy_helper.from_array(np.array(True), "T")
     node = helper.make_node("Dropout", ["X", "R", "T"], ["Y"])
     graph = helper.make_graph([node], "g", [x, r], [helper.make_tensor_value_info("Y", TensorProto.FLOAT, [3])], [t])
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], ir_version=8)
-    with pytest.raises(polytile.OnnxImportError, match=r"ratio .*\(input 1\) must be a compile-time constant"):
-        polytile.compile(model)
+    compiled = polytile.compile(model)
+    x = sample((3,))
+    np.testing.assert_array_equal(compiled.run({"X": x, "R": np.array(0.0, np.float32)})[0], x)
+    with pytest.raises(polytile.InputError, match=r"input 'R' holds \[0.5\]"):
+        compiled.run({"X": x, "R": np.array(0.5, np.float32)})
 
 
 def test_identity_dropout_chain_is_removed():

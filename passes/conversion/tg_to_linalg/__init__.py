@@ -240,5 +240,5 @@ def run(root: ir.Operation, options) -> None:
 
 
 # Importing the op-family modules registers their lowerings.
-from . import (attention, contraction, elementwise, graph, normalization, pooling,  # noqa: E402,F401
-               reduction, resize, shape, unary)
+from . import (attention, contraction, data_dependent, elementwise, graph, normalization,  # noqa: E402,F401
+               pooling, reduction, resize, shape, unary)

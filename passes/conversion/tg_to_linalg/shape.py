@@ -12,27 +12,38 @@
 
 Indices are not bounds-checked at runtime.
 
+Run-time operands (slice ``bounds``, tile ``repeats_input``, expand
+``shape_input``, trilu ``k_input``) are read with ``tensor.extract`` (under an
+``scf.if`` past a ``?`` length) and ``arith.index_cast``; the result sizes are
+computed from them with ONNX's clamping in i64 arithmetic (slice: negative
+bounds wrap, clamp to [0, dim], or [-1, dim - 1] with a negative step, count =
+max(0, ceil((end - start) / step)); tile: dim * max(repeats, 0)), so that bad
+values never read out of bounds. A slice whose strides are known positive
+numbers stays an ``extract_slice`` (dynamic offsets and sizes); others, and
+tiles of ``?`` dims, are a ``linalg.generic`` gathering with ``tensor.extract``.
+Their ``?`` result sizes reach the caller through func-add-memref-entry's
+``_shapes`` entry, which reads the same operands.
+
 Dynamic dims (``?``): reshape (a pure collapse or expand whose ``?`` dims map
 one-to-one onto the input's, else exactly one ``?`` in the result: the element
 count divided by the other dims), flatten, transpose, concat (on any axis: the
-offsets are ``tensor.dim`` sums), slice (any static axis; a dynamic axis only
-whole: start 0, end INT_MAX style, step 1), gather, expand and trilu. Not
-supported yet with dynamic dims (rejected, naming the op): a reshape with
-several ``?`` that is not such a collapse or expand, gather_elements, gather_nd,
-the scatters, tile, pad and one_hot.
+offsets are ``tensor.dim`` sums), slice (a sliced ``?`` dim gets its bounds at
+run time), gather, expand, tile and trilu. Not supported yet with dynamic dims
+(rejected, naming the op): a reshape with several ``?`` that is not such a
+collapse or expand, gather_elements, gather_nd, the scatters, pad and one_hot.
 """
 from __future__ import annotations
 
-from typing import Callable, Optional, Sequence
+from typing import Callable, Optional, Sequence, Union
 
 import numpy as np
 from mlir import ir
 from mlir.dialects import arith, scf, tensor
 
 from . import LoweringContext, lowering
-from .builders import (DYNAMIC, PARALLEL, Dim, amap, astype, c, cmpi, collapse, concat, d, dim_of, dims_of,
-                       elementwise, empty, etype_of, extract_slice, fill, generic, i64, identity_map,
-                       index_constant, is_float, loop_index, loop_index_i64, pad, reassociation,
+from .builders import (DYNAMIC, PARALLEL, Dim, amap, as_index, astype, c, cmpi, collapse, concat, d, dim_of,
+                       dims_of, elementwise, empty, etype_of, extract_slice, fill, generic, i64, identity_map,
+                       index_constant, int_width, is_float, loop_index, loop_index_i64, pad, reassociation,
                        reshape, scalar_constant, shape_of)
 
 
@@ -217,6 +228,62 @@ def _concat(ctx: LoweringContext):
     return [concat(pieces, axis, None if DYNAMIC in out_shape else out_shape, skip_empty=True)]
 
 
+# ----------------------------------------------------------------------------
+# Run-time integers (bounds, repeats, shapes read with tensor.extract)
+# ----------------------------------------------------------------------------
+
+INT64_MAX = (1 << 63) - 1
+#: The largest size a run-time dim is given (tg.MAX_DIM), so that products do not overflow.
+MAX_DIM = (1 << 62) - 1
+
+
+def i64_constant(value: int) -> ir.Value:
+    return scalar_constant(i64(), value)
+
+
+def as_i64(value) -> ir.Value:
+    """An int, an ``index`` or an integer scalar of any width (sign-extended) as an i64."""
+    if isinstance(value, int):
+        return i64_constant(value)
+    if isinstance(value.type, ir.IndexType) or str(value.type) == "index":
+        return arith.index_cast(i64(), value)
+    width = int_width(value.type)
+    if width < 64:
+        return arith.extsi(i64(), value)
+    return value
+
+
+def read_entry(values: ir.Value, j: int, default: int) -> tuple[ir.Value, Optional[ir.Value]]:
+    """Entry ``j`` of a 1-d integer tensor as an i64, and whether it exists (an i1,
+    None when its static length says so). With a ``?`` length the read is guarded
+    (``scf.if``): a missing entry reads as ``default`` and nothing out of bounds."""
+    if shape_of(values)[0] != DYNAMIC:
+        return as_i64(tensor.extract(values, [index_constant(j)])), None
+    present = cmpi("slt", index_constant(j), dim_of(values, 0))
+    guard = scf.IfOp(present, [i64()], has_else=True)
+    with ir.InsertionPoint(guard.then_block):
+        scf.YieldOp([as_i64(tensor.extract(values, [index_constant(j)]))])
+    with ir.InsertionPoint(guard.else_block):
+        scf.YieldOp([i64_constant(default)])
+    return guard.results[0], present
+
+
+def _smax(a: ir.Value, b: ir.Value) -> ir.Value:
+    return arith.maxsi(a, b)
+
+
+def _smin(a: ir.Value, b: ir.Value) -> ir.Value:
+    return arith.minsi(a, b)
+
+
+def _index(value: ir.Value) -> ir.Value:
+    return arith.index_cast(ir.IndexType.get(), value)
+
+
+# ----------------------------------------------------------------------------
+# Slice
+# ----------------------------------------------------------------------------
+
 # An end at or past this (INT32_MAX, INT64_MAX in ONNX models) means "to the end of the axis".
 _TO_THE_END = (1 << 31) - 1
 
@@ -226,30 +293,29 @@ def _whole_axis(start: int, end: int, step: int) -> bool:
 
 
 def _slice_check(ctx: LoweringContext) -> Optional[str]:
-    """A dynamic axis can only be sliced whole (start 0, end INT_MAX style, step 1)."""
-    shape = shape_of(ctx.operand(0))
-    for axis, start, end, step in zip(ctx.attr("axes"), ctx.attr("starts"), ctx.attr("ends"),
-                                      ctx.attr("steps")):
-        axis = axis + len(shape) if axis < 0 else axis
-        if shape[axis] == DYNAMIC and not _whole_axis(start, end, step):
-            return (f"slicing the dynamic axis {axis} (starts {start}, ends {end}, steps {step}) is not "
-                    f"supported yet: only a whole dynamic axis (0 to INT_MAX, step 1) is")
+    """Every form handles dynamic dims: a sliced ``?`` dim gets its bounds at run time."""
     return None
 
 
 @lowering("slice", dynamic=_slice_check)
 def _slice(ctx: LoweringContext):
+    """Static bounds on static dims: ``extract_slice`` (a reversing generic for negative
+    steps). Run-time bounds, or a sliced ``?`` dim: :func:`_slice_runtime`."""
     from polytile.dialects.tg_rules.shape import slice_bounds
 
     x = ctx.operand(0)
     shape = shape_of(x)
     rank = len(shape)
+    if len(ctx.operands) > 1:
+        return [_slice_runtime(ctx, x)]
+    entries = list(zip(ctx.attr("axes"), ctx.attr("starts"), ctx.attr("ends"), ctx.attr("steps")))
+    entries = [(a + rank if a < 0 else a, start, end, step) for a, start, end, step in entries]
+    # A dynamic axis sliced whole is left alone; one sliced otherwise gets its bounds at run time.
+    entries = [e for e in entries if not (shape[e[0]] == DYNAMIC and _whole_axis(*e[1:]))]
+    if any(shape[a] == DYNAMIC for a, *_ in entries):
+        return [_slice_dims(x, [_SliceEntry(a, start, end, step) for a, start, end, step in entries])]
     offsets, sizes, strides = [0] * rank, list(shape), [1] * rank
-    for axis, start, end, step in zip(ctx.attr("axes"), ctx.attr("starts"), ctx.attr("ends"),
-                                      ctx.attr("steps")):
-        axis = axis + rank if axis < 0 else axis
-        if shape[axis] == DYNAMIC:  # sliced whole (_slice_check)
-            continue
+    for axis, start, end, step in entries:
         offsets[axis], sizes[axis] = slice_bounds(shape[axis], start, end, step)
         strides[axis] = step
     if DYNAMIC in shape:
@@ -268,6 +334,133 @@ def _slice(ctx: LoweringContext):
     init = empty(sizes, etype_of(x))
     return generic([window], [init], [in_map, identity_map(rank)], [PARALLEL] * rank,
                    lambda v, _: v)
+
+
+class _SliceEntry:
+    """One entry of a slice: its ``axis`` (a dim, or an i64 value read at run time),
+    ``start``, ``end``, ``step`` (ints or i64 values) and whether it is there
+    (``present``: None for always, else an i1)."""
+
+    def __init__(self, axis, start, end, step, present: Optional[ir.Value] = None):
+        self.axis, self.start, self.end, self.step, self.present = axis, start, end, step, present
+
+    def hits(self, dim: int) -> Union[bool, ir.Value]:
+        """Whether the entry slices ``dim``: a Python bool, or an i1."""
+        if isinstance(self.axis, int):
+            if self.axis != dim:
+                return False
+            return True if self.present is None else self.present
+        hit = cmpi("eq", self.axis, i64_constant(dim))
+        return hit if self.present is None else arith.andi(hit, self.present)
+
+
+def _slice_runtime(ctx: LoweringContext, x: ir.Value) -> ir.Value:
+    """The run-time form (tg.irdl.mlir): the bounds of each entry from its attribute or
+    its ``bounds`` operand (``tensor.extract``), then :func:`_slice_dims`."""
+    from polytile.dialects.tg_rules.shape import SLICE_BOUNDS
+
+    rank = len(shape_of(x))
+    lists = {name: ctx.attr(name) for name in SLICE_BOUNDS}
+    runtime = [name for name in SLICE_BOUNDS if not lists[name]]
+    operands = dict(zip(runtime, ctx.operands[1:]))
+    count = shape_of(ctx.operand(1))[0]
+    if count == DYNAMIC:  # entries past the shortest compile-time list are ignored
+        count = min([len(v) for v in lists.values() if v] or [rank])
+    defaults = {"starts": 0, "ends": INT64_MAX, "axes": rank, "steps": 1}
+    entries = []
+    for j in range(count):
+        values, present = {}, None
+        for name in SLICE_BOUNDS:
+            if name in operands:
+                values[name], there = read_entry(operands[name], j, defaults[name])
+                if there is not None:  # the entry exists where every run-time bound has it
+                    present = there if present is None else arith.andi(present, there)
+            else:
+                values[name] = lists[name][j]
+        axis = values["axes"]
+        if not isinstance(axis, int):  # negative axes count from the end; out of range: no dim
+            wrapped = arith.addi(axis, i64_constant(rank))
+            axis = arith.select(cmpi("slt", axis, i64_constant(0)), wrapped, axis)
+        entries.append(_SliceEntry(axis, values["starts"], values["ends"], values["steps"], present))
+    return _slice_dims(x, entries)
+
+
+def _slice_dims(x: ir.Value, entries: Sequence[_SliceEntry]) -> ir.Value:
+    """Slice ``x`` by ``entries`` whose values may be known only at run time: ONNX's
+    clamping in i64 arithmetic per dim (a later entry for a dim wins; a dim no entry
+    hits is whole), then an ``extract_slice`` when every stride is a known positive
+    number, else a ``linalg.generic`` reading ``x`` at ``start + i * step``."""
+    rank = len(shape_of(x))
+    dims = dims_of(x)
+    offsets, sizes, strides = [], [], []
+    for dim in range(rank):
+        hits = [(e, e.hits(dim)) for e in entries]
+        hits = [(e, h) for e, h in hits if h is not False]
+        if not hits:
+            offsets.append(0)
+            sizes.append(dims[dim])
+            strides.append(1)
+            continue
+        size = as_i64(dims[dim])
+        start, end, step = i64_constant(0), size, i64_constant(1)
+        static_step: Optional[int] = 1
+        for e, hit in hits:
+            if hit is True:
+                start, end, step = as_i64(e.start), as_i64(e.end), as_i64(e.step)
+                static_step = e.step if isinstance(e.step, int) else None
+            else:
+                start = arith.select(hit, as_i64(e.start), start)
+                end = arith.select(hit, as_i64(e.end), end)
+                step = arith.select(hit, as_i64(e.step), step)
+                if not (isinstance(e.step, int) and e.step == static_step):
+                    static_step = None
+        offset, count, step = _slice_arithmetic(size, start, end, step, static_step)
+        offsets.append(offset)
+        sizes.append(count)
+        strides.append(static_step if static_step is not None else step)
+    if all(isinstance(s, int) and s > 0 for s in strides):
+        return extract_slice(x, offsets, sizes, strides)
+    rank_out = len(sizes)
+
+    def body(_):
+        coords = []
+        for i, iv in enumerate(loop_indices(rank_out)):
+            if isinstance(strides[i], int) and strides[i] == 1 and not isinstance(offsets[i], ir.Value) \
+                    and offsets[i] == 0:
+                coords.append(iv)
+                continue
+            stride = index_constant(strides[i]) if isinstance(strides[i], int) else strides[i]
+            offset = as_index(offsets[i])
+            coords.append(arith.addi(offset, arith.muli(iv, stride)))
+        return tensor.extract(x, coords)
+
+    init = empty(sizes, etype_of(x))
+    return generic([], [init], [identity_map(rank_out)], [PARALLEL] * rank_out, body)[0]
+
+
+def _slice_arithmetic(size: ir.Value, start: ir.Value, end: ir.Value, step: ir.Value,
+                      static_step: Optional[int] = None) -> tuple[ir.Value, ir.Value, ir.Value]:
+    """ONNX Slice on one dim of ``size`` (i64 values): the first index read, the
+    element count and the step, as ``index`` values. Negative starts/ends count from
+    the end; they clamp to [0, size] (positive steps) or start to [0, size - 1] and end
+    to [-1, size - 1] (negative steps); count = max(0, ceil((end - start) / step)). A
+    step of 0 is taken as 1 (ONNX forbids it) and INT64_MIN as -INT64_MAX, so that
+    nothing divides by 0 or overflows."""
+    zero, one = i64_constant(0), i64_constant(1)
+    if static_step is None or static_step == 0 or static_step < -INT64_MAX:
+        step = arith.select(cmpi("eq", step, zero), one, step)
+        step = _smax(step, i64_constant(-INT64_MAX))
+    negative = cmpi("slt", step, zero)
+    start = arith.select(cmpi("slt", start, zero), arith.addi(start, size), start)
+    end = arith.select(cmpi("slt", end, zero), arith.addi(end, size), end)
+    last = arith.subi(size, one)
+    high = arith.select(negative, last, size)
+    start = _smin(_smax(start, zero), high)
+    end = _smin(_smax(end, arith.select(negative, i64_constant(-1), zero)), high)
+    span = arith.select(negative, arith.subi(start, end), arith.subi(end, start))
+    magnitude = arith.select(negative, arith.subi(zero, step), step)
+    count = arith.ceildivsi(_smax(span, zero), magnitude)
+    return _index(start), _index(count), _index(step)
 
 
 # ----------------------------------------------------------------------------
@@ -396,22 +589,100 @@ def _scatter_nd(ctx: LoweringContext):
 
 @lowering("expand", dynamic=True)
 def _expand(ctx: LoweringContext):
+    if ctx.has_operand(1):
+        return [_expand_runtime(ctx.operand(0), ctx.operand(1), ctx.result_element_type)]
     return [elementwise([ctx.operand(0)], ctx.result_element_type, lambda s: s[0],
                         out_shape=ctx.result_shape)]
 
 
-@lowering("tile")
+def _expand_runtime(x: ir.Value, shape: ir.Value, et: ir.Type) -> ir.Value:
+    """Broadcast ``x`` against the run-time ``shape`` (1-d i64, static length): a
+    result dim is the input dim where that is not 1 (also when the entry does not
+    broadcast: nothing is read out of bounds), else the entry (negative: 0). A
+    static input dim other than 1 is read with an affine map; a ``?`` one (it may be
+    1 at run time) with ``tensor.extract``."""
+    in_dims = dims_of(x)
+    rank_in, length = len(in_dims), shape_of(shape)[0]
+    rank = max(rank_in, length)
+    lead = rank - rank_in  # both shapes are aligned on the right
+    zero, one = index_constant(0), index_constant(1)
+    out, reads = [], []  # reads[a]: how input dim a is indexed ("loop", "zero" or an i1 "is one")
+    for j in range(rank):
+        k = j - (rank - length)
+        entry = _index(_smax(read_entry(shape, k, 1)[0], i64_constant(0))) if k >= 0 else None
+        a = j - lead
+        if a < 0:
+            out.append(entry)
+            continue
+        dim = in_dims[a]
+        if entry is None:
+            out.append(dim)
+            reads.append("loop")
+        elif isinstance(dim, int):
+            out.append(entry if dim == 1 else dim)
+            reads.append("zero" if dim == 1 else "loop")
+        else:
+            is_one = cmpi("eq", dim, one)
+            out.append(arith.select(is_one, entry, dim))
+            reads.append(is_one)
+    init = empty(out, et)
+    if all(isinstance(r, str) for r in reads):
+        in_map = amap(rank, [c(0) if r == "zero" else d(lead + a) for a, r in enumerate(reads)])
+        return generic([x], [init], [in_map, identity_map(rank)], [PARALLEL] * rank,
+                       lambda v, _: v)[0]
+
+    def body(_):
+        ivs = loop_indices(rank)
+        coords = []
+        for a, r in enumerate(reads):
+            iv = ivs[lead + a]
+            coords.append(zero if r == "zero" else iv if r == "loop" else arith.select(r, zero, iv))
+        return tensor.extract(x, coords)
+
+    return generic([], [init], [identity_map(rank)], [PARALLEL] * rank, body)[0]
+
+
+@lowering("tile", dynamic=True)
 def _tile(ctx: LoweringContext):
+    """``out[i] = in[i mod dim]``, out dim = dim * repeats: an affine ``mod`` map on
+    static dims, ``tensor.extract`` at ``i mod dim`` on ``?`` ones. Run-time repeats
+    (``repeats_input``; negative ones read as 0, and with a ``?`` length a missing
+    entry as 1) are clamped so that dim * repeats cannot overflow."""
     x = ctx.operand(0)
     shape = shape_of(x)
     rank = len(shape)
-    if 0 in ctx.result_shape:
-        return [empty(ctx.result_shape, ctx.result_element_type)]
-    exprs = [d(i) % shape[i] if r > 1 and shape[i] > 1 else (c(0) if shape[i] == 1 else d(i))
-             for i, r in enumerate(ctx.attr("repeats"))]
-    init = empty(ctx.result_shape, ctx.result_element_type)
-    return generic([x], [init], [amap(rank, exprs), identity_map(rank)],
-                   [PARALLEL] * rank, lambda v, _: v)
+    if not ctx.has_operand(1) and DYNAMIC not in shape:
+        if 0 in ctx.result_shape:
+            return [empty(ctx.result_shape, ctx.result_element_type)]
+        exprs = [d(i) % shape[i] if r > 1 and shape[i] > 1 else (c(0) if shape[i] == 1 else d(i))
+                 for i, r in enumerate(ctx.attr("repeats"))]
+        init = empty(ctx.result_shape, ctx.result_element_type)
+        return generic([x], [init], [amap(rank, exprs), identity_map(rank)],
+                       [PARALLEL] * rank, lambda v, _: v)
+    dims = dims_of(x)
+    out = []
+    for i in range(rank):
+        size = as_i64(dims[i])
+        if ctx.has_operand(1):  # clamped to [0, MAX_DIM / size]: the product cannot overflow
+            repeat = _smax(read_entry(ctx.operand(1), i, 1)[0], i64_constant(0))
+            repeat = _smin(repeat, arith.divsi(i64_constant(MAX_DIM), _smax(size, i64_constant(1))))
+        else:
+            repeat = i64_constant(ctx.attr("repeats")[i])
+        out.append(_index(arith.muli(size, repeat)))
+    init = empty(out, ctx.result_element_type)
+    if DYNAMIC not in shape:  # static dims: an affine ``mod`` map
+        exprs = [d(i) % n if n > 1 else (c(0) if n == 1 else d(i)) for i, n in enumerate(shape)]
+        return generic([x], [init], [amap(rank, exprs), identity_map(rank)],
+                       [PARALLEL] * rank, lambda v, _: v)
+
+    def body(_):
+        coords = []
+        for i, iv in enumerate(loop_indices(rank)):
+            coords.append(index_constant(0) if isinstance(dims[i], int) and dims[i] == 1
+                          else arith.remui(iv, as_index(dims[i])))
+        return tensor.extract(x, coords)
+
+    return generic([], [init], [identity_map(rank)], [PARALLEL] * rank, body)
 
 
 def _crop(x: ir.Value, pads: Sequence[int]) -> tuple[ir.Value, list[int], list[int]]:
@@ -476,15 +747,21 @@ def _pad(ctx: LoweringContext):
 
 @lowering("trilu", dynamic=True)
 def _trilu(ctx: LoweringContext):
+    """Keep ``col - row >= k`` (upper) or ``<= k`` (lower); a run-time k (``k_input``)
+    is compared in i64, so any value works (out of range: all or nothing kept)."""
     x = ctx.operand(0)
     rank = len(shape_of(x))
     et = ctx.result_element_type
-    k, upper = ctx.attr("k"), ctx.attr("upper")
+    upper = ctx.attr("upper")
 
     def body(s):
         row, col = loop_indices(rank)[-2:]
         diag = arith.subi(col, row)  # keep col - row >= k (upper) or <= k (lower)
-        keep = cmpi("sge" if upper else "sle", diag, index_constant(k))
+        if not ctx.has_operand(1):
+            keep = cmpi("sge" if upper else "sle", diag, index_constant(ctx.attr("k")))
+        else:  # read in the body (hoisted on CPU), so that a GPU kernel reads it on the device
+            k = tensor.extract(ctx.operand(1), [index_constant(0)] * len(shape_of(ctx.operand(1))))
+            keep = cmpi("sge" if upper else "sle", as_i64(diag), k)
         return arith.select(keep, s[0], _zero(et))
 
     return [elementwise([x], et, body)]

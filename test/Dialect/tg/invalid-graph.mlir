@@ -21,3 +21,11 @@ func.func @dropout_changes_shape(%x: tensor<4xf32>) -> tensor<2x2xf32> {
   %0 = "tg.dropout"(%x) : (tensor<4xf32>) -> tensor<2x2xf32>
   return %0 : tensor<2x2xf32>
 }
+
+// -----
+
+func.func @shape_of_end_past_rank(%x: tensor<?x3xf32>) -> tensor<3xi64> {
+  // expected-error@+1 {{'tg.shape_of' op start 0 and end 3 must satisfy 0 <= start <= end <= rank (2)}}
+  %0 = "tg.shape_of"(%x) {end = 3 : i64, start = 0 : i64} : (tensor<?x3xf32>) -> tensor<3xi64>
+  return %0 : tensor<3xi64>
+}

@@ -338,6 +338,54 @@ func.func @resize_sizes_positive(%a0: tensor<2x2xf32>) {
 
 // -----
 
+func.func @resize_dynamic_factors_length(%a0: tensor<2x2xf32>, %f: tensor<2xf32>) {
+  // expected-error@+1 {{'tg.resize_dynamic' op factors must hold one value per dim of axes (1), got 2}}
+  %0 = "tg.resize_dynamic"(%a0, %f) {antialias = 0 : i64, axes = array<i64: 1>, coordinate_transformation_mode = "half_pixel", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, keep_aspect_ratio_policy = "stretch", mode = "nearest", nearest_mode = "round_prefer_floor"} : (tensor<2x2xf32>, tensor<2xf32>) -> tensor<2x?xf32>
+  return
+}
+
+// -----
+
+func.func @resize_dynamic_factors_type(%a0: tensor<2x2xf32>, %f: tensor<1xi8>) {
+  // expected-error@+1 {{'tg.resize_dynamic' op factors must be a 1-d float (scales) or i32/i64 (sizes) tensor, got tensor<1xi8>}}
+  %0 = "tg.resize_dynamic"(%a0, %f) {antialias = 0 : i64, axes = array<i64: 1>, coordinate_transformation_mode = "half_pixel", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, keep_aspect_ratio_policy = "stretch", mode = "nearest", nearest_mode = "round_prefer_floor"} : (tensor<2x2xf32>, tensor<1xi8>) -> tensor<2x?xf32>
+  return
+}
+
+// -----
+
+func.func @resize_dynamic_axes(%a0: tensor<2x2xf32>, %f: tensor<2xf32>) {
+  // expected-error@+1 {{'tg.resize_dynamic' op axes [1, 1] must be distinct dims of the rank-2 input}}
+  %0 = "tg.resize_dynamic"(%a0, %f) {antialias = 0 : i64, axes = array<i64: 1, 1>, coordinate_transformation_mode = "half_pixel", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, keep_aspect_ratio_policy = "stretch", mode = "nearest", nearest_mode = "round_prefer_floor"} : (tensor<2x2xf32>, tensor<2xf32>) -> tensor<2x?xf32>
+  return
+}
+
+// -----
+
+func.func @resize_dynamic_roi_length(%a0: tensor<2x2xf32>, %f: tensor<1xi64>, %r: tensor<4xf32>) {
+  // expected-error@+1 {{'tg.resize_dynamic' op roi must hold two values per dim of axes (2), got 4}}
+  %0 = "tg.resize_dynamic"(%a0, %f, %r) {antialias = 0 : i64, axes = array<i64: 1>, coordinate_transformation_mode = "tf_crop_and_resize", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, keep_aspect_ratio_policy = "stretch", mode = "nearest", nearest_mode = "round_prefer_floor"} : (tensor<2x2xf32>, tensor<1xi64>, tensor<4xf32>) -> tensor<2x?xf32>
+  return
+}
+
+// -----
+
+func.func @resize_dynamic_policy(%a0: tensor<2x2xf32>, %f: tensor<1xi64>) {
+  // expected-error@+1 {{'tg.resize_dynamic' op keep_aspect_ratio_policy must be one of stretch, not_larger, not_smaller, got 'fit'}}
+  %0 = "tg.resize_dynamic"(%a0, %f) {antialias = 0 : i64, axes = array<i64: 1>, coordinate_transformation_mode = "half_pixel", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, keep_aspect_ratio_policy = "fit", mode = "nearest", nearest_mode = "round_prefer_floor"} : (tensor<2x2xf32>, tensor<1xi64>) -> tensor<2x?xf32>
+  return
+}
+
+// -----
+
+func.func @resize_dynamic_result(%a0: tensor<2x2xf32>, %f: tensor<1xi64>) {
+  // expected-error@+1 {{'tg.resize_dynamic' op result #0 has type tensor<2x4xf32>, but the operands imply tensor<2x?xf32>}}
+  %0 = "tg.resize_dynamic"(%a0, %f) {antialias = 0 : i64, axes = array<i64: 1>, coordinate_transformation_mode = "half_pixel", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, keep_aspect_ratio_policy = "stretch", mode = "nearest", nearest_mode = "round_prefer_floor"} : (tensor<2x2xf32>, tensor<1xi64>) -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
 func.func @resize_scales_positive(%a0: tensor<2x2xf32>) {
   // expected-error@+1 {{'tg.resize' op scales must be positive}}
   %0 = "tg.resize"(%a0) {antialias = 0 : i64, coordinate_transformation_mode = "half_pixel", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, mode = "nearest", nearest_mode = "round_prefer_floor", roi = array<f64: 0.0, 0.0, 1.0, 1.0>, scales = array<f64: 0.0, 2.0>, sizes = array<i64: 4, 4>} : (tensor<2x2xf32>) -> tensor<4x4xf32>

@@ -362,6 +362,110 @@ func.func @one_hot_axis_out_of_range(%i: tensor<3xi64>, %v: tensor<2xf32>) {
 
 // -----
 
+func.func @slice_runtime_bounds_count(%x: tensor<4x5xf32>, %s: tensor<1xi64>) {
+  // expected-error@+1 {{'tg.slice' op 2 run-time bounds operands for the 1 empty bounds attributes (starts)}}
+  %0 = "tg.slice"(%x, %s, %s) {axes = array<i64: 0>, ends = array<i64: 3>, starts = array<i64>, steps = array<i64: 1>} : (tensor<4x5xf32>, tensor<1xi64>, tensor<1xi64>) -> tensor<?x5xf32>
+  return
+}
+
+// -----
+
+func.func @slice_runtime_bounds_type(%x: tensor<4x5xf32>, %s: tensor<1xf32>) {
+  // expected-error@+1 {{'tg.slice' op operand #1 has element type f32, expected one of i32, i64}}
+  %0 = "tg.slice"(%x, %s) {axes = array<i64: 0>, ends = array<i64: 3>, starts = array<i64>, steps = array<i64: 1>} : (tensor<4x5xf32>, tensor<1xf32>) -> tensor<?x5xf32>
+  return
+}
+
+// -----
+
+func.func @slice_runtime_bounds_rank(%x: tensor<4x5xf32>, %s: tensor<1x1xi64>) {
+  // expected-error@+1 {{'tg.slice' op run-time slice bounds must be 1-d, got shape 1x1}}
+  %0 = "tg.slice"(%x, %s) {axes = array<i64: 0>, ends = array<i64: 3>, starts = array<i64>, steps = array<i64: 1>} : (tensor<4x5xf32>, tensor<1x1xi64>) -> tensor<?x5xf32>
+  return
+}
+
+// -----
+
+func.func @slice_runtime_list_length(%x: tensor<4x5xf32>, %s: tensor<1xi64>) {
+  // expected-error@+1 {{'tg.slice' op ends has 2 entries for 1 run-time entries}}
+  %0 = "tg.slice"(%x, %s) {axes = array<i64: 0>, ends = array<i64: 3, 3>, starts = array<i64>, steps = array<i64: 1>} : (tensor<4x5xf32>, tensor<1xi64>) -> tensor<?x5xf32>
+  return
+}
+
+// -----
+
+func.func @slice_runtime_axes_range(%x: tensor<4x5xf32>, %s: tensor<1xi64>) {
+  // expected-error@+1 {{'tg.slice' op axes [-1] must be distinct dims in [0, 2)}}
+  %0 = "tg.slice"(%x, %s) {axes = array<i64: -1>, ends = array<i64: 3>, starts = array<i64>, steps = array<i64: 1>} : (tensor<4x5xf32>, tensor<1xi64>) -> tensor<4x?xf32>
+  return
+}
+
+// -----
+
+func.func @slice_runtime_zero_step(%x: tensor<4x5xf32>, %s: tensor<1xi64>) {
+  // expected-error@+1 {{'tg.slice' op steps must be non-zero}}
+  %0 = "tg.slice"(%x, %s) {axes = array<i64: 0>, ends = array<i64: 3>, starts = array<i64>, steps = array<i64: 0>} : (tensor<4x5xf32>, tensor<1xi64>) -> tensor<?x5xf32>
+  return
+}
+
+// -----
+
+func.func @slice_runtime_bounds_of_two_types(%x: tensor<4x5xf32>, %s: tensor<1xi64>, %e: tensor<1xi32>) {
+  // expected-error@+1 {{expected 'tensor<1xi64>' but got 'tensor<1xi32>'}}
+  %0 = "tg.slice"(%x, %s, %e) {axes = array<i64: 0>, ends = array<i64>, starts = array<i64>, steps = array<i64: 1>} : (tensor<4x5xf32>, tensor<1xi64>, tensor<1xi32>) -> tensor<?x5xf32>
+  return
+}
+
+// -----
+
+func.func @expand_runtime_shape_length(%x: tensor<3x1xf32>, %s: tensor<?xi64>) {
+  // expected-error@+1 {{'tg.expand' op shape_input must be 1-d of static length (the result's rank), got ?}}
+  %0 = "tg.expand"(%x, %s) {shape = array<i64>} : (tensor<3x1xf32>, tensor<?xi64>) -> tensor<3x?xf32>
+  return
+}
+
+// -----
+
+func.func @expand_runtime_shape_and_attribute(%x: tensor<3x1xf32>, %s: tensor<2xi64>) {
+  // expected-error@+1 {{'tg.expand' op shape must be empty with shape_input}}
+  %0 = "tg.expand"(%x, %s) {shape = array<i64: 3, 4>} : (tensor<3x1xf32>, tensor<2xi64>) -> tensor<3x?xf32>
+  return
+}
+
+// -----
+
+func.func @tile_runtime_repeats_length(%x: tensor<3x2xf32>, %r: tensor<3xi64>) {
+  // expected-error@+1 {{'tg.tile' op repeats_input must be 1-d with 2 entries, got 3}}
+  %0 = "tg.tile"(%x, %r) {repeats = array<i64>} : (tensor<3x2xf32>, tensor<3xi64>) -> tensor<?x?xf32>
+  return
+}
+
+// -----
+
+func.func @tile_runtime_repeats_and_attribute(%x: tensor<3x2xf32>, %r: tensor<2xi64>) {
+  // expected-error@+1 {{'tg.tile' op repeats must be empty with repeats_input}}
+  %0 = "tg.tile"(%x, %r) {repeats = array<i64: 1, 2>} : (tensor<3x2xf32>, tensor<2xi64>) -> tensor<?x?xf32>
+  return
+}
+
+// -----
+
+func.func @trilu_runtime_k_size(%x: tensor<3x3xf32>, %k: tensor<2xi64>) {
+  // expected-error@+1 {{'tg.trilu' op k_input must hold one element, got shape 2}}
+  %0 = "tg.trilu"(%x, %k) {k = 0 : i64, upper = 1 : i64} : (tensor<3x3xf32>, tensor<2xi64>) -> tensor<3x3xf32>
+  return
+}
+
+// -----
+
+func.func @trilu_runtime_k_and_attribute(%x: tensor<3x3xf32>, %k: tensor<i64>) {
+  // expected-error@+1 {{'tg.trilu' op k must be 0 with k_input}}
+  %0 = "tg.trilu"(%x, %k) {k = 1 : i64, upper = 1 : i64} : (tensor<3x3xf32>, tensor<i64>) -> tensor<3x3xf32>
+  return
+}
+
+// -----
+
 func.func @result_type_mismatch(%x: tensor<5x6xf32>) {
   // expected-error@+1 {{'tg.slice' op result #0 has type tensor<5x3xf32>, but the operands imply tensor<5x2xf32>}}
   %0 = "tg.slice"(%x) {axes = array<i64: 1>, ends = array<i64: 5>, starts = array<i64: 1>, steps = array<i64: 2>} : (tensor<5x6xf32>) -> tensor<5x3xf32>

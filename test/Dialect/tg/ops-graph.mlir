@@ -34,3 +34,12 @@ func.func @dropout_f16(%x: tensor<1x2x3xf16>) -> tensor<1x2x3xf16> {
   %0 = "tg.dropout"(%x) : (tensor<1x2x3xf16>) -> tensor<1x2x3xf16>
   return %0 : tensor<1x2x3xf16>
 }
+
+// CHECK-LABEL: func.func @shape_of_dynamic
+// CHECK-SAME: (%[[X:.*]]: tensor<?x3x?xf32>)
+// CHECK: %[[S:.*]] = "tg.shape_of"(%[[X]]) {end = 3 : i64, start = 1 : i64} : (tensor<?x3x?xf32>) -> tensor<2xi64>
+// CHECK: return %[[S]]
+func.func @shape_of_dynamic(%x: tensor<?x3x?xf32>) -> tensor<2xi64> {
+  %0 = "tg.shape_of"(%x) {end = 3 : i64, start = 1 : i64} : (tensor<?x3x?xf32>) -> tensor<2xi64>
+  return %0 : tensor<2xi64>
+}

@@ -127,6 +127,24 @@ func.func @resize_tf_crop_and_resize(%x: tensor<5x5xf32>) -> tensor<4x6xf32> {
   return %0 : tensor<4x6xf32>
 }
 
+// Run-time sizes of axes 3 and 2 (`?` there) and a run-time roi; the other dims are x's.
+// CHECK-LABEL: func.func @resize_dynamic_sizes_roi
+// CHECK-SAME: (%[[X:[^:]*]]: tensor<?x3x5x5xf32>, %[[S:[^:]*]]: tensor<2xi64>, %[[R:[^:]*]]: tensor<4xf32>)
+// CHECK: %[[Y:.*]] = "tg.resize_dynamic"(%[[X]], %[[S]], %[[R]]) {antialias = 0 : i64, axes = array<i64: 3, 2>, coordinate_transformation_mode = "tf_crop_and_resize", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 1.000000e+00 : f32, keep_aspect_ratio_policy = "not_larger", mode = "linear", nearest_mode = "round_prefer_floor"} : (tensor<?x3x5x5xf32>, tensor<2xi64>, tensor<4xf32>) -> tensor<?x3x?x?xf32>
+// CHECK: return %[[Y]]
+func.func @resize_dynamic_sizes_roi(%x: tensor<?x3x5x5xf32>, %sizes: tensor<2xi64>, %roi: tensor<4xf32>) -> tensor<?x3x?x?xf32> {
+  %0 = "tg.resize_dynamic"(%x, %sizes, %roi) {antialias = 0 : i64, axes = array<i64: 3, 2>, coordinate_transformation_mode = "tf_crop_and_resize", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 1.000000e+00 : f32, keep_aspect_ratio_policy = "not_larger", mode = "linear", nearest_mode = "round_prefer_floor"} : (tensor<?x3x5x5xf32>, tensor<2xi64>, tensor<4xf32>) -> tensor<?x3x?x?xf32>
+  return %0 : tensor<?x3x?x?xf32>
+}
+
+// Run-time scales of every dim (Upsample's "simple" nearest rule), no roi.
+// CHECK-LABEL: func.func @resize_dynamic_scales
+// CHECK: "tg.resize_dynamic"(%{{.*}}, %{{.*}}) {{.*}}nearest_mode = "simple"{{.*}} : (tensor<2x4xui8>, tensor<?xf32>) -> tensor<?x?xui8>
+func.func @resize_dynamic_scales(%x: tensor<2x4xui8>, %scales: tensor<?xf32>) -> tensor<?x?xui8> {
+  %0 = "tg.resize_dynamic"(%x, %scales) {antialias = 0 : i64, axes = array<i64: 0, 1>, coordinate_transformation_mode = "asymmetric", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, keep_aspect_ratio_policy = "stretch", mode = "nearest", nearest_mode = "simple"} : (tensor<2x4xui8>, tensor<?xf32>) -> tensor<?x?xui8>
+  return %0 : tensor<?x?xui8>
+}
+
 // GQA (4 query heads on 2 KV heads) with a bool mask; results: Y, present K/V, QK scores.
 // CHECK-LABEL: func.func @attention_4d_gqa
 // CHECK-SAME: (%[[Q:[^:]*]]: tensor<2x4x3x8xf32>, %[[K:[^:]*]]: tensor<2x2x5x8xf32>, %[[V:[^:]*]]: tensor<2x2x5x6xf32>, %[[M:[^:]*]]: tensor<3x5xi1>)

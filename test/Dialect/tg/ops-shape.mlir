@@ -72,6 +72,24 @@ func.func @scatter_nd(%x: tensor<4x3x2xi1>, %i: tensor<5x1xi64>, %u: tensor<5x3x
   return %0 : tensor<4x3x2xi1>
 }
 
+// Run-time bounds: starts and ends are operands (their attributes are empty), the
+// sliced dims (axes 0 and 2) become `?`.
+// CHECK-LABEL: func.func @slice_runtime_bounds
+// CHECK-SAME: (%[[X:.*]]: tensor<4x5x6xf32>, %[[S:.*]]: tensor<2xi64>, %[[E:.*]]: tensor<2xi64>)
+// CHECK: "tg.slice"(%[[X]], %[[S]], %[[E]]) {axes = array<i64: 0, 2>, ends = array<i64>, starts = array<i64>, steps = array<i64: 1, -1>} : (tensor<4x5x6xf32>, tensor<2xi64>, tensor<2xi64>) -> tensor<?x5x?xf32>
+func.func @slice_runtime_bounds(%x: tensor<4x5x6xf32>, %s: tensor<2xi64>, %e: tensor<2xi64>) -> tensor<?x5x?xf32> {
+  %0 = "tg.slice"(%x, %s, %e) {axes = array<i64: 0, 2>, ends = array<i64>, starts = array<i64>, steps = array<i64: 1, -1>} : (tensor<4x5x6xf32>, tensor<2xi64>, tensor<2xi64>) -> tensor<?x5x?xf32>
+  return %0 : tensor<?x5x?xf32>
+}
+
+// Every bound at run time, with a `?` count: any dim may be sliced, but a dim of size 0 stays 0.
+// CHECK-LABEL: func.func @slice_runtime_axes
+// CHECK: "tg.slice"(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) {axes = array<i64>, ends = array<i64>, starts = array<i64>, steps = array<i64>} : (tensor<3x0xf32>, tensor<?xi32>, tensor<?xi32>, tensor<?xi32>, tensor<?xi32>) -> tensor<?x0xf32>
+func.func @slice_runtime_axes(%x: tensor<3x0xf32>, %b: tensor<?xi32>) -> tensor<?x0xf32> {
+  %0 = "tg.slice"(%x, %b, %b, %b, %b) {axes = array<i64>, ends = array<i64>, starts = array<i64>, steps = array<i64>} : (tensor<3x0xf32>, tensor<?xi32>, tensor<?xi32>, tensor<?xi32>, tensor<?xi32>) -> tensor<?x0xf32>
+  return %0 : tensor<?x0xf32>
+}
+
 // CHECK-LABEL: func.func @expand_bidirectional
 // CHECK: "tg.expand"(%{{.*}}) {shape = array<i64: 2, 1, 4>} : (tensor<3x1xf64>) -> tensor<2x3x4xf64>
 func.func @expand_bidirectional(%x: tensor<3x1xf64>) -> tensor<2x3x4xf64> {
@@ -84,6 +102,21 @@ func.func @expand_bidirectional(%x: tensor<3x1xf64>) -> tensor<2x3x4xf64> {
 func.func @tile(%x: tensor<2x1x3xi16>) -> tensor<4x1x9xi16> {
   %0 = "tg.tile"(%x) {repeats = array<i64: 2, 1, 3>} : (tensor<2x1x3xi16>) -> tensor<4x1x9xi16>
   return %0 : tensor<4x1x9xi16>
+}
+
+// A run-time shape: a static input dim other than 1 stays, the others are `?`.
+// CHECK-LABEL: func.func @expand_runtime_shape
+// CHECK: "tg.expand"(%{{.*}}, %{{.*}}) {shape = array<i64>} : (tensor<3x1xf32>, tensor<3xi64>) -> tensor<?x3x?xf32>
+func.func @expand_runtime_shape(%x: tensor<3x1xf32>, %s: tensor<3xi64>) -> tensor<?x3x?xf32> {
+  %0 = "tg.expand"(%x, %s) {shape = array<i64>} : (tensor<3x1xf32>, tensor<3xi64>) -> tensor<?x3x?xf32>
+  return %0 : tensor<?x3x?xf32>
+}
+
+// CHECK-LABEL: func.func @tile_runtime_repeats
+// CHECK: "tg.tile"(%{{.*}}, %{{.*}}) {repeats = array<i64>} : (tensor<2x0x3xi16>, tensor<3xi64>) -> tensor<?x0x?xi16>
+func.func @tile_runtime_repeats(%x: tensor<2x0x3xi16>, %r: tensor<3xi64>) -> tensor<?x0x?xi16> {
+  %0 = "tg.tile"(%x, %r) {repeats = array<i64>} : (tensor<2x0x3xi16>, tensor<3xi64>) -> tensor<?x0x?xi16>
+  return %0 : tensor<?x0x?xi16>
 }
 
 // CHECK-LABEL: func.func @pad_constant_value
@@ -114,4 +147,11 @@ func.func @trilu(%x: tensor<2x3x5xf32>) -> tensor<2x3x5xf32> {
 func.func @one_hot(%i: tensor<2x3xf32>, %v: tensor<2xi64>) -> tensor<2x4x3xi64> {
   %0 = "tg.one_hot"(%i, %v) {axis = 1 : i64, depth = 4 : i64} : (tensor<2x3xf32>, tensor<2xi64>) -> tensor<2x4x3xi64>
   return %0 : tensor<2x4x3xi64>
+}
+
+// CHECK-LABEL: func.func @trilu_runtime_k
+// CHECK: "tg.trilu"(%{{.*}}, %{{.*}}) {k = 0 : i64, upper = 1 : i64} : (tensor<3x4xf32>, tensor<i64>) -> tensor<3x4xf32>
+func.func @trilu_runtime_k(%x: tensor<3x4xf32>, %k: tensor<i64>) -> tensor<3x4xf32> {
+  %0 = "tg.trilu"(%x, %k) {k = 0 : i64, upper = 1 : i64} : (tensor<3x4xf32>, tensor<i64>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
 }

@@ -402,3 +402,20 @@ func.func @group_normalization_stays() -> tensor<1x2x2xf32> {
   %0 = "tg.group_normalization"(%x, %s, %b) {epsilon = 1.0e-05 : f32, num_groups = 2 : i64, stash_type = 1 : i64} : (tensor<1x2x2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x2xf32>
   return %0 : tensor<1x2x2xf32>
 }
+
+// -----
+
+// The run-time forms of trilu and expand (k_input, shape_input) are left alone
+// even when every operand is constant: their empty/ignored attributes must not
+// stand for ONNX's k or shape.
+// CHECK-LABEL: func.func @runtime_operand_forms
+// CHECK: "tg.trilu"
+// CHECK: "tg.expand"
+func.func @runtime_operand_forms() -> (tensor<2x3xf32>, tensor<2x3xf32>) {
+  %x = "tg.constant"() {value = dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf32>} : () -> tensor<2x3xf32>
+  %k = "tg.constant"() {value = dense<1> : tensor<i64>} : () -> tensor<i64>
+  %s = "tg.constant"() {value = dense<[2, 1]> : tensor<2xi64>} : () -> tensor<2xi64>
+  %0 = "tg.trilu"(%x, %k) {k = 0 : i64, upper = 1 : i64} : (tensor<2x3xf32>, tensor<i64>) -> tensor<2x3xf32>
+  %1 = "tg.expand"(%x, %s) {shape = array<i64>} : (tensor<2x3xf32>, tensor<2xi64>) -> tensor<2x3xf32>
+  return %0, %1 : tensor<2x3xf32>, tensor<2x3xf32>
+}

@@ -498,10 +498,16 @@ def test_size_feeding_an_op():
 # Rejections
 # ----------------------------------------------------------------------------
 
-def test_runtime_shape_inputs_are_rejected():
-    node = helper.make_node("Tile", ["X", "R"], ["Y"])
-    model = make_model([node], {"X": values((2, 3), np.float32), "R": i64(1, 2)}, ["Y"], opset=13)
-    with pytest.raises(polytile.OnnxImportError, match="repeats .*must be a compile-time constant"):
+def test_runtime_shape_of_unknown_length_is_rejected():
+    """Expand's shape may be a run-time tensor (test_shape_runtime_operands.py), but its
+    length, the result's rank, must be static."""
+    node = helper.make_node("Expand", ["X", "S"], ["Y"])
+    graph = helper.make_graph([node], "g", [helper.make_tensor_value_info("X", onnx.TensorProto.FLOAT, [2, 3]),
+                                            helper.make_tensor_value_info("S", onnx.TensorProto.INT64, ["k"])],
+                              [helper.make_tensor_value_info("Y", onnx.TensorProto.FLOAT, None)])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    with pytest.raises(polytile.OnnxImportError,
+                       match=r"the shape \(input 1\) must be a compile-time constant or a 1-d tensor of static length"):
         polytile.compile(model)
 
 

@@ -73,6 +73,13 @@ class TensorInfo:
         return all(isinstance(d, int) for d in self.shape)
 
 
+def _shape_range(start: int, end: Optional[int], rank: int) -> tuple[int, int]:
+    """ONNX Shape's ``start``/``end`` (negative from the back, clamped) as [start, end)."""
+    start = min(max(start + rank if start < 0 else start, 0), rank)
+    end = rank if end is None else min(max(end + rank if end < 0 else end, 0), rank)
+    return start, max(start, end)
+
+
 def load_model(source: ModelSource, load_external_data: bool = True) -> onnx.ModelProto:
     """Read a model from a path, bytes or a ModelProto; raises OnnxImportError.
 
@@ -231,6 +238,10 @@ class NodeContext:
             return None
         return self.importer.constants.get(self.node.input[i])
 
+    def is_graph_input(self, i: int) -> bool:
+        """Whether input ``i`` is one of the model's (non-initializer) inputs."""
+        return self.has_input(i) and self.node.input[i] in self.importer.graph_input_names
+
     def check_values(self, i: int, kind: str, **details) -> None:
         """Input ``i`` is read as axes or a count at run time: when it is a graph input,
         the compiled model checks its values at the door (see value_rules.py)."""
@@ -336,6 +347,8 @@ class GraphImporter:
         self.constants: dict[str, np.ndarray] = {}
         # Shape computations on dynamic dims, followed symbolically (shape_values.py).
         self.shape_values: dict[str, shape_values.ShapeValue] = {}
+        # the node (and its opset) that made each shape value, to import it at run time
+        self.shape_value_producers: dict[str, tuple] = {}
         self.symbols = shape_values.DimSymbols()
         self.graph_input_names: set[str] = set()
         self.value_rules: dict[str, list] = {}
@@ -356,8 +369,7 @@ class GraphImporter:
             self.values[name] = v
             return v
         if name in self.shape_values:
-            raise UnsupportedNode(f"input '{name}' is a shape known only at run time (it depends on "
-                                  f"dynamic dims); using it as a tensor is not supported yet")
+            return self._materialize(name)
         raise UnsupportedNode(f"input '{name}' is not produced by any earlier node or initializer")
 
     def constant_value(self, array: np.ndarray) -> ir.Value:
@@ -457,9 +469,11 @@ class GraphImporter:
         return dataclasses.replace(info, shape=tuple(dims))
 
     def _output_value(self, name: str) -> ir.Value:
-        if name in self.shape_values:
-            raise OnnxImportError(f"graph output '{name}' is a shape known only at run time; "
-                                  f"returning one is not supported yet")
+        if name in self.shape_values:  # a shape known only at run time, computed then
+            try:
+                return self._materialize(name)
+            except UnsupportedNode as e:
+                raise OnnxImportError(f"graph output '{name}': {e}") from None
         try:
             return self.value(name)
         except UnsupportedNode:
@@ -481,8 +495,8 @@ class GraphImporter:
         except UnsupportedNode as e:
             raise OnnxImportError(f"{where}: {e}") from None
         if node.op_type not in _TAKES_SHAPE_VALUES and \
-                any(n in self.shape_values for n in node.input if n):
-            self._evaluate_shape_value(ctx, where)
+                any(n in self.shape_values for n in node.input if n) and \
+                self._evaluate_shape_value(ctx, where):
             return
         if node.op_type == "ConstantOfShape" and node.domain in ("", "ai.onnx") and \
                 self._splat_of_shape(ctx):
@@ -502,7 +516,7 @@ class GraphImporter:
             raise OnnxImportError(f"{where}: {e}") from None
         if node.op_type in _BROADCASTING or node.op_type in ("MatMul", "Gemm"):
             self._unify_dims(ctx)
-        self._store_outputs(node, outputs)
+        self._store_outputs(node, outputs, opset)
 
     def _unify_dims(self, ctx: "NodeContext") -> None:
         """Record what a broadcasting op or a matrix product implies about its
@@ -543,7 +557,7 @@ class GraphImporter:
             if names and len(sizes) == 1:
                 self.dim_sizes.setdefault(self.symbols.find(names[0]), sizes.pop())
 
-    def _store_outputs(self, node: onnx.NodeProto, outputs) -> None:
+    def _store_outputs(self, node: onnx.NodeProto, outputs, opset: int) -> None:
         for name, out in zip(node.output, outputs):
             if not name:
                 continue
@@ -551,22 +565,52 @@ class GraphImporter:
                 self.constants[name] = out
             elif isinstance(out, shape_values.ShapeValue):
                 self.shape_values[name] = out
+                self.shape_value_producers[name] = (node, opset)
             else:
                 self.values[name] = out
 
-    def _evaluate_shape_value(self, ctx: "NodeContext", where: str) -> None:
-        """Follow a shape computation on dynamic dims symbolically (shape_values.py)."""
+    def _evaluate_shape_value(self, ctx: "NodeContext", where: str) -> bool:
+        """Follow a shape computation on dynamic dims symbolically (shape_values.py);
+        False when it cannot be (an input is a run-time tensor, or the op is not one
+        that shape_values evaluates): the node is then imported as run-time ops, its
+        shape inputs made run-time tensors (:meth:`_materialize`)."""
         inputs = [ctx.shape_value(i) if ctx.has_input(i) else None for i in range(ctx.num_inputs)]
-        for i, v in enumerate(inputs):
-            if ctx.has_input(i) and v is None:
-                raise OnnxImportError(f"{where}: mixes a shape known only at run time with the run-time "
-                                      f"tensor '{ctx.node.input[i]}'; not supported yet")
+        if any(ctx.has_input(i) and v is None for i, v in enumerate(inputs)):
+            return False
         try:
             out = shape_values.evaluate(ctx.op_type, inputs, ctx.attrs)
-        except shape_values.NotSymbolic as e:
-            raise OnnxImportError(f"{where}: {e} (its input is a shape known only at run time: "
-                                  f"pin the dynamic input dims)") from None
-        self._store_outputs(ctx.node, [out])
+        except shape_values.NotSymbolic:
+            return False
+        self._store_outputs(ctx.node, [out], ctx.opset)
+        return True
+
+    def _materialize(self, name: str) -> ir.Value:
+        """The symbolic shape value ``name`` as a run-time i64 tensor: the node that made
+        it is imported again as run-time ops (a ``Shape`` as ``tg.shape_of``), its own
+        shape inputs materialized the same way, at the current insertion point (after
+        every value it reads). The value stays symbolic for the ops that follow it
+        symbolically."""
+        node, opset = self.shape_value_producers[name]
+        ctx = NodeContext(self, node, opset)
+        where = f"node '{ctx.name}' ({node.op_type})"
+        try:
+            with ir.Location.name(ctx.name):
+                if node.op_type == "Shape":
+                    rank = ctx.input_rank(0)
+                    start, end = _shape_range(ctx.attr("start", 0), ctx.attr("end", None), rank)
+                    outputs = [ctx.tg("shape_of", ctx.input(0), start=start, end=end)]
+                else:
+                    outputs = registry.lookup(node.op_type, opset, node.domain)(ctx)
+        except UnsupportedNode as e:
+            raise UnsupportedNode(f"the shape '{name}' is needed as a run-time tensor, but {where} "
+                                  f"cannot make it: {e}") from None
+        for out_name, out in zip(node.output, outputs):
+            if out_name and isinstance(out, ir.Value):
+                self.values[out_name] = out
+        if name not in self.values:
+            raise UnsupportedNode(f"the shape '{name}' is needed as a run-time tensor, but {where} "
+                                  f"does not make one")
+        return self.values[name]
 
     def _try_fold(self, node: onnx.NodeProto, opset: int) -> bool:
         """Evaluate a node whose inputs are all constants with ONNX's reference

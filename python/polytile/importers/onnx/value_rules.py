@@ -16,6 +16,7 @@ A rule is stored with the model's inputs (``TensorInfo.value_rules``) and, for
 from __future__ import annotations
 
 import dataclasses
+import json
 from typing import Optional, Sequence
 
 import numpy as np
@@ -24,8 +25,10 @@ import numpy as np
 @dataclasses.dataclass(frozen=True)
 class ValueRule:
     """``kind``: ``axes`` (every entry in [-rank, rank), distinct once normalized),
-    ``axis`` (one entry in [-rank, rank)) or ``count`` (one entry in [0, size of dim
-    ``dim`` of input ``of``]). ``where`` names the node for the message."""
+    ``axis`` (one entry in [-rank, rank)), ``count`` (one entry in [0, size of dim
+    ``dim`` of input ``of``]), ``inference`` (false, unless input ``of`` is given and
+    holds 0: Dropout's training_mode and ratio) or ``zero`` (0: Dropout's ratio in
+    training mode). ``where`` names the node for the message."""
 
     kind: str
     where: str
@@ -34,11 +37,11 @@ class ValueRule:
     dim: int = 0
 
     def text(self) -> str:
-        return "|".join([self.kind, self.where, str(self.rank), self.of, str(self.dim)])
+        return json.dumps(dataclasses.asdict(self), sort_keys=True)
 
     def check(self, name: str, value: np.ndarray, feeds: dict) -> Optional[str]:
         """Why ``value`` (fed as input ``name``) breaks the rule, or None."""
-        entries = [int(v) for v in np.asarray(value).reshape(-1)]
+        entries = [int(v) for v in np.asarray(value).reshape(-1)] if self.kind in ("axes", "axis", "count") else []
         if self.kind in ("axes", "axis"):
             for v in entries:
                 if not -self.rank <= v < self.rank:
@@ -47,6 +50,17 @@ class ValueRule:
             normalized = [v % self.rank for v in entries]
             if self.kind == "axes" and len(set(normalized)) != len(normalized):
                 return f"input '{name}' holds {entries}, naming a dim twice: the axes of {self.where}"
+            return None
+        if self.kind in ("inference", "zero"):
+            flat = np.asarray(value).reshape(-1)
+            if self.kind == "inference":  # training_mode: false, or the ratio (input `of`) 0
+                ratio_zero = bool(self.of) and self.of in feeds and not np.any(np.asarray(feeds[self.of]) != 0)
+                broken = bool(np.any(flat)) and not ratio_zero
+            else:  # the ratio, with training_mode true
+                broken = bool(np.any(flat != 0))
+            if broken:
+                return (f"input '{name}' holds {flat.tolist()}: {self.where} in training mode with a "
+                        f"non-zero ratio is not supported yet (its output is random; inference only)")
             return None
         if self.kind == "count":
             size = np.shape(feeds[self.of])[self.dim] if self.of in feeds else None
@@ -59,8 +73,7 @@ class ValueRule:
 
 
 def parse(text: str) -> ValueRule:
-    kind, where, rank, of, dim = text.split("|")
-    return ValueRule(kind, where, int(rank), of, int(dim))
+    return ValueRule(**json.loads(text))
 
 
 def violations(rules_by_input: dict[str, Sequence[ValueRule]], feeds: dict) -> Optional[str]:

@@ -28,14 +28,6 @@ func.func @reshape_several_dynamic(%x: tensor<?x?x4xf32>) -> tensor<?x?xf32> {
 
 // -----
 
-func.func @slice_part_of_dynamic_axis(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
-  // expected-error@+1 {{tg.slice: slicing the dynamic axis 0 (starts 1, ends 9223372036854775807, steps 1) is not supported yet}}
-  %0 = "tg.slice"(%x) {axes = array<i64: 0>, ends = array<i64: 9223372036854775807>, starts = array<i64: 1>, steps = array<i64: 1>} : (tensor<?x4xf32>) -> tensor<?x4xf32>
-  return %0 : tensor<?x4xf32>
-}
-
-// -----
-
 func.func @conv_dynamic_channels(%x: tensor<1x?x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32> {
   // expected-error@+1 {{tg.conv: dynamic channel or weight dims are not supported yet}}
   %0 = "tg.conv"(%x, %w) {dilations = array<i64: 1, 1>, group = 1 : i64, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x?x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>

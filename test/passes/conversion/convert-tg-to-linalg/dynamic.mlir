@@ -263,6 +263,32 @@ func.func @slice_whole_dynamic_axis(%x: tensor<?x10xf32>) -> tensor<?x10xf32> {
 
 // -----
 
+// Part of a dynamic axis: the bounds are clamped at run time against its tensor.dim.
+// CHECK-LABEL: func.func @slice_part_of_dynamic_axis
+// CHECK-SAME: (%[[X:[^:]*]]: tensor<?x4xf32>)
+// CHECK: tensor.dim %[[X]], %{{.*}} : tensor<?x4xf32>
+// CHECK: tensor.extract_slice %[[X]][%{{.*}}, 0] [%{{.*}}, 4] [1, 1] : tensor<?x4xf32> to tensor<?x4xf32>
+func.func @slice_part_of_dynamic_axis(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  %0 = "tg.slice"(%x) {axes = array<i64: 0>, ends = array<i64: 9223372036854775807>, starts = array<i64: 1>, steps = array<i64: 1>} : (tensor<?x4xf32>) -> tensor<?x4xf32>
+  return %0 : tensor<?x4xf32>
+}
+
+// -----
+
+// Tile of a dynamic dim: out dim = tensor.dim * repeats, read at i mod dim.
+// CHECK-LABEL: func.func @tile_dynamic_dim
+// CHECK-SAME: (%[[X:[^:]*]]: tensor<?x3xf32>)
+// CHECK: %[[N:.*]] = tensor.dim %[[X]], %{{.*}} : tensor<?x3xf32>
+// CHECK: linalg.generic
+// CHECK: arith.remui %{{.*}}, %[[N]] : index
+// CHECK: tensor.extract %[[X]]
+func.func @tile_dynamic_dim(%x: tensor<?x3xf32>) -> tensor<?x6xf32> {
+  %0 = "tg.tile"(%x) {repeats = array<i64: 2, 2>} : (tensor<?x3xf32>) -> tensor<?x6xf32>
+  return %0 : tensor<?x6xf32>
+}
+
+// -----
+
 // An embedding lookup: the result takes the indices' dynamic dims.
 // CHECK-LABEL: func.func @gather
 // CHECK-SAME: (%[[D:[^:]*]]: tensor<100x16xf32>, %[[I:[^:]*]]: tensor<?x?xi64>)

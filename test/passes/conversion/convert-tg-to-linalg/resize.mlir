@@ -32,3 +32,34 @@ func.func @resize_linear(%x: tensor<2x4xf16>) -> tensor<2x8xf16> {
   %0 = "tg.resize"(%x) {antialias = 0 : i64, coordinate_transformation_mode = "half_pixel", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, mode = "linear", nearest_mode = "round_prefer_floor", roi = array<f64: 0.0, 0.0, 1.0, 1.0>, scales = array<f64: 1.0, 2.0>, sizes = array<i64: 2, 8>} : (tensor<2x4xf16>) -> tensor<2x8xf16>
   return %0 : tensor<2x8xf16>
 }
+
+// -----
+
+// Run-time sizes (tg.resize_dynamic), dynamic input dim: the output size is read from the
+// operand; the table of source indices is computed at run time, then the same gather.
+// CHECK-LABEL: func.func @resize_dynamic_nearest
+// CHECK-SAME: (%[[X:[^:]*]]: tensor<?x4xf32>, %[[S:[^:]*]]: tensor<1xi64>)
+// CHECK: tensor.extract %[[S]][%{{.*}}] : tensor<1xi64>
+// CHECK: %[[TABLE:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<?xi64>)
+// CHECK: math.floor
+// CHECK: %[[OUT:.*]] = tensor.empty(%{{.*}}, %{{.*}}) : tensor<?x?xf32>
+// CHECK: linalg.generic {{.*}} ins(%[[TABLE]] : tensor<?xi64>) outs(%[[OUT]] : tensor<?x?xf32>)
+// CHECK: tensor.extract %[[X]][%{{.*}}, %{{.*}}] : tensor<?x4xf32>
+func.func @resize_dynamic_nearest(%x: tensor<?x4xf32>, %sizes: tensor<1xi64>) -> tensor<?x?xf32> {
+  %0 = "tg.resize_dynamic"(%x, %sizes) {antialias = 0 : i64, axes = array<i64: 1>, coordinate_transformation_mode = "asymmetric", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, keep_aspect_ratio_policy = "stretch", mode = "nearest", nearest_mode = "floor"} : (tensor<?x4xf32>, tensor<1xi64>) -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}
+
+// -----
+
+// Antialias with a run-time scale: the number of taps depends on the scale, so the tap and
+// weight tables are out x ? (weights normalized per row), then one reduction over the taps.
+// CHECK-LABEL: func.func @resize_dynamic_antialias
+// CHECK: %[[T:.*]]:2 = linalg.generic {{.*}} outs(%{{.*}}, %{{.*}} : tensor<?x?xi64>, tensor<?x?xf64>)
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]} ins(%[[T]]#1 : tensor<?x?xf64>)
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[T]]#0, %{{.*}} : tensor<?x?xi64>, tensor<?x?xf32>) outs(%{{.*}} : tensor<1x?xf32>)
+// CHECK: arith.truncf %{{.*}} : f32 to f16
+func.func @resize_dynamic_antialias(%x: tensor<1x8xf16>, %scales: tensor<1xf32>) -> tensor<1x?xf16> {
+  %0 = "tg.resize_dynamic"(%x, %scales) {antialias = 1 : i64, axes = array<i64: 1>, coordinate_transformation_mode = "half_pixel", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, keep_aspect_ratio_policy = "stretch", mode = "linear", nearest_mode = "round_prefer_floor"} : (tensor<1x8xf16>, tensor<1xf32>) -> tensor<1x?xf16>
+  return %0 : tensor<1x?xf16>
+}

@@ -231,3 +231,81 @@ func.func @one_hot_unsigned(%i: tensor<3xui8>, %v: tensor<2xi64>) -> tensor<4x3x
   %0 = "tg.one_hot"(%i, %v) {axis = 0 : i64, depth = 4 : i64} : (tensor<3xui8>, tensor<2xi64>) -> tensor<4x3xi64>
   return %0 : tensor<4x3xi64>
 }
+
+// -----
+
+// Run-time starts/ends with static positive steps: the bounds are read with
+// tensor.extract and clamped in i64, then an extract_slice with dynamic offsets
+// and sizes (an empty result is a size of 0).
+// CHECK-LABEL: func.func @slice_runtime_bounds
+// CHECK-SAME: (%[[X:[^:]*]]: tensor<4x5x6xf32>, %[[S:[^:]*]]: tensor<2xi64>, %[[E:[^:]*]]: tensor<2xi64>)
+// CHECK-DAG: tensor.extract %[[S]]
+// CHECK-DAG: tensor.extract %[[E]]
+// CHECK: arith.ceildivsi
+// CHECK: tensor.extract_slice %[[X]][%{{.*}}, 0, %{{.*}}] [%{{.*}}, 5, %{{.*}}] [1, 1, 2] : tensor<4x5x6xf32> to tensor<?x5x?xf32>
+func.func @slice_runtime_bounds(%x: tensor<4x5x6xf32>, %s: tensor<2xi64>, %e: tensor<2xi64>) -> tensor<?x5x?xf32> {
+  %0 = "tg.slice"(%x, %s, %e) {axes = array<i64: 0, 2>, ends = array<i64>, starts = array<i64>, steps = array<i64: 1, 2>} : (tensor<4x5x6xf32>, tensor<2xi64>, tensor<2xi64>) -> tensor<?x5x?xf32>
+  return %0 : tensor<?x5x?xf32>
+}
+
+// -----
+
+// Run-time axes and steps, with a `?` entry count: each entry is read under an
+// scf.if (nothing past the end), and the result is a gather at start + i * step.
+// CHECK-LABEL: func.func @slice_runtime_axes_and_steps
+// CHECK-SAME: (%[[X:[^:]*]]: tensor<3x4xf32>, %[[B:[^:]*]]: tensor<?xi32>)
+// CHECK: scf.if
+// CHECK: tensor.extract %[[B]]
+// CHECK: %[[EMPTY:.*]] = tensor.empty(%{{.*}}, %{{.*}}) : tensor<?x?xf32>
+// CHECK: linalg.generic {{.*}} outs(%[[EMPTY]] : tensor<?x?xf32>)
+// CHECK: arith.muli
+// CHECK: tensor.extract %[[X]]
+func.func @slice_runtime_axes_and_steps(%x: tensor<3x4xf32>, %b: tensor<?xi32>) -> tensor<?x?xf32> {
+  %0 = "tg.slice"(%x, %b, %b, %b, %b) {axes = array<i64>, ends = array<i64>, starts = array<i64>, steps = array<i64>} : (tensor<3x4xf32>, tensor<?xi32>, tensor<?xi32>, tensor<?xi32>, tensor<?xi32>) -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}
+
+// -----
+
+// Run-time repeats: out dim = dim * repeats (clamped at 0), read at i mod dim.
+// CHECK-DAG: #[[MOD:.*]] = affine_map<(d0, d1) -> (d0 mod 2, d1 mod 3)>
+// CHECK-LABEL: func.func @tile_runtime_repeats
+// CHECK-SAME: (%[[X:[^:]*]]: tensor<2x3xf32>, %[[R:[^:]*]]: tensor<2xi64>)
+// CHECK: tensor.extract %[[R]]
+// CHECK: arith.maxsi
+// CHECK: %[[EMPTY:.*]] = tensor.empty(%{{.*}}, %{{.*}}) : tensor<?x?xf32>
+// CHECK: linalg.generic {indexing_maps = [#[[MOD]], {{.*}}]{{.*}} ins(%[[X]] : tensor<2x3xf32>) outs(%[[EMPTY]] : tensor<?x?xf32>)
+func.func @tile_runtime_repeats(%x: tensor<2x3xf32>, %r: tensor<2xi64>) -> tensor<?x?xf32> {
+  %0 = "tg.tile"(%x, %r) {repeats = array<i64>} : (tensor<2x3xf32>, tensor<2xi64>) -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}
+
+// -----
+
+// A run-time shape: the new leading dim and the dim broadcast from 1 are read
+// from it; the static dim 3 stays.
+// CHECK-DAG: #[[BC:.*]] = affine_map<(d0, d1, d2) -> (d1, 0)>
+// CHECK-LABEL: func.func @expand_runtime_shape
+// CHECK-SAME: (%[[X:[^:]*]]: tensor<3x1xf32>, %[[S:[^:]*]]: tensor<3xi64>)
+// CHECK: %[[EMPTY:.*]] = tensor.empty(%{{.*}}, %{{.*}}) : tensor<?x3x?xf32>
+// CHECK: linalg.generic {indexing_maps = [#[[BC]], {{.*}}]{{.*}} ins(%[[X]] : tensor<3x1xf32>) outs(%[[EMPTY]] : tensor<?x3x?xf32>)
+func.func @expand_runtime_shape(%x: tensor<3x1xf32>, %s: tensor<3xi64>) -> tensor<?x3x?xf32> {
+  %0 = "tg.expand"(%x, %s) {shape = array<i64>} : (tensor<3x1xf32>, tensor<3xi64>) -> tensor<?x3x?xf32>
+  return %0 : tensor<?x3x?xf32>
+}
+
+// -----
+
+// A run-time k is read in the body (hoisted on CPU, read on the device on GPUs)
+// and compared with col - row in i64.
+// CHECK-LABEL: func.func @triu_runtime_k
+// CHECK-SAME: (%[[X:[^:]*]]: tensor<3x4xf32>, %[[K:[^:]*]]: tensor<i64>)
+// CHECK: linalg.generic
+// CHECK: %[[DIAG:.*]] = arith.subi
+// CHECK: %[[KV:.*]] = tensor.extract %[[K]][] : tensor<i64>
+// CHECK: %[[D64:.*]] = arith.index_cast %[[DIAG]] : index to i64
+// CHECK: arith.cmpi sge, %[[D64]], %[[KV]] : i64
+func.func @triu_runtime_k(%x: tensor<3x4xf32>, %k: tensor<i64>) -> tensor<3x4xf32> {
+  %0 = "tg.trilu"(%x, %k) {k = 0 : i64, upper = 1 : i64} : (tensor<3x4xf32>, tensor<i64>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}

@@ -1,2 +1,2 @@
 """Per-op-type ONNX import rules, one module per op family. Importing registers them."""
-from . import elementwise, graph, nn, reduction, shape, unary  # noqa: F401
+from . import data_dependent, elementwise, graph, nn, reduction, shape, unary  # noqa: F401

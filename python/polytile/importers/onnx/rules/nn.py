@@ -6,6 +6,12 @@ cache: tg.attention_with_past; Upsample: tg.resize), except Einsum of three or m
 chain of two-operand tg.einsum. What ONNX leaves implicit (auto_pad, output_shape, implicit einsum
 outputs and ellipses, Resize axes and aspect-ratio policies, Attention defaults) is resolved here
 into explicit attributes.
+
+Resize/Upsample with constant scales or sizes (and roi) on an input of static shape become
+tg.resize (everything resolved here, static result type). When the scales or sizes, or the roi of
+tf_crop_and_resize, are known only at run time, or the input has dynamic dims, they become
+tg.resize_dynamic: the values stay tensors (constants materialized), ``axes`` and
+keep_aspect_ratio_policy are resolved by its lowering at run time, and the resized dims are ``?``.
 """
 from __future__ import annotations
 
@@ -261,18 +267,47 @@ def _legacy_nearest_mode(node: NodeContext, scales) -> str:
 
 
 def _legacy_resize(node: NodeContext, scales) -> list[ir.Value]:
-    """Upsample-7/9 and Resize-10: asymmetric coordinates, output = floor(input * scale)."""
+    """Upsample-7/9 and Resize-10: asymmetric coordinates, output = floor(input * scale).
+    ``scales`` is an array, or None when it is input 1, known only at run time; then (and for an
+    input with dynamic dims) tg.resize_dynamic, whose nearest_mode "simple" picks floor or ceil
+    per axis from the run-time scale."""
+    mode = node.attr("mode", "nearest")
+    if mode == "bilinear":
+        mode = "linear"
+    dims = node.input_dims(0)
+    if scales is None or None in dims:
+        if scales is None:
+            factors = node.input(1)
+            length = ir.RankedTensorType(factors.type).shape
+            if len(length) != 1 or length[0] not in (len(dims), ir.ShapedType.get_dynamic_size()):
+                node.unsupported(f"the scales must be 1-d with {len(dims)} values, got shape {list(length)}")
+        else:
+            scales = np.asarray(scales, np.float32).reshape(-1)
+            if scales.size != len(dims):
+                node.unsupported(f"{scales.size} scales for an input of rank {len(dims)}")
+            factors = node.constant(scales)
+        return [_resize_dynamic_op(node, node.input(0), factors, None, list(range(len(dims))), mode=mode,
+                                   coordinate_transformation_mode="asymmetric",
+                                   nearest_mode="simple" if mode == "nearest" else "round_prefer_floor")]
     scales = [float(np.float32(s)) for s in np.asarray(scales).reshape(-1)]
     shape = node.input_shape(0)
     if len(scales) != len(shape):
         node.unsupported(f"{len(scales)} scales for an input of rank {len(shape)}")
-    mode = node.attr("mode", "nearest")
-    if mode == "bilinear":
-        mode = "linear"
     sizes = [int(np.floor(np.float32(d) * np.float32(s))) for d, s in zip(shape, scales)]
     nearest = _legacy_nearest_mode(node, scales) if mode == "nearest" else "round_prefer_floor"
     return [_resize_op(node, node.input(0), sizes, scales, None, mode=mode,
                        coordinate_transformation_mode="asymmetric", nearest_mode=nearest)]
+
+
+def _resize_dynamic_op(node: NodeContext, x: ir.Value, factors: ir.Value, roi, axes, **attrs):
+    """tg.resize_dynamic: scales (float ``factors``) or sizes (integer) known at run time."""
+    defaults = dict(mode="nearest", coordinate_transformation_mode="half_pixel",
+                    nearest_mode="round_prefer_floor", cubic_coeff_a=-0.75, exclude_outside=0,
+                    extrapolation_value=0.0, antialias=0, keep_aspect_ratio_policy="stretch")
+    defaults.update(attrs)
+    if defaults["mode"] not in ("nearest", "linear", "cubic"):
+        node.unsupported(f"mode '{defaults['mode']}' is not supported")
+    return node.tg("resize_dynamic", x, factors, roi, axes=list(axes), **defaults)
 
 
 @rule("Upsample", since=7)
@@ -282,20 +317,24 @@ def upsample_7(node: NodeContext):
 
 @rule("Upsample", since=9)
 def upsample_9(node: NodeContext):
-    return _legacy_resize(node, node.require_const(1, "the scales"))
+    return _legacy_resize(node, node.const(1))
 
 
 @rule("Resize", since=10)
 def resize_10(node: NodeContext):
-    return _legacy_resize(node, node.require_const(1, "the scales"))
+    return _legacy_resize(node, node.const(1))
 
 
-def _optional_const(node: NodeContext, i: int, what: str):
-    """A constant input that may be absent or empty (None then)."""
+def _optional_input(node: NodeContext, i: int):
+    """Input ``i`` of Resize: None when absent or empty, else its constant value (an array) or,
+    known only at run time, its MLIR value."""
     if not node.has_input(i):
         return None
-    value = node.require_const(i, what)
-    return None if value.size == 0 else np.asarray(value)
+    value = node.const(i)
+    if value is not None:
+        return None if value.size == 0 else np.asarray(value)
+    v = node.input(i)
+    return None if 0 in ir.RankedTensorType(v.type).shape else v
 
 
 def _full_rank(values, axes, rank: int, fill) -> list:
@@ -307,25 +346,36 @@ def _full_rank(values, axes, rank: int, fill) -> list:
 
 @rule("Resize", since=11)
 def resize(node: NodeContext):
-    shape = node.input_shape(0)
-    rank = len(shape)
+    dims = node.input_dims(0)
+    rank = len(dims)
     axes = [a + rank if a < 0 else a for a in node.attr("axes", list(range(rank)))]
-    roi = _optional_const(node, 1, "the roi")
-    scales = _optional_const(node, 2, "the scales")
-    sizes = _optional_const(node, 3, "the sizes")
+    ctm = node.attr("coordinate_transformation_mode", "half_pixel")
+    roi = _optional_input(node, 1) if ctm == "tf_crop_and_resize" else None
+    scales = _optional_input(node, 2)
+    sizes = _optional_input(node, 3)
     if (scales is None) == (sizes is None):
         node.unsupported("exactly one of scales and sizes must be given")
     if sorted(set(axes)) != sorted(axes) or any(not 0 <= a < rank for a in axes):
         node.unsupported(f"axes {node.attr('axes', None)} must be distinct dims of the rank-{rank} input")
     given, what = (scales, "scales") if scales is not None else (sizes, "sizes")
-    if given.ndim != 1 or given.size != len(axes):
-        node.unsupported(f"{what} must hold one value per resized axis ({len(axes)}), "
-                         f"got shape {list(given.shape)}")
-    if scales is not None and not np.all(np.isfinite(scales) & (scales > 0)):
+    given_shape = list(given.shape) if isinstance(given, np.ndarray) else list(ir.RankedTensorType(given.type).shape)
+    if len(given_shape) != 1 or given_shape[0] not in (len(axes), ir.ShapedType.get_dynamic_size()):
+        shown = ["?" if d == ir.ShapedType.get_dynamic_size() else d for d in given_shape]
+        node.unsupported(f"{what} must hold one value per resized axis ({len(axes)}), got shape {shown}")
+    if isinstance(scales, np.ndarray) and not np.all(np.isfinite(scales) & (scales > 0)):
         node.unsupported(f"scales must be positive, got {scales.tolist()}")
-    if sizes is not None and not np.all(sizes > 0):
+    if isinstance(sizes, np.ndarray) and not np.all(sizes > 0):
         node.unsupported(f"sizes must be positive, got {sizes.tolist()}")
     policy = node.attr("keep_aspect_ratio_policy", "stretch")
+    if sizes is not None and policy not in ("stretch", "not_larger", "not_smaller"):
+        node.unsupported(f"keep_aspect_ratio_policy '{policy}' is not supported")
+    attrs = {name: node.attrs[name] for name in
+             ("mode", "nearest_mode", "cubic_coeff_a", "exclude_outside", "extrapolation_value",
+              "antialias") if name in node.attrs}
+    if isinstance(given, ir.Value) or isinstance(roi, ir.Value) or None in dims:
+        return [_resize_runtime(node, given, roi, axes, policy if sizes is not None else "stretch",
+                                coordinate_transformation_mode=ctm, **attrs)]
+    shape = dims
     if scales is not None:
         scales = _full_rank([float(np.float32(s)) for s in scales], axes, rank, [1.0] * rank)
         out_sizes = [int(np.floor(np.float32(d) * np.float32(s))) for d, s in zip(shape, scales)]
@@ -338,20 +388,24 @@ def resize(node: NodeContext):
             scale = pick(scales[a] for a in axes)
             scales = [scale if i in axes else 1.0 for i in range(rank)]
             out_sizes = [int(scale * shape[i] + 0.5) if i in axes else shape[i] for i in range(rank)]
-        elif policy != "stretch":
-            node.unsupported(f"keep_aspect_ratio_policy '{policy}' is not supported")
-    ctm = node.attr("coordinate_transformation_mode", "half_pixel")
-    if roi is not None and ctm == "tf_crop_and_resize":
+    if roi is not None:
         n = len(axes)
         roi = (_full_rank(list(roi[:n]), axes, rank, [0.0] * rank) +
                _full_rank(list(roi[n:]), axes, rank, [1.0] * rank))
-    else:
-        roi = None
-    attrs = {name: node.attrs[name] for name in
-             ("mode", "nearest_mode", "cubic_coeff_a", "exclude_outside", "extrapolation_value",
-              "antialias") if name in node.attrs}
     return [_resize_op(node, node.input(0), out_sizes, scales, roi,
                        coordinate_transformation_mode=ctm, **attrs)]
+
+
+def _resize_runtime(node: NodeContext, given, roi, axes, policy: str, **attrs) -> ir.Value:
+    """Resize whose scales or sizes (or roi) are known only at run time, or whose input has dynamic
+    dims: tg.resize_dynamic, constants materialized as tensors."""
+    if isinstance(given, np.ndarray):
+        given = node.constant(given.astype(np.int64 if given.dtype.kind in "iu" else np.float32))
+    if isinstance(roi, np.ndarray):
+        if roi.size != 2 * len(axes):
+            node.unsupported(f"roi must hold two values per resized axis ({2 * len(axes)}), got {roi.size}")
+        roi = node.constant(roi.astype(np.float32) if roi.dtype.kind != "f" else roi)
+    return _resize_dynamic_op(node, node.input(0), given, roi, axes, keep_aspect_ratio_policy=policy, **attrs)
 
 
 # ---------------------------------------------------------------------------

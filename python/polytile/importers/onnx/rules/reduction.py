@@ -123,8 +123,7 @@ def _reduce_axes_input(tg_name: str):
     def import_reduce(node: NodeContext):
         axes = None
         if node.has_input(1):
-            known = node.shape_value(1)
-            if known is None:
+            if node.const(1) is None:  # known only at run time
                 return _reduce_runtime_axes(node, tg_name)
             axes = [int(a) for a in np.asarray(node.require_const(1, "the axes")).reshape(-1)]
         return _reduce(node, tg_name, axes)
@@ -276,7 +275,7 @@ def lrn(node: NodeContext):
 def _scan(tg_name: str):
     def import_scan(node: NodeContext):
         flags = dict(exclusive=flag(node, "exclusive", 0), reverse=flag(node, "reverse", 0))
-        if node.shape_value(1) is None:  # known only at run time: the axis_input operand
+        if node.const(1) is None:  # known only at run time: the axis_input operand
             node.check_values(1, "axis", rank=rank_of(node))
             return [node.tg(tg_name, node.input(0), node.input(1), axis=0, **flags)]
         axis = normalize_axis(node, const_scalar(node, 1, "the axis"), rank_of(node))
@@ -302,7 +301,7 @@ def top_k_attribute(node: NodeContext):
 
 @rule("TopK", since=10)
 def top_k_input(node: NodeContext):
-    if node.shape_value(1) is None:  # K known only at run time: the k_input operand
+    if node.const(1) is None:  # K known only at run time: the k_input operand
         axis = normalize_axis(node, node.attr("axis", -1), rank_of(node))
         node.check_values(1, "count", of=node.node.input[0], dim=axis)
         return _top_k(node, 0, node.input(1))

@@ -7,9 +7,14 @@ GatherElements, GatherND, Scatter, ScatterElements, ScatterND, Expand, Tile,
 Pad, Trilu and OneHot have their own tg ops. Shape, Size, ConstantOfShape,
 Range and EyeLike are known at compile time and return numpy arrays.
 
-Shapes, axes, pads, repeats, split sizes, slice bounds, Trilu's k and
-OneHot's depth must be compile-time constants (they become attributes);
-indices and updates of gathers/scatters may be runtime tensors.
+Shapes, axes, pads and OneHot's depth must be compile-time constants (they
+become attributes); indices and updates of gathers/scatters may be runtime
+tensors. Slice bounds, Split sizes, Tile repeats, Expand's shape and Trilu's k
+become attributes when they are constants, else run-time operands of the tg op
+(Slice: the ``bounds`` of tg.slice's run-time form; Split: tg.cum_sum of the
+sizes, then one run-time slice per output; Expand's shape needs a static length,
+the result's rank). Not supported yet: Split into equal parts of a dynamic dim
+(the offsets depend on its run-time size, which no tg op gives as a tensor).
 """
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from typing import Optional
 
 import numpy as np
 
+from polytile.dialects import tg
 from polytile.importers.onnx import types
 from polytile.importers.onnx.graph import NodeContext
 from polytile.importers.onnx.registry import rule
@@ -219,13 +225,18 @@ def concat(node: NodeContext):
     return [result]
 
 
-def _split_sizes(node: NodeContext, dim: int, count: int) -> list[int]:
-    """Split sizes from the `split` attribute/input, `num_outputs` or equal parts."""
+def _split_sizes(node: NodeContext, dim: Optional[int], count: int) -> list[int]:
+    """Split sizes from the `split` attribute/input, `num_outputs` or equal parts
+    (``dim`` None: a dynamic dim, which only explicit sizes can split)."""
     sizes = _ints_from_attr_or_input(node, "split", 1, since=13)
     if sizes is not None:
         if len(sizes) != count:
             node.unsupported(f"split has {len(sizes)} entries for {count} outputs")
         return sizes
+    if dim is None:
+        node.unsupported("splitting a dynamic dim into equal parts is not supported yet (the "
+                         "offsets depend on the run-time size): give the split sizes or pin the "
+                         "input shapes")
     if node.opset >= 18:
         count = int(node.attr("num_outputs", count))
         chunk = -(-dim // count)
@@ -240,10 +251,15 @@ def _split_sizes(node: NodeContext, dim: int, count: int) -> list[int]:
 
 @rule("Split")
 def split(node: NodeContext):
-    """One tg.slice per output (a variadic result group would force one type)."""
-    shape = node.input_shape(0)
-    axis = _axis(node, node.attr("axis", 0), len(shape))
-    sizes = _split_sizes(node, shape[axis], len(node.node.output))
+    """One tg.slice per output (a variadic result group would force one type). A
+    run-time ``split`` input: the offsets are its running sums (tg.cum_sum of the
+    sizes clamped at 0), each output a run-time-form slice between two of them."""
+    dims = node.input_dims(0)
+    axis = _axis(node, node.attr("axis", 0), len(dims))
+    count = len(node.node.output)
+    if node.opset >= 13 and node.has_input(1) and node.const(1) is None:
+        return _split_runtime(node, axis, count)
+    sizes = _split_sizes(node, dims[axis], count)
     outputs, offset = [], 0
     for size in sizes:
         outputs.append(node.tg("slice", node.input(0), starts=[offset], ends=[offset + size],
@@ -252,8 +268,37 @@ def split(node: NodeContext):
     return outputs
 
 
+def _split_runtime(node: NodeContext, axis: int, count: int) -> list:
+    sizes = node.input(1)
+    sizes_type = node.input_type(1)
+    if sizes_type.rank != 1 or str(sizes_type.element_type) != "i64":
+        node.unsupported(f"split (input 1) must be a 1-d int64 tensor, got {sizes_type}")
+    if sizes_type.shape[0] not in (count, tg.DYNAMIC):
+        node.unsupported(f"split has {sizes_type.shape[0]} entries for {count} outputs")
+    sizes = node.tg("max", sizes, node.constant(np.zeros((), np.int64)))  # no negative sizes
+    ends = node.tg("cum_sum", sizes, axis=0, exclusive=0, reverse=0)
+    outputs, start = [], None
+    for k in range(count):
+        end = node.tg("slice", ends, starts=[k], ends=[k + 1], axes=[0], steps=[1])
+        if start is None:
+            outputs.append(node.tg("slice", node.input(0), end, starts=[0], ends=[], axes=[axis],
+                                   steps=[1]))
+        else:
+            outputs.append(node.tg("slice", node.input(0), start, end, starts=[], ends=[], axes=[axis],
+                                   steps=[1]))
+        start = end
+    return outputs
+
+
+#: Slice's inputs from opset 10 on, by position.
+_SLICE_INPUTS = ((1, "starts"), (2, "ends"), (3, "axes"), (4, "steps"))
+
+
 @rule("Slice")
 def slice_(node: NodeContext):
+    """Bounds that are all compile-time constants become tg.slice's attributes. Else
+    the run-time ones are its ``bounds`` operands and the constant (or default) ones
+    stay attributes: the run-time form, see tg.irdl.mlir."""
     rank = node.input_rank(0)
     if node.opset < 10:
         starts = [int(v) for v in node.attr("starts")]
@@ -261,6 +306,8 @@ def slice_(node: NodeContext):
         axes = [int(v) for v in node.attr("axes", list(range(len(starts))))]
         steps = [1] * len(starts)
     else:
+        if any(node.has_input(i) and node.const(i) is None for i, _ in _SLICE_INPUTS):
+            return [_slice_runtime(node, rank)]
         starts = node.require_const(1, "starts").astype(np.int64).reshape(-1).tolist()
         ends = node.require_const(2, "ends").astype(np.int64).reshape(-1).tolist()
         axes = (node.require_const(3, "axes").astype(np.int64).reshape(-1).tolist()
@@ -269,6 +316,50 @@ def slice_(node: NodeContext):
                  if node.has_input(4) else [1] * len(starts))
     axes = [_axis(node, a, rank, "axes entry") for a in axes]
     return [node.tg("slice", node.input(0), starts=starts, ends=ends, axes=axes, steps=steps)]
+
+
+def _slice_runtime(node: NodeContext, rank: int):
+    """tg.slice in run-time form. The run-time bounds must share one type (1-d
+    int32/int64, as ONNX requires); with a ``?`` length the absent axes/steps are
+    listed for every dim (their defaults, entry j slicing dim j)."""
+    runtime, lists = [], {}
+    for i, name in _SLICE_INPUTS:
+        if node.has_input(i) and node.const(i) is None:
+            runtime.append((name, i))
+        elif node.has_input(i):
+            lists[name] = node.const(i).astype(np.int64).reshape(-1).tolist()
+    types = {str(node.input_type(i)) for _, i in runtime}
+    first = node.input_type(runtime[0][1])
+    if len(types) != 1 or first.rank != 1 or str(first.element_type) not in ("i32", "i64"):
+        shown = ", ".join(f"{name} {node.input_type(i)}" for name, i in runtime)
+        node.unsupported(f"the run-time slice bounds must be 1-d int32/int64 tensors of one type, "
+                         f"got {shown}")
+    count = first.shape[0]
+    if count == tg.DYNAMIC:
+        count = None
+    for name, values in lists.items():
+        if count is not None and len(values) != count:
+            node.unsupported(f"{name} has {len(values)} entries, the run-time bounds {count}")
+        count = len(values)
+    if count == 0:
+        return node.input(0)  # no entries: nothing is sliced
+    dynamic = first.shape[0] == tg.DYNAMIC and not lists
+    length = rank if dynamic else count
+    if "axes" in lists:
+        axes = [_axis(node, a, rank, "axes entry") for a in lists["axes"]]
+        if len(set(axes)) != len(axes):
+            node.unsupported(f"axes {lists['axes']} repeat an axis")
+        lists["axes"] = axes
+    elif not any(name == "axes" for name, _ in runtime):
+        if length > rank:
+            node.unsupported(f"{length} slice entries without axes for rank {rank}")
+        lists["axes"] = list(range(length))
+    if "steps" in lists and 0 in lists["steps"]:
+        node.unsupported("steps must be non-zero")
+    if "steps" not in lists and not any(name == "steps" for name, _ in runtime):
+        lists["steps"] = [1] * length
+    attributes = {name: lists.get(name, []) for _, name in _SLICE_INPUTS}
+    return node.tg("slice", node.input(0), *[node.input(i) for _, i in runtime], **attributes)
 
 
 # ----------------------------------------------------------------------------
@@ -326,12 +417,23 @@ def scatter_nd(node: NodeContext):
 
 @rule("Expand")
 def expand(node: NodeContext):
+    """A constant shape is tg.expand's attribute; a run-time one its ``shape_input``,
+    whose static length is the result's rank."""
+    if node.const(1) is None:
+        shape_type = node.input_type(1)
+        if shape_type.rank != 1 or shape_type.is_dynamic_dim(0):
+            node.unsupported(f"the shape (input 1) must be a compile-time constant or a 1-d tensor of "
+                             f"static length (the result's rank), got {shape_type}")
+        return [node.tg("expand", node.input(0), node.input(1), shape=[])]
     shape = node.require_const(1, "the shape").astype(np.int64).reshape(-1).tolist()
     return [node.tg("expand", node.input(0), shape=shape)]
 
 
 @rule("Tile")
 def tile(node: NodeContext):
+    """Constant repeats are tg.tile's attribute; run-time ones its ``repeats_input``."""
+    if node.const(1) is None:
+        return [node.tg("tile", node.input(0), node.input(1), repeats=[])]
     repeats = node.require_const(1, "repeats").astype(np.int64).reshape(-1).tolist()
     return [node.tg("tile", node.input(0), repeats=repeats)]
 
@@ -373,7 +475,10 @@ def pad(node: NodeContext):
 
 @rule("Trilu")
 def trilu(node: NodeContext):
+    """A constant k is tg.trilu's attribute; a run-time one its ``k_input``."""
     k = 0
+    if node.has_input(1) and node.const(1) is None:
+        return [node.tg("trilu", node.input(0), node.input(1), upper=node.attr("upper", 1), k=0)]
     if node.has_input(1):
         k_value = np.asarray(node.require_const(1, "k")).reshape(-1)
         if k_value.size != 1:
@@ -403,13 +508,22 @@ def size(node: NodeContext):
 
 @rule("ConstantOfShape")
 def constant_of_shape(node: NodeContext):
-    shape = node.require_const(0, "the shape").astype(np.int64).reshape(-1).tolist()
-    if any(d < 0 for d in shape):
-        node.unsupported(f"the shape must not have negative dims, got {shape}")
+    """A constant shape gives a splat constant; a shape known only at run time (a graph
+    input, or a shape with dynamic dims) is tg.expand of the 0-d value to it (negative
+    entries give empty dims)."""
     value = node.attr("value", None)
     value = np.zeros(1, np.float32) if value is None else np.asarray(value).reshape(-1)
     if value.size != 1:
         node.unsupported(f"value must hold one element, got {value.size}")
+    if node.const(0) is None:
+        shape_type = node.input_type(0)
+        if shape_type.rank != 1 or shape_type.is_dynamic_dim(0):
+            node.unsupported(f"the shape (input 0) must be a compile-time constant or a 1-d tensor of "
+                             f"static length (the result's rank), got {shape_type}")
+        return [node.tg("expand", node.constant(value[:1].reshape(())), node.input(0), shape=[])]
+    shape = node.require_const(0, "the shape").astype(np.int64).reshape(-1).tolist()
+    if any(d < 0 for d in shape):
+        node.unsupported(f"the shape must not have negative dims, got {shape}")
     # a read-only view with zero strides: a splat, whatever the shape (no memory for it)
     return [np.broadcast_to(value[:1].reshape(()), shape)]
 
