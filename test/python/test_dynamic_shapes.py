@@ -370,3 +370,20 @@ def test_pools_with_dynamic_spatial_dims(op, kernel, stride, pad, ceil, include)
     for shape in ((1, 2, 5, 6), (2, 2, 8, 7), (1, 2, 3, 4)):
         feeds = {"x": rng.standard_normal(shape).astype(np.float32)}
         assert_close(compiled.run(feeds), run_onnxruntime(model, feeds), 1e-5, 1e-5)
+
+
+@pytest.mark.parametrize("mode, pads", [
+    ("constant", [1, 2, 0, 3]), ("constant", [-1, 1, 1, -1]), ("reflect", [1, 2, 0, 3]),
+    ("edge", [0, 1, 2, 0]), ("wrap", [1, 2, 0, 3])])
+def test_pad_with_dynamic_dims(mode, pads):
+    """Pad of dynamic dims (constant pads): crop, fill, or gather (edge/reflect/wrap) with
+    run-time sizes."""
+    model = _model([helper.make_node("Pad", ["X", "P"], ["Z"], mode=mode)],
+                   [helper.make_tensor_value_info("X", TensorProto.FLOAT, ["n", "m"])],
+                   [helper.make_tensor_value_info("Z", TensorProto.FLOAT, None)],
+                   {"P": np.array(pads, np.int64)})
+    compiled = polytile.compile(model)
+    rng = np.random.default_rng(1)
+    for shape in ((4, 5), (6, 4), (5, 7)):
+        feeds = {"X": rng.standard_normal(shape).astype(np.float32)}
+        assert_close(compiled.run(feeds), run_onnxruntime(model, feeds), 0, 0)

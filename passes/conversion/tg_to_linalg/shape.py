@@ -687,35 +687,56 @@ def _tile(ctx: LoweringContext):
 
 def _crop(x: ir.Value, pads: Sequence[int]) -> tuple[ir.Value, list[int], list[int]]:
     """Apply the negative pads as a slice; returns the cropped value and the
-    remaining (non-negative) begin and end pads."""
-    shape = shape_of(x)
-    rank = len(shape)
+    remaining (non-negative) begin and end pads. A dynamic dim cropped below zero
+    becomes empty (clamped at run time)."""
+    dims = dims_of(x)
+    rank = len(dims)
     begin, end = list(pads[:rank]), list(pads[rank:])
+    if all(p >= 0 for p in pads):
+        return x, begin, end
     offsets = [max(-b, 0) for b in begin]
-    sizes = [s - max(-b, 0) - max(-e, 0) for s, b, e in zip(shape, begin, end)]
+    sizes = []
+    for n, b, e in zip(dims, begin, end):
+        cut = max(-b, 0) + max(-e, 0)
+        if isinstance(n, ir.Value):
+            # offsets past the end are clamped too, so the slice stays in bounds
+            sizes.append(arith.maxsi(arith.subi(n, index_constant(cut)), index_constant(0)) if cut else n)
+        else:
+            sizes.append(n - cut)
+    offsets = [arith.minsi(index_constant(o), n) if isinstance(n, ir.Value) and o else o
+               for o, n in zip(offsets, dims)]
     cropped = extract_slice(x, offsets, sizes)
     return cropped, [max(b, 0) for b in begin], [max(e, 0) for e in end]
 
 
-def _source_index(mode: str, j: ir.Value, size: int) -> ir.Value:
+def _source_index(mode: str, j: ir.Value, size: Dim) -> ir.Value:
     """The input index that output position ``j`` (relative to the input start,
-    may be out of [0, size)) reads in pad mode edge, reflect or wrap."""
-    if size == 1:
+    may be out of [0, size)) reads in pad mode edge, reflect or wrap; ``size`` may
+    be a run-time index (at least 1: the caller handles empty inputs)."""
+    if isinstance(size, int) and size == 1:
         return index_constant(0)
-    zero, last = index_constant(0), index_constant(size - 1)
+    n = as_index(size)
+    one = index_constant(1)
+    zero, last = index_constant(0), arith.subi(n, one)
     if mode == "edge":
         return arith.maxsi(arith.minsi(j, last), zero)
-    period = size if mode == "wrap" else 2 * (size - 1)
-    p = index_constant(period)
+    if mode == "wrap":
+        p = n
+    else:  # reflect: period 2 (size - 1), at least 1 (a size of 1 reads index 0)
+        p = arith.maxsi(arith.muli(last, index_constant(2)), one)
     m = arith.remsi(arith.addi(arith.remsi(j, p), p), p)  # j mod period, in [0, period)
     if mode == "wrap":
         return m
-    beyond = cmpi("sge", m, index_constant(size))
-    return arith.select(beyond, arith.subi(p, m), m)
+    beyond = cmpi("sge", m, n)
+    return arith.minsi(arith.select(beyond, arith.subi(p, m), m), last)
 
 
-@lowering("pad")
+@lowering("pad", dynamic=True)
 def _pad(ctx: LoweringContext):
+    """Constant mode: the negative pads crop (extract_slice), the rest is a tensor.pad;
+    edge/reflect/wrap: a gather of the cropped input. Dynamic dims: sizes from tensor.dim
+    (a crop larger than a dynamic dim leaves it empty; edge/reflect/wrap of a dim that is
+    empty at run time, which ONNX forbids, gives an empty result instead of reading)."""
     x, mode = ctx.operand(0), ctx.attr("mode")
     et = ctx.result_element_type
     if 0 in ctx.result_shape:
@@ -728,8 +749,8 @@ def _pad(ctx: LoweringContext):
         else:
             fill = _zero(et)
         return [pad(cropped, begin, end, fill)]
-    shape = shape_of(cropped)
-    rank = len(shape)
+    dims = dims_of(cropped)
+    rank = len(dims)
 
     def body(_):
         coords = []
@@ -738,10 +759,17 @@ def _pad(ctx: LoweringContext):
                 coords.append(iv)
             else:
                 j = arith.subi(iv, index_constant(begin[i]))
-                coords.append(_source_index(mode, j, shape[i]))
+                coords.append(_source_index(mode, j, dims[i]))
         return tensor.extract(cropped, coords)
 
-    init = empty(ctx.result_shape, et)
+    out: list[Dim] = []
+    for n, b, e in zip(dims, begin, end):
+        if isinstance(n, int) or not b + e:
+            out.append(n + b + e if isinstance(n, int) else n)
+        else:  # nothing to repeat in an empty dim: an empty result
+            padded = arith.addi(n, index_constant(b + e))
+            out.append(arith.select(cmpi("eq", n, index_constant(0)), n, padded))
+    init = empty(out, et)
     return generic([], [init], [identity_map(rank)], [PARALLEL] * rank, body)
 
 

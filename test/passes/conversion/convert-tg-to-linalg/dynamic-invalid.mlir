@@ -11,14 +11,6 @@ func.func @resize(%x: tensor<?x1x4x4xf32>) -> tensor<1x1x8x8xf32> {
 
 // -----
 
-func.func @pad(%x: tensor<?x4xf32>) -> tensor<?x6xf32> {
-  // expected-error@+1 {{tg.pad: dynamic dims are not supported yet (pin the input shapes)}}
-  %0 = "tg.pad"(%x) {mode = "constant", pads = array<i64: 0, 1, 0, 1>} : (tensor<?x4xf32>) -> tensor<?x6xf32>
-  return %0 : tensor<?x6xf32>
-}
-
-// -----
-
 // Neither a one-to-one collapse/expand of the dynamic dims nor a single `?` in the result.
 func.func @reshape_several_dynamic(%x: tensor<?x?x4xf32>) -> tensor<?x?xf32> {
   // expected-error@+1 {{tg.reshape from ?x?x4 to ?x? with several dynamic dims is not supported yet}}

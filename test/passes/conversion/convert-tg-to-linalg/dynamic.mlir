@@ -390,3 +390,16 @@ func.func private @packed_conv_dynamic(%x: tensor<?x3x?x?xf32>, %w: tensor<8x3x3
 %k = "sched.kernel"() {name = "packed_conv_dynamic"} : () -> !sched.handle
 "sched.pack"(%k) {operand = 1 : i64, tiles = array<i64: 8>} : (!sched.handle) -> ()
 "sched.tile"(%k) {sizes = array<i64: 1, 8, 1, 1, 0, 0, 0>} : (!sched.handle) -> ()
+
+// -----
+
+// Pad of a dynamic dim: the tensor.pad keeps it dynamic.
+// CHECK-LABEL: func.func @pad_dynamic
+// CHECK-SAME: (%[[X:[^:]*]]: tensor<?x4xf32>)
+// CHECK: %[[P:.*]] = tensor.pad %[[X]] low[0, 1] high[0, 1]
+// CHECK: tensor<?x4xf32> to tensor<?x6xf32>
+// CHECK: return %[[P]]
+func.func @pad_dynamic(%x: tensor<?x4xf32>) -> tensor<?x6xf32> {
+  %0 = "tg.pad"(%x) {mode = "constant", pads = array<i64: 0, 1, 0, 1>} : (tensor<?x4xf32>) -> tensor<?x6xf32>
+  return %0 : tensor<?x6xf32>
+}
