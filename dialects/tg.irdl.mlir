@@ -147,6 +147,22 @@ irdl.dialect @tg {
     irdl.attributes {"shape" = %attr_shape}
   }
 
+  // ONNX Reshape to a target known only at run time: `shape` (1-d i64 of static
+  // length, the result's rank) holds ONNX's entries: 0 copies the input dim (unless
+  // `allowzero`), -1 is inferred. Every result dim is `?`. A target whose element
+  // count differs from the input's, which ONNX forbids, gives an empty result (never
+  // an out-of-bounds view); the compiled model refuses it at the door when both
+  // are graph inputs.
+  irdl.operation @reshape_dynamic {
+    %data = irdl.base "!builtin.tensor"
+    %shape = irdl.base "!builtin.tensor"
+    %reshaped_t = irdl.base "!builtin.tensor"
+    %attr_allowzero = irdl.base "#builtin.integer"
+    irdl.operands(data: %data, shape: %shape)
+    irdl.results(reshaped: %reshaped_t)
+    irdl.attributes {"allowzero" = %attr_allowzero}
+  }
+
   // Flatten to 2-d: dims before `axis` form the first dim, the rest the second.
   irdl.operation @flatten {
     %input = irdl.base "!builtin.tensor"

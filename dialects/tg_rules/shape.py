@@ -26,6 +26,19 @@ def _constant(info: OpInfo) -> list[ir.Type]:
     return []
 
 
+@type_rule("reshape_dynamic", kind=FREE, fold=NO_FOLD)
+def _reshape_dynamic(info: OpInfo) -> list[ir.Type]:
+    """``shape`` (operand 1): 1-d i64 of static length; all result dims ``?``. It never
+    folds (a constant target makes tg.reshape)."""
+    info.element_type(1, ("i64",))
+    target = info.operand(1)
+    if target.rank != 1 or target.shape[0] == DYNAMIC:
+        info.fail(f"shape must be 1-d with a static length, got {fmt_shape(target.shape)}")
+    if info.int("allowzero") not in (0, 1):
+        info.fail("allowzero must be 0 or 1")
+    return [tensor([DYNAMIC] * target.shape[0], info.operand(0).element_type)]
+
+
 @type_rule("reshape", kind=FREE, splat=SPLAT_SAME)
 def _reshape(info: OpInfo) -> list[ir.Type]:
     """``shape`` holds the result dims: sizes >= 0, and -1 exactly where the result has a

@@ -206,9 +206,10 @@ def test_constant_of_a_shape_known_at_run_time():
         assert_close(compiled.run(feeds), run_onnxruntime(model, feeds), 0, 0)
 
 
-def test_reshape_that_reorders_dynamic_dims_is_refused():
-    """x.view(s, b, ...) of an [b, s, ...] input cannot be lowered as an
-    expand/collapse: refused, naming the node, instead of a wrong answer."""
+def test_reshape_that_reorders_dynamic_dims():
+    """x.view(s, b, ...) of an [b, s, ...] input is no expand/collapse of the symbolic
+    dims: the target becomes a run-time tensor (tg.reshape_dynamic), resolved and
+    applied by the compiled code."""
     shape_nodes = [helper.make_node("Shape", ["X"], ["s"]),
                    helper.make_node("Gather", ["s", "i1"], ["d1"], axis=0),
                    helper.make_node("Gather", ["s", "i0"], ["d0"], axis=0),
@@ -218,8 +219,28 @@ def test_reshape_that_reorders_dynamic_dims_is_refused():
                    [helper.make_tensor_value_info("Z", TensorProto.FLOAT, None)],
                    {"i0": np.array([0], np.int64), "i1": np.array([1], np.int64),
                     "tail": np.array([4], np.int64)})
-    with pytest.raises(OnnxImportError, match=r"node 'swap' \(Reshape\).*several dims known only at run time"):
-        polytile.compile(model)
+    compiled = polytile.compile(model)
+    for b, s in ((2, 3), (1, 5), (4, 1)):
+        feeds = {"X": np.arange(b * s * 4, dtype=np.float32).reshape(b, s, 4)}
+        assert_close(compiled.run(feeds), run_onnxruntime(model, feeds), 0, 0)
+
+
+@pytest.mark.parametrize("allowzero", [0, 1])
+def test_reshape_to_a_run_time_target(allowzero):
+    """A Reshape target fed at run time: 0 copies the input dim (or is an empty dim with
+    allowzero), -1 is inferred; a target that breaks the element count is refused at
+    the door."""
+    model = _model([helper.make_node("Reshape", ["X", "S"], ["Z"], allowzero=allowzero)],
+                   [helper.make_tensor_value_info("X", TensorProto.FLOAT, ["n", 4]),
+                    helper.make_tensor_value_info("S", TensorProto.INT64, [3])],
+                   [helper.make_tensor_value_info("Z", TensorProto.FLOAT, None)])
+    compiled = polytile.compile(model)
+    cases = [(3, [2, -1, 3]), (2, [-1, 1, 1]), (5, [5, 2, 2])] + ([] if allowzero else [(6, [0, 2, 2])])
+    for n, target in cases:
+        feeds = {"X": np.arange(n * 4, dtype=np.float32).reshape(n, 4), "S": np.array(target, np.int64)}
+        assert_close(compiled.run(feeds), run_onnxruntime(model, feeds), 0, 0)
+    with pytest.raises(InputError, match=r"input 'S' holds \[5, 5, 5\], which cannot reshape 'X'"):
+        compiled.run({"X": np.zeros((3, 4), np.float32), "S": np.array([5, 5, 5], np.int64)})
 
 
 @pytest.mark.parametrize("k, n, trans_b", [(7, 40, 0), (16, 32, 1), (33, 24, 0)])

@@ -90,7 +90,8 @@ def test_fold_facts_name_onnx_ops():
     # the data-dependent ops have `?` results, which no fold can fill: the importer folds them;
     # shape_of only exists for operands with a dynamic dim (else the importer makes a constant)
     assert {f.name for f in op_table.all_ops() if f.fold is None} == {
-        "constant", "group_normalization", "non_zero", "compress", "unique", "resize_dynamic", "shape_of"}
+        "constant", "group_normalization", "non_zero", "compress", "unique", "resize_dynamic", "shape_of",
+        "reshape_dynamic"}
 
 
 def test_fold_tables_name_folded_onnx_ops():
@@ -132,9 +133,9 @@ def test_kernel_classes_keep_the_fusion_of_classified_ops():
     # added since, as kernels of their own: the ops whose result sizes depend on the data
     data_dependent = {"non_zero", "compress", "unique", "resize_dynamic"}
     assert data_dependent <= op_table.ops_of_class("opaque")
-    # and a free op: the run-time form of a shape with dynamic dims
-    assert "shape_of" in op_table.ops_of_class("free")
-    unclassified = IRDL_OPS - set().union(*before.values()) - data_dependent - {"shape_of"}
+    # and free ops: the run-time forms of a shape with dynamic dims and of a Reshape to it
+    assert {"shape_of", "reshape_dynamic"} <= op_table.ops_of_class("free")
+    unclassified = IRDL_OPS - set().union(*before.values()) - data_dependent - {"shape_of", "reshape_dynamic"}
     assert len(unclassified) == 18
     assert op_table.ops_of_class("contraction") - before["contraction"] == {
         "conv_transpose", "einsum", "attention", "attention_with_past"}

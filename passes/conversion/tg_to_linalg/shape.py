@@ -100,6 +100,40 @@ def _reshape(ctx: LoweringContext):
     return [reshape(ctx.operand(0), ctx.result_shape)]
 
 
+@lowering("reshape_dynamic", dynamic=True)
+def _reshape_dynamic(ctx: LoweringContext):
+    """ONNX's target resolved at run time (0 copies the input dim unless allowzero, -1 is
+    the element count over the other entries), then a ``tensor.reshape``. A target
+    that does not keep the element count (or has negative entries) becomes all zeros:
+    an empty result rather than a view past the data."""
+    x, target = ctx.operand(0), ctx.operand(1)
+    i64 = ir.IntegerType.get_signless(64)
+    dims = [as_i64(v) for v in dims_of(x)]
+    total = i64_constant(1)
+    for v in dims:
+        total = arith.muli(total, v)
+    zero, one, minus_one = i64_constant(0), i64_constant(1), i64_constant(-1)
+    entries = []
+    for i in range(shape_of(target)[0]):
+        v = tensor.extract(target, [index_constant(i)])
+        if not ctx.attr("allowzero") and i < len(dims):
+            v = arith.select(cmpi("eq", v, zero), dims[i], v)
+        entries.append(v)
+    known = one
+    for v in entries:
+        known = arith.muli(known, arith.select(cmpi("eq", v, minus_one), one, v))
+    inferred = arith.select(cmpi("eq", known, zero), zero, arith.divsi(total, _smax(known, one)))
+    entries = [arith.select(cmpi("eq", v, minus_one), inferred, v) for v in entries]
+    count, valid = one, cmpi("eq", one, one)
+    for v in entries:
+        count = arith.muli(count, v)
+        valid = arith.andi(valid, cmpi("sge", v, zero))
+    valid = arith.andi(valid, cmpi("eq", count, total))
+    entries = [arith.select(valid, v, zero) for v in entries]
+    shape = tensor.from_elements(ir.RankedTensorType.get([len(entries)], i64), entries)
+    return [tensor.reshape(ctx.result_type, x, shape)]
+
+
 @lowering("flatten", dynamic=True)
 def _flatten(ctx: LoweringContext):
     x = ctx.operand(0)

@@ -471,3 +471,11 @@ func.func @result_type_mismatch(%x: tensor<5x6xf32>) {
   %0 = "tg.slice"(%x) {axes = array<i64: 1>, ends = array<i64: 5>, starts = array<i64: 1>, steps = array<i64: 2>} : (tensor<5x6xf32>) -> tensor<5x3xf32>
   return
 }
+
+// -----
+
+func.func @reshape_dynamic_unknown_rank(%x: tensor<?x4xf32>, %s: tensor<?xi64>) -> tensor<?x?xf32> {
+  // expected-error@+1 {{'tg.reshape_dynamic' op shape must be 1-d with a static length, got ?}}
+  %0 = "tg.reshape_dynamic"(%x, %s) {allowzero = 0 : i64} : (tensor<?x4xf32>, tensor<?xi64>) -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}

@@ -155,3 +155,12 @@ func.func @trilu_runtime_k(%x: tensor<3x4xf32>, %k: tensor<i64>) -> tensor<3x4xf
   %0 = "tg.trilu"(%x, %k) {k = 0 : i64, upper = 1 : i64} : (tensor<3x4xf32>, tensor<i64>) -> tensor<3x4xf32>
   return %0 : tensor<3x4xf32>
 }
+
+// CHECK-LABEL: func.func @reshape_dynamic
+// CHECK-SAME: (%[[X:.*]]: tensor<?x4xf32>, %[[S:.*]]: tensor<3xi64>)
+// CHECK: %[[R:.*]] = "tg.reshape_dynamic"(%[[X]], %[[S]]) {allowzero = 0 : i64} : (tensor<?x4xf32>, tensor<3xi64>) -> tensor<?x?x?xf32>
+// CHECK: return %[[R]]
+func.func @reshape_dynamic(%x: tensor<?x4xf32>, %s: tensor<3xi64>) -> tensor<?x?x?xf32> {
+  %0 = "tg.reshape_dynamic"(%x, %s) {allowzero = 0 : i64} : (tensor<?x4xf32>, tensor<3xi64>) -> tensor<?x?x?xf32>
+  return %0 : tensor<?x?x?xf32>
+}

@@ -28,7 +28,8 @@ class ValueRule:
     ``axis`` (one entry in [-rank, rank)), ``count`` (one entry in [0, size of dim
     ``dim`` of input ``of``]), ``inference`` (false, unless input ``of`` is given and
     holds 0: Dropout's training_mode and ratio) or ``zero`` (0: Dropout's ratio in
-    training mode). ``where`` names the node for the message."""
+    training mode) or ``reshape`` (a Reshape target that keeps the element count of
+    input ``of``; ``dim`` holds allowzero). ``where`` names the node for the message."""
 
     kind: str
     where: str
@@ -61,6 +62,21 @@ class ValueRule:
             if broken:
                 return (f"input '{name}' holds {flat.tolist()}: {self.where} in training mode with a "
                         f"non-zero ratio is not supported yet (its output is random; inference only)")
+            return None
+        if self.kind == "reshape":  # a Reshape target for input `of` (`dim`: allowzero)
+            if self.of not in feeds:
+                return None
+            in_shape = np.shape(feeds[self.of])
+            target = [int(v) for v in np.asarray(value).reshape(-1)]
+            resolved = [in_shape[i] if v == 0 and not self.dim and i < len(in_shape) else v
+                        for i, v in enumerate(target)]
+            known = int(np.prod([v for v in resolved if v != -1]))
+            total = int(np.prod(in_shape))
+            if resolved.count(-1) == 1 and known > 0 and total % known == 0:
+                resolved = [total // known if v == -1 else v for v in resolved]
+            if any(v < 0 for v in resolved) or int(np.prod(resolved)) != total:
+                return (f"input '{name}' holds {target}, which cannot reshape '{self.of}' of shape "
+                        f"{tuple(in_shape)} ({total} elements): the target of {self.where}")
             return None
         if self.kind == "count":
             size = np.shape(feeds[self.of])[self.dim] if self.of in feeds else None

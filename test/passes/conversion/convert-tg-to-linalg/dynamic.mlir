@@ -403,3 +403,19 @@ func.func @pad_dynamic(%x: tensor<?x4xf32>) -> tensor<?x6xf32> {
   %0 = "tg.pad"(%x) {mode = "constant", pads = array<i64: 0, 1, 0, 1>} : (tensor<?x4xf32>) -> tensor<?x6xf32>
   return %0 : tensor<?x6xf32>
 }
+
+// -----
+
+// A Reshape target known at run time: ONNX's 0 and -1 resolved by index arithmetic,
+// a target that breaks the element count zeroed, then tensor.reshape.
+// CHECK-LABEL: func.func @reshape_dynamic
+// CHECK-SAME: (%[[X:[^:]*]]: tensor<?x4xf32>, %[[S:[^:]*]]: tensor<2xi64>)
+// CHECK: %[[E0:.*]] = tensor.extract %[[S]][%{{.*}}] : tensor<2xi64>
+// CHECK: %[[E1:.*]] = tensor.extract %[[S]][%{{.*}}] : tensor<2xi64>
+// CHECK: %[[T:.*]] = tensor.from_elements %{{.*}}, %{{.*}} : tensor<2xi64>
+// CHECK: %[[R:.*]] = tensor.reshape %[[X]](%[[T]]) : (tensor<?x4xf32>, tensor<2xi64>) -> tensor<?x?xf32>
+// CHECK: return %[[R]]
+func.func @reshape_dynamic(%x: tensor<?x4xf32>, %s: tensor<2xi64>) -> tensor<?x?xf32> {
+  %0 = "tg.reshape_dynamic"(%x, %s) {allowzero = 0 : i64} : (tensor<?x4xf32>, tensor<2xi64>) -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}

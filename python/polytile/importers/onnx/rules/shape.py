@@ -34,8 +34,7 @@ def reshape(node: NodeContext):
     see shape_values.py) the dynamic result dims are -1 in tg.reshape's shape."""
     target = node.shape_value(1)
     if target is None:
-        node.unsupported("the target shape (input 1) must be a compile-time constant or a shape "
-                         "computed from the input dims")
+        return [_reshape_at_run_time(node)]
     if isinstance(target, np.ndarray):
         if target.ndim != 1:
             node.unsupported(f"the target shape (input 1) must be 1-D, got shape {list(target.shape)}")
@@ -55,13 +54,29 @@ def _reshape(node: NodeContext, target: list, allowzero: bool):
     symbols = node.importer.symbols
     try:
         shape, dims = shape_values.reshape_target(symbols, node.input_symbols(0), target, allowzero)
-    except shape_values.NotSymbolic as e:
-        node.unsupported(str(e))
+    except shape_values.NotSymbolic:
+        # not a reshape the symbolic dims describe (several dims known only at run time,
+        # reordered): the target as a run-time tensor
+        return _reshape_at_run_time(node)
     names = node.importer.dim_names(node.node.output[0]) or []
     for dim, name in zip(dims, names):
         if isinstance(dim, str) and isinstance(name, str):
             symbols.union(dim, name)
     return node.tg("reshape", node.input(0), shape=shape)
+
+
+def _reshape_at_run_time(node: NodeContext):
+    """tg.reshape_dynamic: the target (input 1, a run-time tensor or a shape with dynamic
+    dims made one) is resolved by the compiled code. When the data and the target are
+    graph inputs, the door checks that the target keeps the element count."""
+    dims = node.input_dims(1)
+    if len(dims) != 1 or dims[0] is None:
+        node.unsupported(f"the target shape (input 1) must be 1-D with a static length when it is "
+                         f"known only at run time, got dims {dims}")
+    allowzero = int(bool(node.attr("allowzero", 0)))
+    if node.is_graph_input(0):
+        node.check_values(1, "reshape", of=node.node.input[0], dim=allowzero)
+    return node.tg("reshape_dynamic", node.input(0), node.input(1), allowzero=allowzero)
 
 
 @rule("Flatten")
