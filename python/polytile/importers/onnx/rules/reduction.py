@@ -136,9 +136,11 @@ def _reduce_runtime_axes(node: NodeContext, tg_name: str):
     operand. An empty axes tensor (length 0, known from its type) is ONNX's
     default as for absent axes."""
     dims = node.input_dims(1)
-    if len(dims) != 1 or dims[0] is None:
-        node.unsupported(f"the axes (input 1) must be 1-d with a static length when they are "
-                         f"only known at run time, got dims {dims}")
+    if len(dims) != 1:
+        node.unsupported(f"the axes (input 1) must be 1-d, got dims {dims}")
+    if dims[0] is None:
+        node.unsupported("axes known only at run time with a length known only at run time are not "
+                         "supported yet: the result's rank depends on it")
     if dims[0] == 0:
         return _reduce(node, tg_name, None)
     node.check_values(1, "axes", rank=rank_of(node))

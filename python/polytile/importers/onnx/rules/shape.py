@@ -395,8 +395,18 @@ def gather_elements(node: NodeContext):
                     axis=_axis(node, node.attr("axis", 0), rank))]
 
 
+def _static_index_depth(node: NodeContext, i: int) -> None:
+    """The last dim of GatherND/ScatterND's indices says how many dims each index names:
+    the result's rank depends on it, so it must be static."""
+    dims = node.input_dims(i)
+    if dims and dims[-1] is None:
+        node.unsupported(f"indices (input {i}) with a dynamic last dim (the number of dims each "
+                         f"index names, which sets the result's rank) are not supported yet")
+
+
 @rule("GatherND")
 def gather_nd(node: NodeContext):
+    _static_index_depth(node, 1)
     return [node.tg("gather_nd", node.input(0), node.input(1),
                     batch_dims=node.attr("batch_dims", 0))]
 
@@ -422,6 +432,7 @@ def scatter_elements(node: NodeContext):
 
 @rule("ScatterND")
 def scatter_nd(node: NodeContext):
+    _static_index_depth(node, 1)
     return [node.tg("scatter_nd", node.input(0), node.input(1), node.input(2),
                     reduction=_reduction(node))]
 
