@@ -338,13 +338,12 @@ def _choice(info: OpInfo, name: str, allowed: Sequence[str]) -> str:
     return value
 
 
-@type_rule("resize", kind="opaque")
-def _resize(info: OpInfo) -> list[ir.Type]:
+def _check_resize_attributes(info: OpInfo, nearest_modes) -> ir.Type:
+    """The attributes tg.resize and tg.resize_dynamic share; returns the element type."""
     etype = info.element_type(0, NUMERIC_TYPES)
-    rank = info.rank(0)
     mode = _choice(info, "mode", RESIZE_MODES)
     _choice(info, "coordinate_transformation_mode", RESIZE_COORDINATE_MODES)
-    _choice(info, "nearest_mode", RESIZE_NEAREST_MODES)
+    _choice(info, "nearest_mode", nearest_modes)
     info.float("cubic_coeff_a")
     info.float("extrapolation_value")
     _bool_attr(info, "exclude_outside")
@@ -353,6 +352,13 @@ def _resize(info: OpInfo) -> list[ir.Type]:
         info.fail(f"mode '{mode}' needs a float element type, got {etype}")
     if antialias and mode == "nearest":
         info.fail("antialias is not defined for mode 'nearest'")
+    return etype
+
+
+@type_rule("resize", kind="opaque")
+def _resize(info: OpInfo) -> list[ir.Type]:
+    etype = _check_resize_attributes(info, RESIZE_NEAREST_MODES)
+    rank = info.rank(0)
     sizes = info.ints("sizes", rank)
     scales = float_array(info, "scales", rank)
     float_array(info, "roi", 2 * rank)
@@ -375,20 +381,9 @@ def _resize_dynamic(info: OpInfo) -> list[ir.Type]:
     (see the lowering: missing values are the identity). nearest_mode "simple" is the Upsample /
     Resize-10 rule (floor where the scale is >= 1, ceil below). Does not fold (NO_FOLD): with
     constant factors the importer builds tg.resize."""
-    etype = info.element_type(0, NUMERIC_TYPES)
+    etype = _check_resize_attributes(info, RESIZE_NEAREST_MODES + ("simple",))
     rank = info.rank(0)
-    mode = _choice(info, "mode", RESIZE_MODES)
-    _choice(info, "coordinate_transformation_mode", RESIZE_COORDINATE_MODES)
-    _choice(info, "nearest_mode", RESIZE_NEAREST_MODES + ("simple",))
     _choice(info, "keep_aspect_ratio_policy", RESIZE_ASPECT_POLICIES)
-    info.float("cubic_coeff_a")
-    info.float("extrapolation_value")
-    _bool_attr(info, "exclude_outside")
-    antialias = _bool_attr(info, "antialias")
-    if mode != "nearest" and str(etype) not in FLOAT_TYPES:
-        info.fail(f"mode '{mode}' needs a float element type, got {etype}")
-    if antialias and mode == "nearest":
-        info.fail("antialias is not defined for mode 'nearest'")
     axes = info.ints("axes")
     if len(set(axes)) != len(axes) or any(not 0 <= a < rank for a in axes):
         info.fail(f"axes {axes} must be distinct dims of the rank-{rank} input")
