@@ -26,6 +26,9 @@ from mlir import ir
 from . import irdl_spec
 
 DYNAMIC = ir.ShapedType.get_dynamic_size()
+# A discardable attribute of tg.matmul/tg.gemm: the importer's names of the dims of A
+# ("" for a static dim), matched against the dim bounds by sched-default.
+DIM_SYMBOLS_ATTR = "tg.dim_symbols"
 
 FLOAT_TYPES = ("f16", "bf16", "f32", "f64")
 SIGNED_INT_TYPES = ("i8", "i16", "i32", "i64")

@@ -34,7 +34,7 @@ from typing import Optional
 
 from mlir import ir
 
-from polytile.pass_registry import option, register_pass
+from polytile.pass_registry import PassError, option, register_pass
 from polytile.dialects import op_table
 from polytile.passes.common.kernels import anchor_of, kernel_funcs
 from polytile.schedules.host import host_cpu
@@ -42,10 +42,51 @@ from polytile.schedules.host import host_cpu
 MR_CHOICES = (8, 6, 4, 3, 2, 1)
 
 
+from polytile.dialects.tg import DIM_SYMBOLS_ATTR  # noqa: E402  (what dim-bounds matches)
+
+
 @dataclasses.dataclass(frozen=True)
 class Options:
     threads: int = option(0, "Threads per kernel (0: all cores of the host)")
     vector_bits: int = option(0, "Vector register width in bits (0: the host's)")
+    dim_bounds: tuple[str, ...] = option((), "Bounds of dynamic dims, name:low:high (e.g. seq:1:512)")
+
+
+def parse_dim_bounds(entries) -> dict[str, tuple[int, int]]:
+    """``("seq:1:512", ...)`` as ``{"seq": (1, 512)}``; ValueError when malformed."""
+    bounds = {}
+    for entry in entries:
+        parts = entry.rsplit(":", 2)
+        try:
+            name, low, high = parts[0], int(parts[1]), int(parts[2])
+        except (IndexError, ValueError):
+            raise ValueError(f"a dim bound is name:low:high, got '{entry}'") from None
+        if not name or not 0 <= low <= high:
+            raise ValueError(f"a dim bound needs a name and 0 <= low <= high, got '{entry}'")
+        bounds[name] = (low, high)
+    return bounds
+
+
+def _rows_bound(anchor: ir.Operation, bounds: dict) -> Optional[int]:
+    """The most rows (M) a matrix product with dynamic rows can have, from the bounds
+    of the dim symbols of A (``tg.dim_symbols``); None when a dim is unbounded."""
+    if not bounds or DIM_SYMBOLS_ATTR not in anchor.attributes:
+        return None
+    symbols = [ir.StringAttr(a).value for a in ir.ArrayAttr(anchor.attributes[DIM_SYMBOLS_ATTR])]
+    a = _shape(anchor.operands[0])
+    if anchor.name == "tg.gemm":
+        rows = [1 if ir.IntegerAttr(anchor.attributes["transA"]).value else 0]
+    else:
+        rows = list(range(len(a) - 1))
+    total = 1
+    for i in rows:
+        if a[i] != ir.ShapedType.get_dynamic_size():
+            total *= a[i]
+        elif i < len(symbols) and symbols[i] in bounds:
+            total *= bounds[symbols[i]][1]
+        else:
+            return None
+    return total
 
 
 def _shape(value: ir.Value) -> list[int]:
@@ -81,15 +122,21 @@ def _matmul_dims(anchor: ir.Operation) -> Optional[tuple[list[int], Optional[int
 
 
 def matmul_schedule(kernel: str, batch: list[int], m: Optional[int], n: int, k: int, threads: int,
-                    vector_bits: int = 0):
+                    vector_bits: int = 0, rows_bound: Optional[int] = None):
     """The default schedule of a matrix product, or None when no register tile fits.
-    A dynamic ``m`` (None) gets the largest register tile (its rows are padded)."""
+    A dynamic ``m`` (None; its rows are padded to the register tile) gets the largest
+    register tile (the typical size: many rows), or, when ``rows_bound`` (from the
+    dim bounds) is below it, the smallest tile that holds them all (less padding)."""
     from polytile.dialects import sched
     lanes = (vector_bits or host_cpu().vector_bits) // 32
     nr = next((w for w in (2 * lanes, lanes, lanes // 2) if w >= 4 and n % w == 0), None)
     if nr is None:
         return None
-    mr = MR_CHOICES[0] if m is None else next(r for r in MR_CHOICES if m % r == 0)
+    if m is None:
+        mr = min((r for r in MR_CHOICES if rows_bound is not None and r >= rows_bound),
+                 default=MR_CHOICES[0])
+    else:
+        mr = next(r for r in MR_CHOICES if m % r == 0)
     kc = next(s for s in (4, 2, 1) if k % s == 0)
     nb = len(batch)
     ones = [1] * nb
@@ -184,8 +231,10 @@ def pointwise_conv_schedule(kernel: str, f: int, c: int, out: list[int], threads
     ])
 
 
-def default_schedule(kernel_func: ir.Operation, threads: int, vector_bits: int = 0):
-    """The default schedule of one kernel function, or None (plain lowering)."""
+def default_schedule(kernel_func: ir.Operation, threads: int, vector_bits: int = 0,
+                     dim_bounds: Optional[dict] = None):
+    """The default schedule of one kernel function, or None (plain lowering);
+    ``dim_bounds`` (symbol -> (low, high)) size the tiles of dynamic dims."""
     anchor = anchor_of(kernel_func)
     if anchor is not None and anchor.name in op_table.anchors_with_schedule("conv"):
         name = ir.StringAttr(kernel_func.attributes["sym_name"]).value
@@ -196,7 +245,8 @@ def default_schedule(kernel_func: ir.Operation, threads: int, vector_bits: int =
     if dims is None:
         return None
     name = ir.StringAttr(kernel_func.attributes["sym_name"]).value
-    return matmul_schedule(name, *dims, threads, vector_bits)
+    rows_bound = _rows_bound(anchor, dim_bounds) if dims[1] is None else None
+    return matmul_schedule(name, *dims, threads, vector_bits, rows_bound)
 
 
 @register_pass("sched-default", options=Options)
@@ -204,11 +254,15 @@ def run(root: ir.Operation, options: Options) -> None:
     """Attach the analytical default schedule to every kernel that has none."""
     from polytile.dialects import sched
     existing = sched.schedules_in(root)
+    try:
+        bounds = parse_dim_bounds(options.dim_bounds)
+    except ValueError as e:
+        raise PassError(f"sched-default: {e}", root) from None
     block = root.regions[0].blocks[0]
     for fn in kernel_funcs(root):
         name = ir.StringAttr(fn.attributes["sym_name"]).value
         if name in existing:
             continue
-        schedule = default_schedule(fn, options.threads, options.vector_bits)
+        schedule = default_schedule(fn, options.threads, options.vector_bits, bounds)
         if schedule is not None:
             schedule.build(ir.InsertionPoint(block), loc=fn.location)

@@ -102,6 +102,10 @@ def add_schedule_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--schedule", metavar="FILE.mlir",
                         help="sched ops overriding the default schedule of the kernels they name "
                              "(see --emit=sched for the kernels and their default schedules)")
+    parser.add_argument("--dim-bound", action="append", metavar="NAME=LOW:HIGH",
+                        help="bound a dynamic input dim (repeatable; --target cpu): the default "
+                             "schedules size their tiles of dynamic dims from it, and runs outside "
+                             "it are refused")
 
 
 def add_fold_limit_option(parser: argparse.ArgumentParser) -> None:
@@ -167,7 +171,27 @@ def schedule_arguments(args: argparse.Namespace) -> dict:
         given["threads"] = args.threads
     if args.schedule:
         given["schedules"] = args.schedule
+    if args.dim_bound:
+        given["dim_bounds"] = parse_dim_bounds(args.dim_bound)
     return given
+
+
+def parse_dim_bounds(values) -> dict:
+    """``--dim-bound NAME=LOW:HIGH`` values as name -> (low, high)."""
+    bounds = {}
+    for text in values:
+        name, sep, rest = text.partition("=")
+        low, colon, high = rest.partition(":")
+        try:
+            bound = (int(low), int(high))
+        except ValueError:
+            bound = None
+        if not sep or not name or not colon or bound is None or not 0 <= bound[0] <= bound[1]:
+            raise UsageError(f"--dim-bound '{text}': expected NAME=LOW:HIGH with 0 <= LOW <= HIGH")
+        if name in bounds:
+            raise UsageError(f"--dim-bound given twice for '{name}'")
+        bounds[name] = bound
+    return bounds
 
 
 def add_target_option(parser: argparse.ArgumentParser) -> None:

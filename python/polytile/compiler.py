@@ -59,6 +59,8 @@ class CompiledModel:
     def __init__(self, function, inputs: Sequence[TensorInfo], outputs: Sequence[TensorInfo],
                  times: CompileTimes, module_text_fn):
         self._function = function
+        # dim name -> (low, high): the dim_bounds the model was compiled with, checked at the door
+        self.dim_bounds: dict = {}
         self.inputs = list(inputs)
         self.outputs = list(outputs)
         self.compile_times = times
@@ -91,7 +93,7 @@ class CompiledModel:
             if value.dtype != info.dtype:
                 raise InputError(f"input '{info.name}' has dtype {value.dtype}, expected {info.dtype}")
             arrays.append(np.require(value, requirements="C"))  # keeps 0-d arrays 0-d
-        check_input_shapes(self.inputs, arrays)
+        check_input_shapes(self.inputs, arrays, self.dim_bounds)
         check_input_values(self.inputs, arrays)
         return arrays
 
@@ -129,9 +131,11 @@ def _shown(shape) -> tuple:
     return tuple("?" if d is None else d for d in shape)
 
 
-def check_input_shapes(inputs: Sequence[TensorInfo], arrays: Sequence[np.ndarray]) -> None:
-    """InputError unless every array has its input's rank and static dims, and
-    the dims that share a symbol (the model's ``dim_param``) are equal."""
+def check_input_shapes(inputs: Sequence[TensorInfo], arrays: Sequence[np.ndarray],
+                       dim_bounds: Optional[dict] = None) -> None:
+    """InputError unless every array has its input's rank and static dims, the dims
+    that share a symbol (the model's ``dim_param``) are equal, and each named dim is
+    within its ``dim_bounds`` (name -> (low, high)) when given."""
     seen: dict[str, tuple[str, int, int]] = {}
     for info, array in zip(inputs, arrays):
         if array.ndim != len(info.shape):
@@ -143,6 +147,10 @@ def check_input_shapes(inputs: Sequence[TensorInfo], arrays: Sequence[np.ndarray
                     raise InputError(f"input '{info.name}' has shape {tuple(array.shape)}, expected "
                                      f"{_shown(info.shape)}: dim {k} is {size} but the model requires {declared}")
             elif declared is not None:
+                low, high = (dim_bounds or {}).get(declared, (0, size))
+                if not low <= size <= high:
+                    raise InputError(f"input '{info.name}' dim {k} ('{declared}') is {size}, outside the "
+                                     f"bounds [{low}, {high}] the model was compiled with (dim_bounds)")
                 first = seen.setdefault(declared, (info.name, k, size))
                 if first[2] != size:
                     raise InputError(f"{info.name} dim {k} is {size} but {first[0]} dim {first[1]} is "
@@ -238,7 +246,8 @@ def compile(model, target: str = "cpu", input_shapes: Optional[dict] = None,
             threads: Optional[int] = None, schedules: ScheduleSource = None,
             isolate: bool = False, crash_reproducer: Optional[str] = None,
             fold_limit_bytes: Optional[int] = None, options: Optional[TargetOptions] = None,
-            start: Optional[str] = None, source_name: Optional[str] = None):
+            start: Optional[str] = None, source_name: Optional[str] = None,
+            dim_bounds: Optional[dict] = None):
     """Compile an ONNX model (path, bytes or ModelProto).
 
     Returns a :class:`CompiledModel`, or with ``emit=<stage>`` the text of that
@@ -261,6 +270,9 @@ def compile(model, target: str = "cpu", input_shapes: Optional[dict] = None,
     ``fold_limit_bytes`` is the constant-folding budget per result (default
     ``polytile.resources.DEFAULT_FOLD_LIMIT_BYTES``, 4 MiB): bigger results stay
     run-time ops unless no bigger than a constant input (see ``tg-fold-constants``).
+    ``dim_bounds={"seq": (1, 512)}`` bounds dynamic input dims by name (cpu): the
+    default scheduler sizes the tiles of dynamic dims from them (e.g. the register
+    tile of a product's dynamic rows), and the model refuses feeds outside them.
 
     ``start=<stage>`` resumes a compilation: ``model`` is then the MLIR text that
     ``emit=<stage>`` printed (possibly edited by hand), lowered from there to
@@ -282,7 +294,8 @@ def compile(model, target: str = "cpu", input_shapes: Optional[dict] = None,
     from polytile.targets import driver, get_target
     given = {name: value for name, value in (("opt_level", opt_level), ("polyhedral", polyhedral),
                                              ("threads", threads), ("schedules", schedules),
-                                             ("fold_limit_bytes", fold_limit_bytes)) if value is not None}
+                                             ("fold_limit_bytes", fold_limit_bytes),
+                                             ("dim_bounds", dim_bounds)) if value is not None}
     target_options = get_target(target).make_options(options, **given)
     if isolate:
         from polytile.isolation import compile_in_child

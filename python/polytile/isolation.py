@@ -677,4 +677,6 @@ def compile_in_child(source, *, target: str, options, input_shapes=None, emit: O
     function = JitFunction(module, pipelines.ENTRY_POINT, opt_level=options.opt_level,
                            parallel=CpuTarget.parallel(module, options))
     times.jit_s = time.perf_counter() - start_time  # parsing the bytecode included
-    return compiler.CompiledModel(function, result.inputs, result.outputs, times, lazy_text(result.bytecode))
+    model = compiler.CompiledModel(function, result.inputs, result.outputs, times, lazy_text(result.bytecode))
+    model.dim_bounds = dict(getattr(options, "dim_bounds", None) or {})
+    return model

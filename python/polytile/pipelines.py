@@ -50,9 +50,12 @@ def resolve_threads(threads: Optional[int]) -> int:
 FUSE_KERNELS = "tg-fuse-kernels"
 
 
-def tg_to_sched(threads: Optional[int] = None) -> list[str]:
-    """Group tg ops into kernels, give each without a schedule the default one, check them all."""
-    return [FUSE_KERNELS, f"sched-default{{threads={resolve_threads(threads)}}}", "sched-verify"]
+def tg_to_sched(threads: Optional[int] = None, dim_bounds: Optional[dict] = None) -> list[str]:
+    """Group tg ops into kernels, give each without a schedule the default one (its tiles
+    of dynamic dims sized from ``dim_bounds``, symbol -> (low, high), when given), check them all."""
+    bounds = ",".join(f"{name}:{low}:{high}" for name, (low, high) in sorted((dim_bounds or {}).items()))
+    default = f"sched-default{{threads={resolve_threads(threads)}" + (f" dim-bounds={bounds}" if bounds else "") + "}"
+    return [FUSE_KERNELS, default, "sched-verify"]
 
 
 def sched_to_linalg() -> list[str]:
@@ -149,11 +152,12 @@ def polyhedral_step(options: str) -> list[str]:
 
 
 def stage_passes(start: str, stop: str, polyhedral: Optional[str] = None,
-                 threads: Optional[int] = None) -> list[str]:
+                 threads: Optional[int] = None, dim_bounds: Optional[dict] = None) -> list[str]:
     """The passes that take IR from stage ``start`` to stage ``stop``;
     ``polyhedral`` (an options string, "" for the defaults) adds the
-    polyhedral scheduler to the affine stage; ``threads`` as in the module doc."""
-    steps = {"tg": lambda: tg_to_sched(threads), "sched": sched_to_linalg,
+    polyhedral scheduler to the affine stage; ``threads`` as in the module doc;
+    ``dim_bounds`` as in :func:`tg_to_sched`."""
+    steps = {"tg": lambda: tg_to_sched(threads, dim_bounds), "sched": sched_to_linalg,
              "linalg": linalg_to_affine, "affine": lambda: affine_to_llvm(threads)}
     i, j = STAGES.index(start), STAGES.index(stop)
     passes: list[str] = []

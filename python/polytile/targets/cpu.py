@@ -18,6 +18,9 @@ class CpuOptions(TargetOptions):
 
     threads: Optional[int] = None  # threads the kernels may use (None or 0: every core)
     polyhedral: Optional[str] = None  # affine-polyhedral-schedule options ("" its defaults) for every nest
+    # bounds of dynamic input dims by name, {"seq": (1, 512)}: the default scheduler sizes the
+    # tiles of dynamic dims from them, and the compiled model refuses feeds outside them
+    dim_bounds: Optional[dict] = None
 
 
 class CpuTarget(Target):
@@ -33,9 +36,16 @@ class CpuTarget(Target):
             raise target_error(f"threads must be an integer >= 0, got {options.threads!r}")
         if options.polyhedral is not None and not isinstance(options.polyhedral, str):
             raise target_error(f"polyhedral must be an options string, got {options.polyhedral!r}")
+        for name, bound in (options.dim_bounds or {}).items():
+            ok = isinstance(name, str) and name and isinstance(bound, (tuple, list)) and len(bound) == 2 and \
+                all(isinstance(v, int) for v in bound) and 0 <= bound[0] <= bound[1]
+            if not ok:
+                raise target_error(f"dim_bounds maps a dim name to (low, high) with 0 <= low <= high, "
+                                   f"got {name!r}: {bound!r}")
 
     def step_passes(self, stage: str, options: CpuOptions) -> list[str]:
-        return pipelines.stage_passes(stage, self.next_stage(stage), options.polyhedral, options.threads)
+        return pipelines.stage_passes(stage, self.next_stage(stage), options.polyhedral, options.threads,
+                                      options.dim_bounds)
 
     hook_stages = ("affine",)
 
@@ -73,8 +83,20 @@ class CpuTarget(Target):
                                parallel=self.parallel(module, compilation.options))
         times.jit_s = time.perf_counter() - start
         # Kept as bytecode (5x faster to write than text), printed on demand.
-        return CompiledModel(function, inputs, outputs, times,
-                             isolation.lazy_text(isolation.module_bytecode(module)))
+        model = CompiledModel(function, inputs, outputs, times,
+                              isolation.lazy_text(isolation.module_bytecode(module)))
+        model.dim_bounds = _checked_bounds(compilation.options.dim_bounds, inputs)
+        return model
+
+
+def _checked_bounds(bounds: Optional[dict], inputs) -> dict:
+    """``bounds`` after checking that each names a dynamic input dim."""
+    names = {d for info in inputs for d in info.shape if isinstance(d, str)}
+    for name in bounds or {}:
+        if name not in names:
+            raise target_error(f"dim_bounds names '{name}', which is no dynamic dim of the model's inputs "
+                               f"({', '.join(sorted(names)) or 'it has none'})")
+    return dict(bounds or {})
 
 
 CPU = register_target(CpuTarget())

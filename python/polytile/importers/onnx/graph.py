@@ -351,6 +351,7 @@ class GraphImporter:
         self.shape_value_producers: dict[str, tuple] = {}
         self.symbols = shape_values.DimSymbols()
         self.graph_input_names: set[str] = set()
+        self._symbol_tagged: list = []  # (tg op, dim symbols of its A) of matrix products
         self.value_rules: dict[str, list] = {}
         # Dim symbols that an op proves to have a static size (see _unify_dims).
         self.dim_sizes: dict[str, int] = {}
@@ -455,6 +456,9 @@ class GraphImporter:
             ir.FunctionType.get(arg_types, [r.type for r in results]))
         input_infos = [dataclasses.replace(i, value_rules=tuple(self.value_rules.get(i.name, ())))
                        for i in input_infos]
+        for op, symbols in self._symbol_tagged:  # names as finally unified
+            op.attributes[tg.DIM_SYMBOLS_ATTR] = ir.ArrayAttr.get(
+                [ir.StringAttr.get(self.symbols.find(d) if isinstance(d, str) else "") for d in symbols])
         return module, [self._fix_input_dims(i) for i in input_infos], output_infos
 
     def _fix_input_dims(self, info: TensorInfo) -> TensorInfo:
@@ -516,7 +520,21 @@ class GraphImporter:
             raise OnnxImportError(f"{where}: {e}") from None
         if node.op_type in _BROADCASTING or node.op_type in ("MatMul", "Gemm"):
             self._unify_dims(ctx)
+        if node.op_type in ("MatMul", "Gemm"):
+            self._tag_dim_symbols(ctx, outputs)
         self._store_outputs(node, outputs, opset)
+
+    def _tag_dim_symbols(self, ctx: "NodeContext", outputs) -> None:
+        """Name the dims of a matrix product's A on its tg op (``tg.dim_symbols``), so that
+        the default scheduler can size the tiles of dynamic rows from ``dim_bounds``."""
+        value = outputs[0] if outputs and isinstance(outputs[0], ir.Value) else None
+        owner = getattr(value.owner, "operation", value.owner) if value is not None else None
+        if not isinstance(owner, ir.Operation) or owner.name not in ("tg.matmul", "tg.gemm"):
+            return
+        symbols = ctx.input_symbols(0)
+        if all(isinstance(d, int) for d in symbols):
+            return
+        self._symbol_tagged.append((owner, symbols))
 
     def _unify_dims(self, ctx: "NodeContext") -> None:
         """Record what a broadcasting op or a matrix product implies about its
