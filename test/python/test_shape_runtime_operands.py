@@ -152,16 +152,22 @@ def _onnx_slice(x, starts, ends, axes, steps):
 
 
 def test_slice_bad_run_time_values_read_nothing_out_of_bounds():
-    """Values ONNX forbids (onnxruntime rejects them) give the documented reading: a
-    step of 0 is 1, an out-of-range axis slices nothing, a repeated axis: the later
-    entry wins."""
+    """Values ONNX forbids (onnxruntime rejects them) are refused at the door when the
+    bounds are graph inputs; the compiled code itself (called past the door here, as
+    when the bounds are computed inside a model) gives the documented reading: a step
+    of 0 is 1, an out-of-range axis slices nothing, a repeated axis: the later entry wins."""
     compiled = polytile.compile(model("Slice", SLICE_INPUTS, ["Y"]))
     x = values(4, 5, 6)
     for s, e, a, t in (([1, 0], [3, 4], [0, 1], [0, 1]), ([1, 2], [3, 4], [7, -9], [1, 1]),
                        ([1, 2], [3, 5], [1, 1], [1, 1])):
-        got = compiled.run(slice_feeds(x, s, e, a, t))[0]
+        feeds = slice_feeds(x, s, e, a, t)
+        with pytest.raises(polytile.InputError):
+            compiled.run(feeds)
+        arrays = [np.require(feeds[name], requirements="C") for name in compiled.input_names]
+        outputs = compiled._outputs_for(arrays)
+        compiled._function(arrays + outputs)
         expected = x[:, 2:5] if a == [1, 1] else _onnx_slice(x, s, e, a, t)
-        np.testing.assert_array_equal(got, expected)
+        np.testing.assert_array_equal(outputs[0], expected)
 
 
 @functools.lru_cache(maxsize=None)
@@ -291,3 +297,17 @@ def test_dropout_run_time_training_mode_dynamic_dims():
     m = model("Dropout", [("X", F, ["n", 4]), ("ratio", F, []), ("training_mode", B, [])], ["Y", "Z"],
               initializers={"ratio": np.float32(0.25)})
     compare(m, [{"X": values(n, 4), "training_mode": np.array(False)} for n in (2, 5)])
+
+
+def test_slice_bounds_onnx_forbids_are_input_errors():
+    """Run-time axes out of range or repeated, or a zero step, are refused at the door
+    (the compiled code would stay in bounds, but ONNX has no answer for them)."""
+    m = model("Slice", [("X", F, [4, 5]), ("starts", I64, [1]), ("ends", I64, [1]), ("axes", I64, [1]),
+                        ("steps", I64, [1])], ["Y"])
+    compiled = polytile.compile(m)
+    feeds = {"X": values(4, 5), "starts": ints(0), "ends": ints(3), "axes": ints(1), "steps": ints(1)}
+    compare(m, [feeds])
+    with pytest.raises(polytile.InputError, match=r"input 'axes' holds 2, outside \[-2, 1\]"):
+        compiled.run({**feeds, "axes": ints(2)})
+    with pytest.raises(polytile.InputError, match=r"input 'steps' holds \[0\]: the steps of Slice node"):
+        compiled.run({**feeds, "steps": ints(0)})

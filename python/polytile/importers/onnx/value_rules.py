@@ -28,8 +28,8 @@ class ValueRule:
     ``axis`` (one entry in [-rank, rank)), ``count`` (one entry in [0, size of dim
     ``dim`` of input ``of``]), ``inference`` (false, unless input ``of`` is given and
     holds 0: Dropout's training_mode and ratio) or ``zero`` (0: Dropout's ratio in
-    training mode) or ``reshape`` (a Reshape target that keeps the element count of
-    input ``of``; ``dim`` holds allowzero). ``where`` names the node for the message."""
+    training mode), ``nonzero`` (Slice steps) or ``reshape`` (a Reshape target that
+    keeps the element count of input ``of``; ``dim`` holds allowzero). ``where`` names the node for the message."""
 
     kind: str
     where: str
@@ -42,7 +42,8 @@ class ValueRule:
 
     def check(self, name: str, value: np.ndarray, feeds: dict) -> Optional[str]:
         """Why ``value`` (fed as input ``name``) breaks the rule, or None."""
-        entries = [int(v) for v in np.asarray(value).reshape(-1)] if self.kind in ("axes", "axis", "count") else []
+        entries = [int(v) for v in np.asarray(value).reshape(-1)] \
+            if self.kind in ("axes", "axis", "count") else []
         if self.kind in ("axes", "axis"):
             for v in entries:
                 if not -self.rank <= v < self.rank:
@@ -62,6 +63,11 @@ class ValueRule:
             if broken:
                 return (f"input '{name}' holds {flat.tolist()}: {self.where} in training mode with a "
                         f"non-zero ratio is not supported yet (its output is random; inference only)")
+            return None
+        if self.kind == "nonzero":  # Slice steps
+            flat = np.asarray(value).reshape(-1)
+            if np.any(flat == 0):
+                return f"input '{name}' holds {flat.tolist()}: the steps of {self.where} must be non-zero"
             return None
         if self.kind == "reshape":  # a Reshape target for input `of` (`dim`: allowzero)
             if self.of not in feeds:

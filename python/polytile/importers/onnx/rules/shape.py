@@ -373,6 +373,13 @@ def _slice_runtime(node: NodeContext, rank: int):
         node.unsupported("steps must be non-zero")
     if "steps" not in lists and not any(name == "steps" for name, _ in runtime):
         lists["steps"] = [1] * length
+    # what ONNX forbids is refused at the door when the bounds are graph inputs (the
+    # compiled code itself stays in bounds whatever they hold)
+    for name, i in runtime:
+        if name == "axes":
+            node.check_values(i, "axes", rank=rank)
+        elif name == "steps":
+            node.check_values(i, "nonzero")
     attributes = {name: lists.get(name, []) for _, name in _SLICE_INPUTS}
     return node.tg("slice", node.input(0), *[node.input(i) for _, i in runtime], **attributes)
 
