@@ -207,8 +207,9 @@ def _sources():
 
 
 def test_op_names_spelled_in_source_are_real_ops():
+    from polytile.dialects import tg
     from polytile.passes.common import kernels
-    attributes = {kernels.KERNEL_KIND_ATTR, kernels.ANCHOR_ATTR}
+    attributes = {kernels.KERNEL_KIND_ATTR, kernels.ANCHOR_ATTR, tg.DIM_SYMBOLS_ATTR}
     wrong = []
     for path in _sources():
         text = open(path).read()
