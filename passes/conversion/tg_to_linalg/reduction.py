@@ -40,6 +40,7 @@ from mlir.dialects import arith, math, tensor
 from polytile.dialects.tg import DYNAMIC
 
 from . import LoweringContext, lowering
+from .shape import to_index, wrap_negative
 from .builders import (PARALLEL, REDUCTION, Dim, Scalar, amap, cmpf, cmpi, compute_type, convert_float, d,
                        empty, index_constant,
                        dim_of, dims_of, dims_product, elementwise, etype_of, filled, generic, i64,
@@ -59,10 +60,7 @@ def _as_index(x: Dim) -> ir.Value:
 def _normalized(a: ir.Value, rank: int) -> ir.Value:
     """An integer axis, negative counted from the end, as an ``index``. Out of range
     stays out of range (callers compare it with each dim, so it matches none)."""
-    if int_width(a.type) != 64:
-        a = arith.extsi(i64(), a)
-    a = arith.select(cmpi("slt", a, scalar_constant(i64(), 0)), arith.addi(a, scalar_constant(i64(), rank)), a)
-    return arith.index_cast(ir.IndexType.get(), a)
+    return wrap_negative(to_index(a), rank)
 
 
 def runtime_scalar(value: ir.Value) -> ir.Value:
