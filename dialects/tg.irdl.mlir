@@ -570,9 +570,9 @@ irdl.dialect @tg {
   }
 
   // Element-wise remainder A mod B with multidirectional broadcasting. fmod = 0:
-  // integer remainder with the sign of the divisor (Python %); fmod = 1: C fmod
-  // (sign of the dividend). Floats require fmod = 1 (float fmod = 0, ONNX opset 28,
-  // is not supported yet). A zero integer divisor gives 0 (as numpy) instead of trapping.
+  // A - floor(A / B) * B, the sign of the divisor (Python %; for floats as ONNX
+  // opset 28 defines it, a zero result taking B's sign); fmod = 1: C fmod (the
+  // sign of the dividend). A zero integer divisor gives 0 (as numpy) instead of trapping.
   irdl.operation @mod {
     %a = irdl.base "!builtin.tensor"
     %b = irdl.base "!builtin.tensor"
@@ -583,10 +583,11 @@ irdl.dialect @tg {
     irdl.attributes {"fmod" = %attr_fmod}
   }
 
-  // Element-wise X << Y (direction "LEFT") or X >> Y (direction "RIGHT", logical)
-  // on unsigned integers, with multidirectional broadcasting. A shift amount >=
-  // the bit width gives 0 (as ONNX's reference). Signed integers (ONNX opset 28)
-  // are not supported yet.
+  // Element-wise X << Y (direction "LEFT") or X >> Y (direction "RIGHT") on
+  // integers, with multidirectional broadcasting: logical on unsigned integers,
+  // arithmetic (sign-extending) right shifts on signed ones (ONNX opset 28). A
+  // negative amount or one >= the bit width gives what the sign extension alone
+  // gives: -1 for a right shift of a negative X, else 0.
   irdl.operation @bit_shift {
     %x = irdl.base "!builtin.tensor"
     %y = irdl.base "!builtin.tensor"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from mlir import ir
 
 from polytile.dialects.tg import (ALL_TYPES, FLOAT_TYPES, INT_TYPES, NUMERIC_TYPES, SIGNED_INT_TYPES,
-                                  UNSIGNED_INT_TYPES, OpInfo, tensor, type_rule)
+                                  OpInfo, tensor, type_rule)
 from polytile.dialects.tg_rules.common import broadcast_shapes
 
 BOOL_TYPES = ("i1",)
@@ -61,14 +61,12 @@ def _mod(info: OpInfo) -> list[ir.Type]:
     fmod = info.int("fmod")
     if fmod not in (0, 1):
         info.fail(f"attribute 'fmod' must be 0 or 1, got {fmod}")
-    if str(etype) in FLOAT_TYPES and fmod != 1:
-        info.fail(f"floating-point operands ({etype}) require fmod = 1")
     return [tensor(_broadcast(info, 0, 1), etype)]
 
 
 @type_rule("bit_shift", kind=ELEMENTWISE)
 def _bit_shift(info: OpInfo) -> list[ir.Type]:
-    etype = info.element_type(0, UNSIGNED_INT_TYPES)
+    etype = info.element_type(0, INT_TYPES)
     info.same_element_types(0, 1)
     direction = info.attr("direction")
     if direction not in ("LEFT", "RIGHT"):

@@ -69,7 +69,7 @@ from onnx.defs import OpSchema
 
 from polytile.dialects import tg
 # tg ops follow the semantics of the newest ONNX opset the importer reads.
-from polytile.importers.onnx.graph import MAX_OPSET as ONNX_OPSET
+from polytile.importers.onnx.opsets import BASE_OPSET as ONNX_OPSET
 from polytile.pass_registry import PassError, option, register_pass
 from polytile.resources import DEFAULT_FOLD_LIMIT_BYTES, fold_allowed
 

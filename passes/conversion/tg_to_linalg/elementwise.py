@@ -124,27 +124,48 @@ def _int_rem(signed: bool, floor: bool) -> BinaryFn:
     return rem
 
 
+def _float_floor_rem(a: Scalar, b: Scalar) -> Scalar:
+    """A - floor(A / B) * B on floats (ONNX Mod-28, fmod = 0): C's fmod moved to the
+    divisor's sign; a zero result takes B's sign. fmod's own special cases give the
+    rest (NaN for an infinite A or a zero B; A for an infinite B of A's sign, B
+    itself -- A + B -- for one of the other sign)."""
+    r = arith.remf(a, b)
+    zero = scalar_constant(a.type, 0.0)
+    nonzero = cmpf("ONE", r, zero)
+    signs_differ = arith.xori(cmpf("OLT", r, zero), cmpf("OLT", b, zero))
+    moved = arith.select(arith.andi(nonzero, signs_differ), arith.addf(r, b), r)
+    return arith.select(cmpf("OEQ", r, zero), math.copysign(r, b), moved)
+
+
 @lowering("mod", dynamic=True)
 def _mod(ctx: LoweringContext):
     floor = ctx.attr("fmod") == 0
-    if is_float(etype_of(ctx.operand(0))) and floor:
-        ctx.fail("fmod = 0 on floating-point operands is not supported")
-    return _binary(arith.remf, _int_rem(True, floor), _int_rem(False, floor))(ctx)
+    return _binary(_float_floor_rem if floor else arith.remf,
+                   _int_rem(True, floor), _int_rem(False, floor))(ctx)
 
 
 @lowering("bit_shift", dynamic=True)
 def _bit_shift(ctx: LoweringContext):
-    """Logical shifts; amounts >= the bit width give 0 (LLVM would give poison)."""
+    """Shifts, logical on unsigned and arithmetic (right) on signed integers. An
+    amount outside [0, bit width) gives the sign fill: -1 for a right shift of a
+    negative signed X, else 0 (LLVM would give poison)."""
     left = ctx.attr("direction") == "LEFT"
     et = ctx.result_element_type
+    signed = not ctx.unsigned(0)
 
     def body(s):
         x, y = s
         zero = scalar_constant(et, 0)
-        in_range = cmpi("ult", y, scalar_constant(et, int_width(et)))
+        in_range = cmpi("ult", y, scalar_constant(et, int_width(et)))  # unsigned: a negative y is huge
         amount = arith.select(in_range, y, zero)
-        shifted = arith.shli(x, amount) if left else arith.shrui(x, amount)
-        return arith.select(in_range, shifted, zero)
+        if left:
+            shifted = arith.shli(x, amount)
+        else:
+            shifted = arith.shrsi(x, amount) if signed else arith.shrui(x, amount)
+        fill = zero
+        if signed and not left:
+            fill = arith.select(cmpi("slt", x, zero), scalar_constant(et, -1), zero)
+        return arith.select(in_range, shifted, fill)
 
     return [elementwise(ctx.operands, et, body, out_shape=ctx.result_shape)]
 

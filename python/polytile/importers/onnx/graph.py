@@ -27,12 +27,12 @@ from mlir import ir
 from mlir.dialects import func
 
 from polytile.dialects import tg
-from polytile.importers.onnx import external_data, registry, shape_values, types, value_rules
+from polytile.importers.onnx import (external_data, functions, opsets, registry, shape_values, types,
+                                     value_rules)
 from polytile.importers.onnx.errors import OnnxImportError, UnsupportedNode
 from polytile.resources import DEFAULT_FOLD_LIMIT_BYTES, ResourceError, fold_allowed, format_bytes
 
-MIN_OPSET = 7
-MAX_OPSET = 23
+from polytile.importers.onnx.opsets import BASE_OPSET, MAX_OPSET, MIN_OPSET  # noqa: F401
 # Nodes whose constant inputs hold more than this many elements in all are not
 # folded at import time (a bound on the reference evaluator's work; the size of
 # results is bounded by ``fold_limit_bytes``).
@@ -47,6 +47,8 @@ _COMPILE_TIME_RESULTS = {"Range", "EyeLike"}
 _BROADCASTING = {"Add", "Sub", "Mul", "Div", "Pow", "Mod", "Max", "Min", "Mean", "Sum", "Equal",
                  "Greater", "Less", "GreaterOrEqual", "LessOrEqual", "And", "Or", "Xor", "BitShift",
                  "BitwiseAnd", "BitwiseOr", "BitwiseXor", "Where", "PRelu"}
+# Ops the importer handles itself, without a rule.
+_FOLDED_BY_IMPORTER = {"Constant"}
 # Ops whose rules take symbolic shape values (shape_values.py) themselves.
 _TAKES_SHAPE_VALUES = {"Reshape"}
 # Ops never folded: their results are not functions of their inputs.
@@ -490,8 +492,9 @@ class GraphImporter:
         if node.domain not in ("", "ai.onnx"):
             where += f", domain '{node.domain}'"
         where += ")"
+        through_body = False
         if node.domain in ("", "ai.onnx"):
-            opset = _supported_opset(node.op_type, opset, where)
+            opset, through_body = _supported_opset(node.op_type, opset, where)
             ctx.opset = opset
         try:
             if node.op_type not in _NEVER_FOLD and self._try_fold(node, opset):
@@ -507,8 +510,12 @@ class GraphImporter:
             return
         if node.op_type in _COMPILE_TIME_RESULTS and node.domain in ("", "ai.onnx"):
             self._check_compile_time_result(ctx)
-        fn = registry.lookup(node.op_type, opset, node.domain)
+        fn = None if through_body else registry.lookup(node.op_type, opset, node.domain)
         if fn is None:
+            if self._import_function_body(node, opset, where):
+                return
+            if through_body:
+                raise OnnxImportError(f"{where}: {_newer_version_reason(node.op_type, opset)}")
             known = registry.lookup(node.op_type, MAX_OPSET, node.domain) is not None
             reason = (f"opset {opset} of {node.op_type} is not supported" if known
                       else f"op type '{node.op_type}' is not supported")
@@ -523,6 +530,40 @@ class GraphImporter:
         if node.op_type in ("MatMul", "Gemm"):
             self._tag_dim_symbols(ctx, outputs)
         self._store_outputs(node, outputs, opset)
+
+    def _import_function_body(self, node: onnx.NodeProto, opset: int, where: str) -> bool:
+        """Import ``node`` as the nodes of its ONNX function body (functions.py); False
+        when ONNX defines no body for it. A node of the body that cannot be imported
+        is reported as part of ``node``."""
+        expansion = functions.expand(node, opset, self._type_proto)
+        if expansion is None:
+            return False
+        body_opset = expansion.opsets.get("", opset)
+        for inner in expansion.nodes:
+            try:
+                self._import_node(inner, body_opset)
+            except OnnxImportError as e:
+                raise OnnxImportError(f"{where}, imported through its ONNX function body: {e}") from None
+        return True
+
+    def _type_proto(self, name: str) -> Optional[onnx.TypeProto]:
+        """The ONNX type of an imported value (its element type and the dims known
+        now), for builders of context-dependent function bodies."""
+        if name in self.constants:
+            array = self.constants[name]
+            elem, dims = types.onnx_elem_type(array.dtype), list(array.shape)
+        elif name in self.shape_values:
+            value = self.shape_values[name]
+            elem, dims = onnx.TensorProto.INT64, ([] if value.scalar else [len(value.entries)])
+        elif name in self.values:
+            t = ir.RankedTensorType(self.values[name].type)
+            elem = types.onnx_elem_type(_numpy_dtype_of(t.element_type))
+            dims = [None if t.is_dynamic_dim(k) else int(t.shape[k]) for k in range(t.rank)]
+        else:
+            return None
+        if elem is None:
+            return None
+        return onnx.helper.make_tensor_type_proto(elem, dims)
 
     def _tag_dim_symbols(self, ctx: "NodeContext", outputs) -> None:
         """Name the dims of a matrix product's A on its tg op (``tg.dim_symbols``), so that
@@ -861,32 +902,42 @@ def _infer_node(node: onnx.NodeProto, opset: int, constants: dict,
     return found
 
 
-def _schema_version(op_type: str, opset: int) -> Optional[int]:
-    try:
-        return onnx.defs.get_schema(op_type, opset, "").since_version
-    except Exception:  # unknown op or no version at that opset
-        return None
-
-
-def _supported_opset(op_type: str, opset: int, where: str) -> int:
-    """The opset to import ``op_type`` at. Models outside MIN_OPSET..MAX_OPSET are
-    accepted node by node when the op's definition is the same as at the nearest
-    supported opset (ONNX gives every change of an op a new version)."""
-    if MIN_OPSET <= opset <= MAX_OPSET:
-        return opset
-    version = _schema_version(op_type, opset)
-    if opset > MAX_OPSET:
-        if version is not None and version <= MAX_OPSET:
-            return MAX_OPSET
-        if version is not None and registry.rule_since(op_type, opset) >= version:
-            return opset  # a rule written for this newer version of the op
-        raise OnnxImportError(f"{where}: opset {opset} version of {op_type} (since opset {version}) "
-                              f"is not supported (supported: opsets {MIN_OPSET} to {MAX_OPSET})")
-    if version is not None and version == _schema_version(op_type, MIN_OPSET):
-        return MIN_OPSET
+def _supported_opset(op_type: str, opset: int, where: str) -> tuple[int, bool]:
+    """The opset to import ``op_type`` at, and whether only its ONNX function body
+    can import it. Models outside MIN_OPSET..BASE_OPSET are accepted node by node
+    (opsets.py): a newer node when polytile has a rule for its version, or when its
+    versions after BASE_OPSET change nothing for polytile's element types, or when
+    ONNX defines it as a function; an older one when the op's definition is the
+    same as at MIN_OPSET."""
+    if MIN_OPSET <= opset <= BASE_OPSET:
+        return opset, False
+    version = opsets.since_version(op_type, opset)
+    if opset > BASE_OPSET:
+        if version is None or version <= BASE_OPSET:
+            return min(opset, BASE_OPSET), False
+        if registry.rule_since(op_type, opset) >= version:
+            return opset, False  # a rule written for this newer version of the op
+        if (registry.rule_since(op_type, BASE_OPSET) >= 0 or op_type in _FOLDED_BY_IMPORTER) and \
+                opsets.changes_after_base(op_type, version) is None:
+            return BASE_OPSET, False
+        if functions.has_function(op_type, opset):
+            return opset, True
+        raise OnnxImportError(f"{where}: {_newer_version_reason(op_type, opset)}")
+    if version is not None and version == opsets.since_version(op_type, MIN_OPSET):
+        return MIN_OPSET, False
     raise OnnxImportError(f"{where}: opset {opset} version of {op_type} differs from its opset "
                           f"{MIN_OPSET} definition and is not supported (supported: opsets "
                           f"{MIN_OPSET} to {MAX_OPSET})")
+
+
+def _newer_version_reason(op_type: str, opset: int) -> str:
+    version = opsets.since_version(op_type, opset)
+    change = opsets.changes_after_base(op_type, version) if version is not None else None
+    if registry.rule_since(op_type, BASE_OPSET) < 0 and op_type not in _FOLDED_BY_IMPORTER:
+        return f"op type '{op_type}' is not supported"
+    return (f"opset {opset} version of {op_type} (since opset {version}) is not supported yet: "
+            f"{change or 'its definition changed'} after opset {BASE_OPSET}, the newest that "
+            f"polytile's rules follow")
 
 
 def _constant_node_value(node: onnx.NodeProto) -> np.ndarray:
@@ -940,7 +991,7 @@ def _default_opset(model: onnx.ModelProto) -> int:
     for imp in model.opset_import:
         if imp.domain in ("", "ai.onnx"):
             return imp.version
-    return MAX_OPSET
+    return BASE_OPSET
 
 
 def import_graph(source: ModelSource, input_shapes: Optional[dict] = None,

@@ -98,8 +98,24 @@ def mod(node: NodeContext):
     return [node.tg("mod", node.input(0), node.input(1), fmod=fmod)]
 
 
+@rule("Mod", since=28)
+def mod_28(node: NodeContext):
+    """Mod-28 defines fmod = 0 on floats: A - floor(A / B) * B."""
+    return [node.tg("mod", node.input(0), node.input(1), fmod=int(node.attr("fmod", 0)))]
+
+
 @rule("BitShift", since=11)
 def bit_shift(node: NodeContext):
+    """BitShift-11: unsigned integers only."""
+    if not str(node.input_type(0).element_type).startswith("ui"):
+        node.unsupported(f"BitShift before opset 28 takes unsigned integers, "
+                         f"not {node.input_type(0).element_type}")
+    return bit_shift_28(node)
+
+
+@rule("BitShift", since=28)
+def bit_shift_28(node: NodeContext):
+    """BitShift-28: also signed integers, whose right shift is arithmetic."""
     direction = node.attr("direction")
     if direction not in ("LEFT", "RIGHT"):
         node.unsupported(f"direction must be LEFT or RIGHT, got '{direction}'")
