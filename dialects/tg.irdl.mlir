@@ -1613,4 +1613,43 @@ irdl.dialect @tg {
     irdl.attributes {"axis" = %attr_axis, "sorted" = %attr_sorted}
   }
   // ==== end of section: data_dependent ====
+
+  // ==== section: detection ====
+  // ONNX NonMaxSuppression (opsets 10/11), as onnxruntime computes it: for each
+  // batch and class, the boxes whose score is > `score_threshold` (all boxes
+  // when that operand is absent), by descending score (ties: lower box index
+  // first), greedily kept unless their IoU with a box already kept for that
+  // class is > `iou_threshold`, at most `max_output_boxes_per_class` (a
+  // negative count keeps none) per class. `boxes` f32 [B, N, 4] ([y1, x1, y2,
+  // x2], corners in any order, for `center_point_box` = 0; [xc, yc, w, h] for
+  // 1), `scores` f32 [B, C, N]; the three thresholds one-element (0-d or [1])
+  // tensors read at run time, i64 / f32 / f32. Result: i64 [?, 3] rows (batch,
+  // class, box) in batch, class, selection order; its row count depends on the
+  // data (computed at run time). Not supported yet: NaN scores get a fixed
+  // place (before every number) where onnxruntime's order is unspecified, so
+  // results may differ; an iou_threshold outside [0, 1] given at run time is
+  // not rejected (onnxruntime fails).
+  irdl.operation @non_max_suppression {
+    %boxes = irdl.base "!builtin.tensor"
+    %scores = irdl.base "!builtin.tensor"
+    %max_output_boxes_per_class = irdl.base "!builtin.tensor"
+    %iou_threshold = irdl.base "!builtin.tensor"
+    %score_threshold = irdl.base "!builtin.tensor"
+    %selected_indices_t = irdl.base "!builtin.tensor"
+    %attr_center_point_box = irdl.base "#builtin.integer"
+    irdl.operands(boxes: %boxes, scores: %scores, max_output_boxes_per_class: %max_output_boxes_per_class, iou_threshold: %iou_threshold, score_threshold: optional %score_threshold)
+    irdl.results(selected_indices: %selected_indices_t)
+    irdl.attributes {"center_point_box" = %attr_center_point_box}
+  }
+
+  // ONNX Det: the determinant of each square matrix [..., M, M] -> [...], by
+  // LU decomposition with partial pivoting (as numpy.linalg.det; rounding
+  // differs). Float element types; f16 and bf16 are computed in f32.
+  irdl.operation @det {
+    %x = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    irdl.operands(x: %x)
+    irdl.results(y: %y_t)
+  }
+  // ==== end of section: detection ====
 }

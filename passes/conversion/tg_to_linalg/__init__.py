@@ -242,3 +242,4 @@ def run(root: ir.Operation, options) -> None:
 # Importing the op-family modules registers their lowerings.
 from . import (attention, contraction, data_dependent, elementwise, graph, normalization,  # noqa: E402,F401
                pooling, reduction, resize, shape, unary)
+from . import detection  # noqa: E402,F401

@@ -1,2 +1,4 @@
 """Per-op-type ONNX import rules, one module per op family. Importing registers them."""
 from . import data_dependent, elementwise, graph, nn, reduction, shape, unary  # noqa: F401
+from . import detection  # noqa: F401,E402
+from . import signal  # noqa: F401,E402
