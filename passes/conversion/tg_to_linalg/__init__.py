@@ -243,3 +243,4 @@ def run(root: ir.Operation, options) -> None:
 from . import (attention, contraction, data_dependent, elementwise, graph, normalization,  # noqa: E402,F401
                pooling, reduction, resize, shape, unary)
 from . import detection  # noqa: E402,F401
+from . import sampling  # noqa: E402,F401
