@@ -1735,4 +1735,88 @@ irdl.dialect @tg {
     irdl.attributes {"kernel_shape" = %attr_kernel_shape, "output_shape" = %attr_output_shape, "pads" = %attr_pads, "strides" = %attr_strides}
   }
   // ==== end of section: sampling ====
+
+  // ==== section: recurrent ====
+  // The recurrence of one direction of ONNX LSTM/GRU/RNN. The importer computes
+  // the input projection of every time step as one tg.matmul (`xw`, seq x batch
+  // x gates*hidden, the biases that do not depend on the state added), slices
+  // the weights per direction, transposes layout 1 to layout 0, and assembles
+  // the ONNX outputs (num_directions axis, bidirectional concat). `reverse` (0/1)
+  // walks time backwards. `activations` names the activation functions
+  // (comma-separated ONNX names: Relu, Tanh, Sigmoid, Affine, LeakyRelu,
+  // ThresholdedRelu, ScaledTanh, HardSigmoid, Elu, Softsign, Softplus);
+  // `activation_alpha`/`activation_beta` (array<f32>) hold one alpha and beta per
+  // activation (materialized by the importer; unused ones are 0). `clip` > 0
+  // bounds the activation inputs to [-clip, clip]; 0: no clipping. initial
+  // states are batch x hidden or 1 x hidden (broadcast over the batch). The
+  // optional `sequence_lens` (i32, one per batch entry, at most seq) stops each
+  // batch entry early: outputs past its length are 0 and the final states are
+  // those of its last valid step (as onnxruntime). Element types f32 and f64;
+  // seq and batch may be dynamic. Not supported yet: f16/bf16.
+
+  // ONNX LSTM (one direction): gate order i, o, f, c in `xw` and `r` (4*hidden
+  // x hidden), peepholes `p` (i, o, f; zeros when the model has none),
+  // `input_forget` couples f = 1 - i. Activations f, g, h.
+  irdl.operation @lstm {
+    %xw = irdl.base "!builtin.tensor"
+    %r = irdl.base "!builtin.tensor"
+    %p = irdl.base "!builtin.tensor"
+    %initial_h = irdl.base "!builtin.tensor"
+    %initial_c = irdl.base "!builtin.tensor"
+    %sequence_lens = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    %y_h_t = irdl.base "!builtin.tensor"
+    %y_c_t = irdl.base "!builtin.tensor"
+    %attr_activation_alpha = irdl.any
+    %attr_activation_beta = irdl.any
+    %attr_activations = irdl.base "#builtin.string"
+    %attr_clip = irdl.base "#builtin.float"
+    %attr_input_forget = irdl.base "#builtin.integer"
+    %attr_reverse = irdl.base "#builtin.integer"
+    irdl.operands(xw: %xw, r: %r, p: %p, initial_h: %initial_h, initial_c: %initial_c, sequence_lens: optional %sequence_lens)
+    irdl.results(y: %y_t, y_h: %y_h_t, y_c: %y_c_t)
+    irdl.attributes {"activation_alpha" = %attr_activation_alpha, "activation_beta" = %attr_activation_beta, "activations" = %attr_activations, "clip" = %attr_clip, "input_forget" = %attr_input_forget, "reverse" = %attr_reverse}
+  }
+
+  // ONNX GRU (one direction): gate order z, r, h in `xw` and `r` (3*hidden x
+  // hidden); `rbh` is the recurrence bias of the h gate (Rbh), which
+  // `linear_before_reset` (0/1) puts inside or outside the reset product.
+  // Activations f, g.
+  irdl.operation @gru {
+    %xw = irdl.base "!builtin.tensor"
+    %r = irdl.base "!builtin.tensor"
+    %rbh = irdl.base "!builtin.tensor"
+    %initial_h = irdl.base "!builtin.tensor"
+    %sequence_lens = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    %y_h_t = irdl.base "!builtin.tensor"
+    %attr_activation_alpha = irdl.any
+    %attr_activation_beta = irdl.any
+    %attr_activations = irdl.base "#builtin.string"
+    %attr_clip = irdl.base "#builtin.float"
+    %attr_linear_before_reset = irdl.base "#builtin.integer"
+    %attr_reverse = irdl.base "#builtin.integer"
+    irdl.operands(xw: %xw, r: %r, rbh: %rbh, initial_h: %initial_h, sequence_lens: optional %sequence_lens)
+    irdl.results(y: %y_t, y_h: %y_h_t)
+    irdl.attributes {"activation_alpha" = %attr_activation_alpha, "activation_beta" = %attr_activation_beta, "activations" = %attr_activations, "clip" = %attr_clip, "linear_before_reset" = %attr_linear_before_reset, "reverse" = %attr_reverse}
+  }
+
+  // ONNX RNN (one direction): `r` is hidden x hidden. Activation f.
+  irdl.operation @rnn {
+    %xw = irdl.base "!builtin.tensor"
+    %r = irdl.base "!builtin.tensor"
+    %initial_h = irdl.base "!builtin.tensor"
+    %sequence_lens = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    %y_h_t = irdl.base "!builtin.tensor"
+    %attr_activation_alpha = irdl.any
+    %attr_activation_beta = irdl.any
+    %attr_activations = irdl.base "#builtin.string"
+    %attr_clip = irdl.base "#builtin.float"
+    %attr_reverse = irdl.base "#builtin.integer"
+    irdl.operands(xw: %xw, r: %r, initial_h: %initial_h, sequence_lens: optional %sequence_lens)
+    irdl.results(y: %y_t, y_h: %y_h_t)
+    irdl.attributes {"activation_alpha" = %attr_activation_alpha, "activation_beta" = %attr_activation_beta, "activations" = %attr_activations, "clip" = %attr_clip, "reverse" = %attr_reverse}
+  }
+  // ==== end of section: recurrent ====
 }

@@ -2,3 +2,4 @@
 from . import data_dependent, elementwise, graph, nn, reduction, shape, unary  # noqa: F401
 from . import detection  # noqa: F401,E402
 from . import sampling  # noqa: F401,E402
+from . import recurrent  # noqa: F401,E402

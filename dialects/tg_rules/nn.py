@@ -24,11 +24,11 @@ from polytile.dialects.tg_rules.common import (broadcast_shapes, check_window_at
                                               fmt_dim, fmt_shape, window_output)
 
 
-def _conv_operands(info: OpInfo):
-    """Checks shared by conv and conv_transpose: float input and weight (and
-    bias) of one element type, equal ranks >= 3, a positive group.
+def _conv_operands(info: OpInfo, types: Sequence[str] = FLOAT_TYPES):
+    """Checks shared by conv and conv_transpose: input and weight (and bias) of
+    one element type from ``types`` (floats), equal ranks >= 3, a positive group.
     Returns (element type, input shape, weight shape, spatial rank, group)."""
-    etype = info.element_type(0, FLOAT_TYPES)
+    etype = info.element_type(0, types)
     info.same_element_types(0, 1, 2)
     rank = info.rank(0)
     if rank < 3:
@@ -44,7 +44,8 @@ def _conv_operands(info: OpInfo):
 
 @type_rule("conv", kind=CONTRACTION, schedule="conv", linalg_anchors=CONV_LINALG_ANCHORS)
 def _conv(info: OpInfo) -> list[ir.Type]:
-    etype, x, w, spatial, group = _conv_operands(info)
+    # i32 too: ConvInteger/QLinearConv (importers/onnx/rules/quantized.py) convolve widened operands.
+    etype, x, w, spatial, group = _conv_operands(info, FLOAT_TYPES + ("i32",))
     kernel, strides, dilations, pads = check_window_attrs(info, spatial)
     if not all(dims_compatible(k, d) for k, d in zip(kernel, w[2:])):
         info.fail(f"kernel_shape {kernel} does not match the weight's spatial dims {fmt_shape(w[2:])}")

@@ -244,3 +244,4 @@ from . import (attention, contraction, data_dependent, elementwise, graph, norma
                pooling, reduction, resize, shape, unary)
 from . import detection  # noqa: E402,F401
 from . import sampling  # noqa: E402,F401
+from . import recurrent  # noqa: E402,F401

@@ -18,7 +18,8 @@ Dynamic dims (``?``) in the plain lowerings: every dim of MatMul (batch
 broadcast included; a ``?`` is never broadcast from 1) and of Gemm; the batch
 and spatial dims of Conv (output sizes in index arithmetic on the padded input).
 
-Not supported yet: integer Gemm with non-integral alpha/beta; Conv with dynamic
+Conv takes i32 operands too (ConvInteger/QLinearConv widen theirs): the plain lowering, a
+wrapping sum of products. Not supported yet: integer Gemm with non-integral alpha/beta; Conv with dynamic
 channels or weights, ConvTranspose and Einsum with dynamic dims; packed forms of
 integer and 16-bit float contractions, of grouped (non-depthwise) or 1-d/3-d
 convolutions, and of ConvTranspose and Einsum (they take the plain lowering).
@@ -254,6 +255,8 @@ def _add_bias(out: ir.Value, bias: Optional[ir.Value], et: ir.Type) -> ir.Value:
     acc_t = etype_of(out)
     if bias is None:
         return convert_tensor(out, et)
+    if not is_float(et):  # i32 (the accumulator type): a wrapping add
+        return elementwise([out, bias], et, lambda s: arith.addi(s[0], s[1]))
     return elementwise([out, bias], et, lambda s: convert_float(
         arith.addf(s[0], convert_float(s[1], acc_t)), et))
 

@@ -216,9 +216,9 @@ func.func @relu_unsigned(%x: tensor<2xui8>) {
 // tg.conv
 //===----------------------------------------------------------------------===//
 
-func.func @conv_integer(%x: tensor<1x3x5x5xi32>, %w: tensor<8x3x3x3xi32>) {
-  // expected-error@+1 {{'tg.conv' op operand #0 has element type i32, expected one of f16, bf16, f32, f64}}
-  %0 = "tg.conv"(%x, %w) {dilations = array<i64: 1, 1>, group = 1 : i64, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x3x5x5xi32>, tensor<8x3x3x3xi32>) -> tensor<1x8x3x3xi32>
+func.func @conv_integer(%x: tensor<1x3x5x5xi64>, %w: tensor<8x3x3x3xi64>) {
+  // expected-error@+1 {{'tg.conv' op operand #0 has element type i64, expected one of f16, bf16, f32, f64, i32}}
+  %0 = "tg.conv"(%x, %w) {dilations = array<i64: 1, 1>, group = 1 : i64, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x3x5x5xi64>, tensor<8x3x3x3xi64>) -> tensor<1x8x3x3xi64>
   return
 }
 

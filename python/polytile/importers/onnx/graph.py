@@ -17,6 +17,7 @@ limit import too.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 from typing import Optional, Sequence, Union
@@ -53,7 +54,9 @@ _FOLDED_BY_IMPORTER = {"Constant"}
 _TAKES_SHAPE_VALUES = {"Reshape"}
 # Ops never folded: their results are not functions of their inputs.
 _NEVER_FOLD = {"RandomNormal", "RandomNormalLike", "RandomUniform", "RandomUniformLike",
-               "Multinomial", "Bernoulli", "Dropout"}
+               "Multinomial", "Bernoulli", "Dropout",
+               # their subgraphs read outer-scope values: their rules fold what is constant
+               "If", "Loop", "Scan"}
 
 ModelSource = Union[str, os.PathLike, bytes, onnx.ModelProto]
 
@@ -530,6 +533,46 @@ class GraphImporter:
         if node.op_type in ("MatMul", "Gemm"):
             self._tag_dim_symbols(ctx, outputs)
         self._store_outputs(node, outputs, opset)
+
+    # Subgraphs (If, Loop, Scan) ----------------------------------------------
+    def import_subgraph(self, graph: onnx.GraphProto, bound: Sequence, opset: int) -> list:
+        """Import the nodes of ``graph`` (a branch or loop body) at the current insertion
+        point, its inputs bound to ``bound`` (MLIR values or constant arrays, in order);
+        returns its outputs (MLIR values, or arrays for outputs known at compile time).
+        Outer-scope names stay visible. Call inside :meth:`region_scope` when the nodes
+        go into a region, so that nothing made there is reused outside it."""
+        for vi in list(graph.value_info) + list(graph.output) + list(graph.input):
+            self._inferred.setdefault(vi.name, vi)
+        for value_info, value in zip(graph.input, bound):
+            if isinstance(value, np.ndarray):
+                self.constants[value_info.name] = value
+            else:
+                self.values[value_info.name] = value
+        for init in graph.initializer:
+            self.constants[init.name] = external_data.initializer_array(init, None)
+        for node in graph.node:
+            self._import_node(node, opset)
+        outputs = []
+        for out in graph.output:
+            if out.name in self.constants:
+                outputs.append(self.constants[out.name])
+            else:
+                try:
+                    outputs.append(self.value(out.name))
+                except UnsupportedNode:
+                    raise UnsupportedNode(f"subgraph output '{out.name}' is not produced by any node") from None
+        return outputs
+
+    @contextlib.contextmanager
+    def region_scope(self):
+        """Values and cached constants made inside a region are forgotten when it
+        closes (they do not dominate what follows it); compile-time constants and
+        symbolic shapes are kept (they are not IR)."""
+        values, cache = dict(self.values), dict(self._constant_cache)
+        try:
+            yield
+        finally:
+            self.values, self._constant_cache = values, cache
 
     def _import_function_body(self, node: onnx.NodeProto, opset: int, where: str) -> bool:
         """Import ``node`` as the nodes of its ONNX function body (functions.py); False

@@ -3,3 +3,6 @@ from . import data_dependent, elementwise, graph, nn, reduction, shape, unary  #
 from . import detection  # noqa: F401,E402
 from . import signal  # noqa: F401,E402
 from . import sampling  # noqa: F401,E402
+from . import recurrent  # noqa: F401,E402
+from . import quantized  # noqa: F401,E402
+from . import control_flow  # noqa: F401,E402

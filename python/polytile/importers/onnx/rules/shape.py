@@ -147,8 +147,8 @@ def squeeze(node: NodeContext):
     axes = _ints_from_attr_or_input(node, "axes", 1, since=13)
     if axes is None:
         if None in in_shape:
-            node.unsupported("Squeeze without axes of an input with dynamic dims (which dims are 1 "
-                             "is known only at run time)")
+            node.unsupported("Squeeze without axes of an input with dynamic dims is not supported "
+                             "(which dims are 1 is known only at run time)")
         axes = [i for i, d in enumerate(in_shape) if d == 1]
     axes = {_axis(node, a, len(in_shape), "axes entry") for a in axes}
     for a in axes:

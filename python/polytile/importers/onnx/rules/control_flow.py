@@ -1,0 +1,391 @@
+"""Import rules for control flow: If, Loop and Scan.
+
+Their subgraphs become regions of upstream ``scf`` ops holding tg ops, in the
+graph function: ``If`` is an ``scf.if`` (or, when its condition is a
+compile-time constant, just the nodes of the chosen branch), ``Loop`` an
+``scf.for`` when its trip count is fixed (the trip count input, and a body
+condition that is constant true) and an ``scf.while`` otherwise, ``Scan`` an
+``scf.for`` over the scan axis. The rest of the pipeline sees the tg ops inside
+the regions as any others (lowering, fusion of element-wise chains, schedules,
+bufferization, threads).
+
+A loop-carried value is written back into its own buffer each iteration
+(``bufferization.materialize_in_destination``), so loops bufferize in place.
+Scan outputs of ``Scan`` and of ``Loop`` are stacked with ``tensor.insert_slice``
+into a tensor made before the loop.
+
+Not supported yet: a loop-carried value whose shape changes across iterations,
+``Loop`` scan outputs when the loop can exit early (their length is then known
+only at run time), ``Scan`` before opset 9 (its batch axis and
+``sequence_lens``), sequence and optional values.
+"""
+from __future__ import annotations
+
+from typing import Optional, Sequence
+
+import numpy as np
+from mlir import ir
+from mlir.dialects import arith, bufferization, linalg, scf, tensor
+
+from polytile.importers.onnx.graph import NodeContext
+from polytile.importers.onnx.registry import rule
+
+
+def _index(value: int) -> ir.Value:
+    return arith.ConstantOp(ir.IndexType.get(), value).result
+
+
+def _scalar(value: ir.Value) -> ir.Value:
+    """The one element of a 0-d or [1] tensor."""
+    t = ir.RankedTensorType(value.type)
+    return tensor.ExtractOp(value, [_index(0)] * t.rank).result
+
+
+def _as_value(ctx: NodeContext, value) -> ir.Value:
+    return ctx.constant(value) if isinstance(value, np.ndarray) else value
+
+
+def _type_of(value: ir.Value) -> ir.RankedTensorType:
+    return ir.RankedTensorType(value.type)
+
+
+def _join(a: ir.RankedTensorType, b: ir.RankedTensorType, what: str, ctx: NodeContext) -> ir.RankedTensorType:
+    """The type both branches' values fit: dims that differ become dynamic."""
+    if a.element_type != b.element_type or a.rank != b.rank:
+        ctx.unsupported(f"{what}: the branches give {a} and {b}; branches of different "
+                        f"element types or ranks are not supported")
+    dims = [int(a.shape[k]) if not a.is_dynamic_dim(k) and not b.is_dynamic_dim(k) and
+            a.shape[k] == b.shape[k] else ir.ShapedType.get_dynamic_size() for k in range(a.rank)]
+    return ir.RankedTensorType.get(dims, a.element_type)
+
+
+def _cast_to(value: ir.Value, t: ir.RankedTensorType) -> ir.Value:
+    return value if value.type == t else tensor.CastOp(t, value).result
+
+
+def _region_block(op: ir.Operation, index: int, arg_types: Sequence[ir.Type]) -> ir.Block:
+    region = op.regions[index]
+    return region.blocks.append(*arg_types, arg_locs=[ir.Location.unknown()] * len(arg_types)) \
+        if arg_types else region.blocks.append()
+
+
+# If ------------------------------------------------------------------------------
+
+@rule("If", since=1)
+def if_(ctx: NodeContext):
+    """``If``: both branches imported into an ``scf.if``; a constant condition
+    imports only the chosen branch, in place."""
+    then_graph, else_graph = ctx.attr("then_branch"), ctx.attr("else_branch")
+    importer = ctx.importer
+    cond = ctx.const(0)
+    if cond is not None:
+        if cond.size != 1:
+            ctx.unsupported(f"the condition must hold one element, not {cond.size}")
+        return importer.import_subgraph(then_graph if bool(cond.reshape(-1)[0]) else else_graph, [], ctx.opset)
+    condition = _scalar(ctx.input(0))
+    # Build both branches in a placeholder, then the scf.if with the joined types.
+    placeholder = ir.Operation.create("scf.if", results=[], operands=[condition], regions=2)
+    branches = []
+    for index, graph in enumerate((then_graph, else_graph)):
+        block = _region_block(placeholder, index, [])
+        with ir.InsertionPoint(block), importer.region_scope():
+            outs = [_as_value(ctx, v) for v in importer.import_subgraph(graph, [], ctx.opset)]
+        branches.append((block, outs))
+    (then_block, then_outs), (else_block, else_outs) = branches
+    if len(then_outs) != len(else_outs) or len(then_outs) != len(ctx.node.output):
+        ctx.unsupported("the branches give different numbers of outputs")
+    types = [_join(_type_of(a), _type_of(b), f"output {k}", ctx)
+             for k, (a, b) in enumerate(zip(then_outs, else_outs))]
+    for block, outs in branches:
+        with ir.InsertionPoint(block):
+            scf.YieldOp([_cast_to(v, t) for v, t in zip(outs, types)])
+    with ir.InsertionPoint(placeholder):
+        op = ir.Operation.create("scf.if", results=types, operands=[condition], regions=2)
+    then_block.append_to(op.regions[0])
+    else_block.append_to(op.regions[1])
+    placeholder.erase()
+    return list(op.results)
+
+
+# Loops ---------------------------------------------------------------------------
+
+def _carry(value: ir.Value, destination: ir.Value) -> ir.Value:
+    """``value`` written into the loop-carried ``destination`` (in place)."""
+    value = _cast_to(value, destination.type)
+    return linalg.copy(value, outs=[destination])
+
+
+def _writable_copy(value: ir.Value) -> ir.Value:
+    """A fresh buffer holding ``value``: a loop writes its carried values in place,
+    and the initial ones may be read-only (inputs, constants) or read again later."""
+    return bufferization.AllocTensorOp(value.type, [], copy=value).result
+
+
+def _check_carried(ctx: NodeContext, new: ir.Value, old: ir.Value, name: str) -> None:
+    a, b = _type_of(new), _type_of(old)
+    if a.element_type != b.element_type or a.rank != b.rank or any(
+            not a.is_dynamic_dim(k) and not b.is_dynamic_dim(k) and a.shape[k] != b.shape[k]
+            for k in range(a.rank)):
+        ctx.unsupported(f"loop-carried value '{name}' changes from {b} to {a} across iterations; "
+                        f"a changing shape is not supported yet")
+
+
+def _stack(accumulator: ir.Value, piece: ir.Value, position: ir.Value, axis: int) -> ir.Value:
+    """``piece`` inserted as slice ``position`` of ``accumulator`` along ``axis``."""
+    acc_t, piece_t = _type_of(accumulator), _type_of(piece)
+    offsets, sizes = [], []
+    dynamic_offsets, dynamic_sizes = [], []
+    piece_dims = list(range(piece_t.rank))
+    k = 0
+    for d in range(acc_t.rank):
+        if d == axis:
+            offsets.append(ir.ShapedType.get_dynamic_stride_or_offset())
+            dynamic_offsets.append(position)
+            sizes.append(1)
+        else:
+            offsets.append(0)
+            dim = piece_dims[k]
+            if piece_t.is_dynamic_dim(dim):
+                sizes.append(ir.ShapedType.get_dynamic_size())
+                dynamic_sizes.append(tensor.DimOp(piece, _index(dim)).result)
+            else:
+                sizes.append(int(piece_t.shape[dim]))
+            k += 1
+    return tensor.InsertSliceOp(piece, accumulator, dynamic_offsets, dynamic_sizes, [],
+                                offsets, sizes, [1] * acc_t.rank).result
+
+
+def _slice(source: ir.Value, position: ir.Value, axis: int) -> ir.Value:
+    """Slice ``position`` of ``source`` along ``axis``, without that axis."""
+    t = _type_of(source)
+    offsets, sizes, dynamic_offsets, dynamic_sizes, result_dims = [], [], [], [], []
+    for d in range(t.rank):
+        if d == axis:
+            offsets.append(ir.ShapedType.get_dynamic_stride_or_offset())
+            dynamic_offsets.append(position)
+            sizes.append(1)
+            continue
+        offsets.append(0)
+        if t.is_dynamic_dim(d):
+            sizes.append(ir.ShapedType.get_dynamic_size())
+            dynamic_sizes.append(tensor.DimOp(source, _index(d)).result)
+            result_dims.append(ir.ShapedType.get_dynamic_size())
+        else:
+            sizes.append(int(t.shape[d]))
+            result_dims.append(int(t.shape[d]))
+    result = ir.RankedTensorType.get(result_dims, t.element_type)
+    return tensor.ExtractSliceOp(result, source, dynamic_offsets, dynamic_sizes, [],
+                                 offsets, sizes, [1] * t.rank).result
+
+
+def _empty_stack(piece_t: ir.RankedTensorType, count: ir.Value, count_static: Optional[int],
+                 axis: int) -> ir.Value:
+    """An empty tensor of ``count`` slices of (static) type ``piece_t`` stacked along ``axis``."""
+    dims = [int(d) for d in piece_t.shape]
+    dims.insert(axis, count_static if count_static is not None else count)
+    return tensor.EmptyOp(dims, piece_t.element_type).result
+
+
+def _i64_tensor(index: ir.Value) -> ir.Value:
+    i64 = ir.IntegerType.get_signless(64)
+    scalar = arith.IndexCastOp(i64, index).result
+    return tensor.FromElementsOp(ir.RankedTensorType.get([], i64), [scalar]).result
+
+
+def _bool_tensor(flag: ir.Value) -> ir.Value:
+    return tensor.FromElementsOp(ir.RankedTensorType.get([], flag.type), [flag]).result
+
+
+def _for_loop(ctx: NodeContext, count: ir.Value, inits: list[ir.Value], body_fn, stacks) -> list[ir.Value]:
+    """An ``scf.for`` over [0, count) carrying ``inits`` and, after them, one stacked
+    output per entry of ``stacks`` ((axis, reverse) pairs). ``body_fn(iv, carried)``
+    imports the body: it returns (new carried values, pieces to stack). The body is
+    imported before the loop op exists (the stacks' types come from it)."""
+    step, zero = _index(1), _index(0)
+    placeholder = ir.Operation.create("scf.for", results=[], operands=[zero, count, step], regions=1)
+    block = _region_block(placeholder, 0, [ir.IndexType.get()] + [v.type for v in inits])
+    iv, carried = block.arguments[0], list(block.arguments)[1:]
+    with ir.InsertionPoint(block), ctx.importer.region_scope():
+        new_carried, pieces = body_fn(iv, carried)
+    if len(pieces) != len(stacks):
+        ctx.unsupported("the body gives a different number of scan outputs than expected")
+    static_count = None
+    count_owner = count.owner
+    if isinstance(count_owner, ir.Operation) or hasattr(count_owner, "operation"):
+        op = count_owner.operation if hasattr(count_owner, "operation") else count_owner
+        if op.name == "arith.constant":
+            static_count = ir.IntegerAttr(op.attributes["value"]).value
+    accumulators = []
+    with ir.InsertionPoint(placeholder):
+        for piece, (axis, _) in zip(pieces, stacks):
+            piece_t = _type_of(piece)
+            if any(piece_t.is_dynamic_dim(k) for k in range(piece_t.rank)):
+                ctx.unsupported("a scan output with dynamic dims is not supported yet")
+            accumulators.append(_empty_stack(piece_t, count, static_count, axis))
+    stack_args = [block.add_argument(a.type, ir.Location.unknown()) for a in accumulators]
+    with ir.InsertionPoint(block):
+        yields = [_carry(v, dest) for v, dest in zip(new_carried, carried)]
+        # a piece that is also carried is read back from its carried buffer
+        carried_as = list(zip(new_carried, yields))
+        if stacks:
+            last = arith.SubIOp(count, _index(1)).result
+            for piece, dest, (axis, reverse) in zip(pieces, stack_args, stacks):
+                position = arith.SubIOp(last, iv).result if reverse else iv
+                piece = next((y for v, y in carried_as if v == piece), piece)
+                yields.append(_stack(dest, piece, position, axis))
+        scf.YieldOp(yields)
+    with ir.InsertionPoint(placeholder):
+        inits = [_writable_copy(v) for v in inits]
+        op = ir.Operation.create("scf.for", results=[v.type for v in inits + accumulators],
+                                 operands=[zero, count, step] + inits + accumulators, regions=1)
+    block.append_to(op.regions[0])
+    placeholder.erase()
+    return list(op.results)
+
+
+@rule("Loop", since=1)
+def loop(ctx: NodeContext):
+    """``Loop``: an ``scf.for`` when the trip count is fixed (``M`` given and the
+    condition constant true, in and out of the body), else an ``scf.while``
+    testing ``iter < M and cond`` (no scan outputs then)."""
+    body = ctx.attr("body")
+    importer = ctx.importer
+    n_carried = ctx.num_inputs - 2
+    inits = [ctx.input(2 + k) for k in range(n_carried)]
+    n_scan = len(body.output) - 1 - n_carried
+    if n_scan < 0:
+        ctx.unsupported("the body has fewer outputs than loop-carried values")
+    trip = ctx.const(0)
+    cond = ctx.const(1)
+    cond_out_name = body.output[0].name
+    fixed = trip is not None and (not ctx.has_input(1) or (cond is not None and bool(cond.reshape(-1)[0]))) \
+        and _body_condition_is_true(body, cond_out_name)
+    if trip is not None and trip.size != 1:
+        ctx.unsupported("the trip count must hold one element")
+    i1 = ir.IntegerType.get_signless(1)
+    true_tensor = ctx.constant(np.array(True))
+
+    if fixed:
+        count = _index(int(trip.reshape(-1)[0]))
+
+        def body_fn(iv, carried):
+            outs = importer.import_subgraph(body, [_i64_tensor(iv), true_tensor] + carried, ctx.opset)
+            outs = [_as_value(ctx, v) for v in outs]
+            for k, (new, old) in enumerate(zip(outs[1:1 + n_carried], carried)):
+                _check_carried(ctx, new, old, body.output[1 + k].name)
+            return outs[1:1 + n_carried], outs[1 + n_carried:]
+
+        return _for_loop(ctx, count, inits, body_fn, [(0, False)] * n_scan)
+
+    if n_scan:
+        ctx.unsupported("scan outputs of a Loop that can exit early (their length is known only "
+                        "at run time) are not supported yet")
+    i64 = ir.IntegerType.get_signless(64)
+    start_iter = arith.ConstantOp(i64, 0).result
+    limit = _scalar(ctx.input(0)) if ctx.has_input(0) else arith.ConstantOp(i64, (1 << 63) - 1).result
+    start_cond = _scalar(ctx.input(1)) if ctx.has_input(1) else arith.ConstantOp(i1, 1).result
+    carried_types = [v.type for v in inits]
+    inits = [_writable_copy(v) for v in inits]
+    op = ir.Operation.create("scf.while", results=[i64, i1] + carried_types,
+                             operands=[start_iter, start_cond] + inits, regions=2)
+    before = _region_block(op, 0, [i64, i1] + carried_types)
+    with ir.InsertionPoint(before):
+        more = arith.AndIOp(arith.CmpIOp(arith.CmpIPredicate.slt, before.arguments[0], limit).result,
+                            before.arguments[1]).result
+        scf.ConditionOp(more, list(before.arguments))
+    after = _region_block(op, 1, [i64, i1] + carried_types)
+    with ir.InsertionPoint(after), importer.region_scope():
+        iteration, flag = after.arguments[0], after.arguments[1]
+        carried = list(after.arguments)[2:]
+        outs = importer.import_subgraph(body, [tensor.FromElementsOp(ir.RankedTensorType.get([], i64),
+                                                                       [iteration]).result,
+                                               _bool_tensor(flag)] + carried, ctx.opset)
+        outs = [_as_value(ctx, v) for v in outs]
+        for k, (new, old) in enumerate(zip(outs[1:], carried)):
+            _check_carried(ctx, new, old, body.output[1 + k].name)
+        next_iter = arith.AddIOp(iteration, arith.ConstantOp(i64, 1).result).result
+        scf.YieldOp([next_iter, _scalar(outs[0])] + [_carry(v, d) for v, d in zip(outs[1:], carried)])
+    return list(op.results)[2:]
+
+
+def _body_condition_is_true(body, name: str) -> bool:
+    """Whether the body's condition output is the constant true or the incoming
+    condition passed through (so the loop runs exactly M times)."""
+    cond_in = body.input[1].name if len(body.input) > 1 else None
+    producers = {o: n for n in body.node for o in n.output}
+    seen = set()
+    while name not in seen:
+        seen.add(name)
+        if name == cond_in:
+            return True
+        node = producers.get(name)
+        if node is None:
+            return any(i.name == name and _true_initializer(i) for i in body.initializer)
+        if node.op_type == "Identity":
+            name = node.input[0]
+            continue
+        if node.op_type == "Constant":
+            from onnx import numpy_helper
+            for a in node.attribute:
+                if a.name == "value":
+                    value = numpy_helper.to_array(a.t)
+                    return value.size == 1 and bool(value.reshape(-1)[0])
+            return False
+        return False
+    return False
+
+
+def _true_initializer(init) -> bool:
+    from onnx import numpy_helper
+    value = numpy_helper.to_array(init)
+    return value.size == 1 and bool(value.reshape(-1)[0])
+
+
+@rule("Scan", since=9)
+def scan(ctx: NodeContext):
+    """``Scan`` (opset 9 on): an ``scf.for`` over the scan axis of the scan inputs,
+    with every axis and direction attribute."""
+    body = ctx.attr("body")
+    n_inputs = int(ctx.attr("num_scan_inputs"))
+    n_states = ctx.num_inputs - n_inputs
+    n_outputs = len(body.output) - n_states
+    in_axes = list(ctx.attr("scan_input_axes", [0] * n_inputs))
+    in_dirs = list(ctx.attr("scan_input_directions", [0] * n_inputs))
+    out_axes = list(ctx.attr("scan_output_axes", [0] * n_outputs))
+    out_dirs = list(ctx.attr("scan_output_directions", [0] * n_outputs))
+    states = [ctx.input(k) for k in range(n_states)]
+    sources = [ctx.input(n_states + k) for k in range(n_inputs)]
+    if not sources:
+        ctx.unsupported("Scan without scan inputs")
+    in_axes = [a + _type_of(s).rank if a < 0 else a for a, s in zip(in_axes, sources)]
+    first_t = _type_of(sources[0])
+    axis0 = in_axes[0]
+    if first_t.is_dynamic_dim(axis0):
+        count = tensor.DimOp(sources[0], _index(axis0)).result
+    else:
+        count = _index(int(first_t.shape[axis0]))
+    for s, a in zip(sources[1:], in_axes[1:]):
+        t = _type_of(s)
+        if not t.is_dynamic_dim(a) and not first_t.is_dynamic_dim(axis0) and t.shape[a] != first_t.shape[axis0]:
+            ctx.unsupported("the scan inputs have different lengths along their scan axes")
+
+    def body_fn(iv, carried):
+        last = arith.SubIOp(count, _index(1)).result
+        slices = [_slice(s, arith.SubIOp(last, iv).result if d else iv, a)
+                  for s, a, d in zip(sources, in_axes, in_dirs)]
+        outs = [_as_value(ctx, v) for v in ctx.importer.import_subgraph(body, carried + slices, ctx.opset)]
+        for k, (new, old) in enumerate(zip(outs[:n_states], carried)):
+            _check_carried(ctx, new, old, body.output[k].name)
+        return outs[:n_states], outs[n_states:]
+
+    stacks = []
+    for k in range(n_outputs):
+        rank = len(body.output[n_states + k].type.tensor_type.shape.dim) + 1 \
+            if body.output[n_states + k].type.tensor_type.HasField("shape") else None
+        axis = out_axes[k]
+        if axis < 0:
+            if rank is None:
+                ctx.unsupported("a negative scan_output_axes needs the body output's rank")
+            axis += rank
+        stacks.append((axis, bool(out_dirs[k])))
+    return _for_loop(ctx, count, states, body_fn, stacks)
