@@ -286,17 +286,21 @@ def loop(ctx: NodeContext):
     start_cond = _scalar(ctx.input(1)) if ctx.has_input(1) else arith.ConstantOp(i1, 1).result
     carried_types = [v.type for v in inits]
     inits = [_writable_copy(v) for v in inits]
-    op = ir.Operation.create("scf.while", results=[i64, i1] + carried_types,
-                             operands=[start_iter, start_cond] + inits, regions=2)
-    before = _region_block(op, 0, [i64, i1] + carried_types)
+    # The tensors come first: bufferization pairs the condition's operands with the
+    # before-block's arguments by position, and canonicalization drops the flag
+    # from the condition's operands (it is known true in the body).
+    types = carried_types + [i64, i1]
+    n = len(carried_types)
+    op = ir.Operation.create("scf.while", results=types, operands=inits + [start_iter, start_cond], regions=2)
+    before = _region_block(op, 0, types)
     with ir.InsertionPoint(before):
-        more = arith.AndIOp(arith.CmpIOp(arith.CmpIPredicate.slt, before.arguments[0], limit).result,
-                            before.arguments[1]).result
-        scf.ConditionOp(more, list(before.arguments))
-    after = _region_block(op, 1, [i64, i1] + carried_types)
+        args = list(before.arguments)
+        more = arith.AndIOp(arith.CmpIOp(arith.CmpIPredicate.slt, args[n], limit).result, args[n + 1]).result
+        scf.ConditionOp(more, args)
+    after = _region_block(op, 1, types)
     with ir.InsertionPoint(after), importer.region_scope():
-        iteration, flag = after.arguments[0], after.arguments[1]
-        carried = list(after.arguments)[2:]
+        args = list(after.arguments)
+        carried, iteration, flag = args[:n], args[n], args[n + 1]
         outs = importer.import_subgraph(body, [tensor.FromElementsOp(ir.RankedTensorType.get([], i64),
                                                                        [iteration]).result,
                                                _bool_tensor(flag)] + carried, ctx.opset)
@@ -304,8 +308,8 @@ def loop(ctx: NodeContext):
         for k, (new, old) in enumerate(zip(outs[1:], carried)):
             _check_carried(ctx, new, old, body.output[1 + k].name)
         next_iter = arith.AddIOp(iteration, arith.ConstantOp(i64, 1).result).result
-        scf.YieldOp([next_iter, _scalar(outs[0])] + [_carry(v, d) for v, d in zip(outs[1:], carried)])
-    return list(op.results)[2:]
+        scf.YieldOp([_carry(v, d) for v, d in zip(outs[1:], carried)] + [next_iter, _scalar(outs[0])])
+    return list(op.results)[:n]
 
 
 def _body_condition_is_true(body, name: str) -> bool:
