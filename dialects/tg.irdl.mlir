@@ -745,8 +745,13 @@ irdl.dialect @tg {
   // imported as this op too) following numpy: float -> int truncates toward
   // zero, -> bool is != 0 (NaN gives true), bool -> x is 0/1, integer widening
   // sign- or zero-extends by the source's signedness, narrowing wraps. Between
-  // f16/f32/f64, i8..i64, ui8..ui64 and i1. Not supported: strings, bf16,
-  // float8, int4/uint4, float4; out-of-range float -> int is undefined.
+  // f16/bf16/f32/f64, i8..i64, ui8..ui64, i1, the float8 types (f8E4M3FN,
+  // f8E4M3FNUZ, f8E5M2, f8E5M2FNUZ; f8E8M0FNU as a source only), f4E2M1FN and
+  // i4/ui4/i2/ui2: to a float8/float4 rounds to nearest even without
+  // saturation (ONNX saturate=0; the importer clamps first for saturate=1);
+  // float -> i4/i2 truncates, 0 when out of range (as ml_dtypes). Not
+  // supported: strings, complex, float6, casts to f8E8M0FNU; out-of-range
+  // float -> int (8 bits and more) is undefined.
   irdl.operation @cast {
     %input = irdl.base "!builtin.tensor"
     %output_t = irdl.base "!builtin.tensor"

@@ -428,12 +428,42 @@ def _all_bits_equal(array) -> bool:
     return bool((bits == bits[0]).all())
 
 
+# The MLIR element type of each ``ml_dtypes`` dtype (the types numpy lacks), by dtype name.
+_ML_DTYPE_ELEMENT_TYPES = {
+    "bfloat16": "bf16", "float8_e4m3fn": "f8E4M3FN", "float8_e4m3fnuz": "f8E4M3FNUZ",
+    "float8_e5m2": "f8E5M2", "float8_e5m2fnuz": "f8E5M2FNUZ", "float8_e8m0fnu": "f8E8M0FNU",
+    "float4_e2m1fn": "f4E2M1FN", "int4": "i4", "uint4": "ui4", "int2": "i2", "uint2": "ui2",
+}
+
+
+def _ml_dtypes_attr(array) -> ir.Attribute:
+    """The dense attribute of an ``ml_dtypes`` array (bf16, float8, int4, ...),
+    built from its bits (the bindings cannot read these dtypes' buffers)."""
+    import numpy as np
+
+    name = _ML_DTYPE_ELEMENT_TYPES.get(array.dtype.name)
+    if name is None:
+        raise TypeError(f"no element type for dtype {array.dtype}")
+    element_type = ir.Type.parse(name)
+    bits = np.ascontiguousarray(array).view({1: np.uint8, 2: np.uint16}[array.dtype.itemsize])
+    if array.size > 1 and (0 in array.strides or _all_bits_equal(array)):
+        one = ir.DenseElementsAttr.get(np.ascontiguousarray(bits.reshape(-1)[:1]),
+                                       type=ir.RankedTensorType.get([1], element_type))
+        return ir.DenseElementsAttr.get_splat(ir.RankedTensorType.get(list(array.shape), element_type),
+                                              one.get_splat_value())
+    return ir.DenseElementsAttr.get(bits, type=ir.RankedTensorType.get(list(array.shape), element_type))
+
+
 def constant(value, *, loc=None, ip=None) -> ir.Value:
-    """``tg.constant`` holding a numpy array; its dtype decides the element type.
+    """``tg.constant`` holding a numpy array; its dtype decides the element type
+    (``ml_dtypes`` arrays give bf16, float8, float4, i4/ui4, i2/ui2).
     Arrays whose elements are all equal become splat attributes, whatever their size."""
     import numpy as np
 
     array = np.asarray(value)
+    if array.dtype.type.__module__ == "ml_dtypes":
+        attr = _ml_dtypes_attr(array)
+        return build("constant", [], {"value": attr}, [attr.type], loc=loc, ip=ip).results[0]
     signless = array.dtype.kind != "u"  # numpy uint8 -> ui8, int8 -> i8
     if array.size > 1 and (0 in array.strides or _all_bits_equal(array)):
         one = ir.DenseElementsAttr.get(np.ascontiguousarray(array.reshape(-1)[:1]), signless=signless)

@@ -11,4 +11,4 @@ python3 -m venv .venv
 # any wrong answer or crash, reports unsupported tests as skipped.
 .venv/bin/polytile-conformance -j 2
 # two pytest workers (pytest-xdist) keep the 2-core CI under 30 minutes
-.venv/bin/pytest -q -n 2 test/python
+.venv/bin/pytest -q -n 2 --durations=25 test/python

@@ -10,8 +10,13 @@ from polytile.dialects.tg import (ALL_TYPES, FLOAT_TYPES, INT_TYPES, NUMERIC_TYP
 from polytile.dialects.tg_rules.common import broadcast_shapes
 
 BOOL_TYPES = ("i1",)
-# Element types tg.cast converts between (bf16 has no lowering tested yet).
-CAST_TYPES = tuple(t for t in ALL_TYPES if t != "bf16")
+# Element types tg.cast converts between: every tg type, the float8 and float4
+# types and the 4- and 2-bit integers (their lowering: tg_to_linalg/small_types.py).
+SMALL_TYPES = ("f8E4M3FN", "f8E4M3FNUZ", "f8E5M2", "f8E5M2FNUZ", "f8E8M0FNU", "f4E2M1FN",
+               "i4", "ui4", "i2", "ui2")
+CAST_TYPES = ALL_TYPES + SMALL_TYPES
+# Not a cast target yet: f8E8M0FNU (ONNX's round_mode; its encoding is not written).
+CAST_RESULT_TYPES = tuple(t for t in CAST_TYPES if t != "f8E8M0FNU")
 
 ELEMENTWISE = "elementwise"
 
@@ -91,8 +96,8 @@ def _cast(info: OpInfo) -> list[ir.Type]:
             to = ir.TypeAttr(to)
         except (TypeError, ValueError):
             info.fail("attribute 'to' must be a type attribute")
-    if str(to.value) not in CAST_TYPES:
-        info.fail(f"cannot cast to {to.value}, expected one of {', '.join(CAST_TYPES)}")
+    if str(to.value) not in CAST_RESULT_TYPES:
+        info.fail(f"cannot cast to {to.value}, expected one of {', '.join(CAST_RESULT_TYPES)}")
     return [tensor(info.operand(0).shape, to.value)]
 
 

@@ -10,7 +10,8 @@ from polytile.dialects.tg import ALL_TYPES, FLOAT_TYPES, NO_FOLD, SPLAT_SAME, Op
 # Both only pass their operand on: free (no kernel), folded away by tg-remove-identity.
 @type_rule("identity", kind="free", splat=SPLAT_SAME)
 def _identity(info: OpInfo) -> list[ir.Type]:
-    info.element_type(0, ALL_TYPES)
+    from polytile.dialects.tg_rules.elementwise import SMALL_TYPES  # float8/float4, i4/i2
+    info.element_type(0, ALL_TYPES + SMALL_TYPES)
     return [info.operand(0)]
 
 

@@ -176,7 +176,7 @@ def _as_array(name: str, value) -> np.ndarray:
             value = np.asarray(value)
         except (ValueError, TypeError) as e:
             raise InputError(f"input '{name}' is not an array of numbers ({e})") from None
-    if value.dtype.kind not in "biuf":
+    if value.dtype.kind not in "biuf" and value.dtype.type.__module__ != "ml_dtypes":  # bf16, float8, int4
         raise InputError(f"input '{name}' has dtype {value.dtype}; feeds must be numeric numpy arrays")
     return value
 

@@ -92,6 +92,30 @@ class Job:
     dynamic: bool = False
 
 
+# Tests whose expected data is further from the op's exact result than the test's own
+# tolerance: each is compared with (at least) the tolerance given here, for the reason given.
+# ``--write-docs`` lists them.
+TOLERANCE_EXCEPTIONS = {
+    r"^test_attention_.*_bf16$": (
+        2.0 ** -7, 2.0 ** -8,
+        "bfloat16 results are compared at bfloat16 resolution (rtol 2^-7, atol 2^-8: 2 ulps, and 1 ulp of "
+        "a value near 1): the expected values come from the "
+        "reference computing step by step in bfloat16, polytile computes in float32 and rounds once, and "
+        "the test's rtol (1e-3) is below bfloat16's resolution (2^-8)"),
+    r"^test_dft_inverse(_opset19)?$": (
+        0.0, 1e-6,
+        "atol 1e-6: the expected values hold float32 FFT noise (1.9e-7) where the exact result is 0 "
+        "(polytile gives 3e-15); the test's atol is 1e-7, and onnxruntime fails these tests too"),
+}
+
+
+def _tolerance(name: str, rtol: float, atol: float) -> tuple[float, float]:
+    for pattern, (min_rtol, min_atol, _) in TOLERANCE_EXCEPTIONS.items():
+        if re.search(pattern, name):
+            return max(rtol, min_rtol), max(atol, min_atol)
+    return rtol, atol
+
+
 def _op_of(model) -> str:
     node = model.graph.node[0] if model.graph.node else None
     if node is None:
@@ -119,7 +143,8 @@ def load_jobs(include_expanded: bool = False, patterns: Sequence[str] = (), dyna
         if regexes and not any(r.search(t.name) for r in regexes):
             continue
         op = plain_ops.get(t.name.split("_expanded")[0], _op_of(t.model)) if expanded else plain_ops[t.name]
-        jobs.append(Job(t.name, op, t.model.SerializeToString(), list(t.data_sets), float(t.rtol), float(t.atol)))
+        rtol, atol = _tolerance(t.name, float(t.rtol), float(t.atol))
+        jobs.append(Job(t.name, op, t.model.SerializeToString(), list(t.data_sets), rtol, atol))
     if dynamic:  # each in a child of its own, as the static tests
         jobs += [dataclasses.replace(j, dynamic=True) for j in list(jobs)]
     return jobs
@@ -253,7 +278,7 @@ def _compile_folded(job: Job, model, order: list[str], folded: list[str]) -> lis
     per_set = []
     for inputs, _ in job.data_sets:
         feeds = dict(zip(order, inputs))
-        values = {n: np.asarray(feeds[n]) for n in folded if n in feeds}
+        values = {n: np.asarray(_array(feeds[n])) for n in folded if n in feeds}
         key = b"".join(v.tobytes() + str(v.shape).encode() for v in values.values())
         if key not in cache:
             cache[key] = polytile.compile(fold_inputs(model, values))
@@ -319,7 +344,13 @@ def _run_data_sets(job: Job, compiled_sets, order: list[str], folded: list[str])
 
 
 def _array(value):
-    """numpy scalars (some tests give them for 0-d values) as 0-d arrays."""
+    """numpy scalars (some tests give them for 0-d values) as 0-d arrays, and
+    TensorProtos (the tests of bfloat16, float8, int4, ... give them) as arrays
+    (``numpy_helper.to_array``: ``ml_dtypes`` dtypes, 4- and 2-bit types unpacked)."""
+    import onnx
+
+    if isinstance(value, onnx.TensorProto):
+        return onnx.numpy_helper.to_array(value)
     return np.asarray(value) if isinstance(value, np.generic) else value
 
 
@@ -649,6 +680,8 @@ def format_docs(results: Sequence[dict], command: str, onnx_version: str, expand
         "  attribute or type not supported yet), or a pass or the run's input check refuses a case",
         "  it says it does not handle yet (\"... is not supported yet\", e.g. a dynamic dim in the",
         "  dynamic sweep, Dropout's training mode).",
+        "- Tests compared with more than their own tolerance, and why:",
+        *[f"  - `{pattern}`: {reason}." for pattern, (_, _, reason) in TOLERANCE_EXCEPTIONS.items()],
         "- *status*: supported = every test passes; partial = some pass; unsupported = none pass.",
         "- *main issue*: the most common reason among the tests that did not pass.",
     ]

@@ -59,4 +59,4 @@ def compare_arrays(actual, expected, rtol: float, atol: float) -> Comparison:
 
 
 def _is_exact(dtype: np.dtype) -> bool:
-    return dtype.kind in "biu"
+    return dtype.kind in "biu" or dtype.name in ("int4", "uint4", "int2", "uint2")

@@ -5,8 +5,9 @@ Integer tensors are signless here; the tg operand's signedness (``ctx.unsigned``
 picks divui/remui/cmpi u*/maxui/uitofp/extui/shrui. Integer division and
 remainder by zero give 0 (as numpy) instead of trapping, and INT_MIN / -1 wraps.
 
-``tg.cast`` and the operands of ``tg.pow`` convert with ``builders.astype``
-(numpy's ``astype`` for one scalar).
+``tg.cast`` converts with ``small_types.convert`` (numpy's ``astype`` for one
+scalar; float8/float4 and i2/i4 as ``ml_dtypes``, see ``small_types.py``), the
+operands of ``tg.pow`` with ``builders.astype``.
 
 Every op here takes dynamic dims (``?``): a ``?`` of the result has the size of
 the first operand with a ``?`` there (``builders.broadcast_dims``; a ``?`` is
@@ -19,7 +20,7 @@ from typing import Callable, Optional
 from mlir import ir
 from mlir.dialects import arith, math
 
-from . import LoweringContext, lowering
+from . import LoweringContext, lowering, small_types
 from .builders import (Scalar, astype, cmpf, cmpi, compute_type, elementwise, etype_of, int_width,
                        is_float, scalar_constant)
 
@@ -202,7 +203,7 @@ def _cast(ctx: LoweringContext):
         return [ctx.operand(0)]
     src_unsigned, dst_unsigned = ctx.unsigned(0), ctx.result_unsigned()
     return [elementwise([ctx.operand(0)], dst,
-                        lambda s: astype(s[0], src, src_unsigned, dst, dst_unsigned),
+                        lambda s: small_types.convert(s[0], src, src_unsigned, dst, dst_unsigned),
                         out_shape=ctx.result_shape)]
 
 

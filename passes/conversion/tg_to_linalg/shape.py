@@ -57,7 +57,11 @@ def _constant(ctx: LoweringContext):
         splat = ir.DenseElementsAttr(value).get_splat_value()
         scalar = arith.ConstantOp(result_type.element_type, _signless_scalar(splat, result_type.element_type))
         return [fill(scalar.result, ctx.result_shape, result_type.element_type)]
-    if value.type != result_type:  # unsigned -> signless: same bits, new type
+    if value.type != result_type and ir.IntegerType(result_type.element_type).width < 8:  # ui4/ui2
+        from .small_types import narrow_int_values
+        array = narrow_int_values(value).astype(np.uint8)
+        value = ir.DenseElementsAttr.get(np.ascontiguousarray(array), type=result_type)
+    elif value.type != result_type:  # unsigned -> signless: same bits, new type
         array = np.array(ir.DenseElementsAttr(value))
         signless_dtype = np.dtype(f"int{array.dtype.itemsize * 8}")
         value = ir.DenseElementsAttr.get(np.require(array.view(signless_dtype), requirements="C"),

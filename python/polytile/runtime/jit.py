@@ -33,15 +33,33 @@ _DTYPES = {
 }
 
 
+# The types numpy lacks: the ml_dtypes dtypes onnx uses, one element per byte
+# (bf16: two), as MLIR lays them out in memory.
+_ML_DTYPES = {
+    "bf16": "bfloat16", "f8E4M3FN": "float8_e4m3fn", "f8E4M3FNUZ": "float8_e4m3fnuz",
+    "f8E5M2": "float8_e5m2", "f8E5M2FNUZ": "float8_e5m2fnuz", "f8E8M0FNU": "float8_e8m0fnu",
+    "f4E2M1FN": "float4_e2m1fn", "i4": "int4", "ui4": "uint4", "i2": "int2", "ui2": "uint2",
+}
+
+
 def numpy_dtype(element_type) -> np.dtype:
-    """The numpy dtype of an MLIR element type (by its printed name)."""
+    """The numpy dtype of an MLIR element type (by its printed name); an
+    ``ml_dtypes`` dtype for bf16, the float8/float4 types and i4/ui4/i2/ui2."""
     name = str(element_type)
-    if name == "bf16":
+    if name in _ML_DTYPES:
         import ml_dtypes
-        return np.dtype(ml_dtypes.bfloat16)
+        return np.dtype(getattr(ml_dtypes, _ML_DTYPES[name]))
     if name not in _DTYPES:
         raise TypeError(f"element type {name} has no numpy equivalent")
     return np.dtype(_DTYPES[name])
+
+
+def _ctypes_view(array: np.ndarray) -> np.ndarray:
+    """``array`` itself, or for an ``ml_dtypes`` dtype (which ctypes cannot
+    describe) a view of its bits as unsigned integers of the same size."""
+    if array.dtype.type.__module__ == "numpy":
+        return array
+    return array.view({1: np.uint8, 2: np.uint16}[array.dtype.itemsize])
 
 
 def runtime_libraries() -> list[str]:
@@ -52,6 +70,7 @@ def runtime_libraries() -> list[str]:
 
 
 def _descriptor(array: np.ndarray):
+    array = _ctypes_view(array)
     if array.ndim == 0:
         desc = np_to_memref.make_zero_d_memref_descriptor(np_to_memref.as_ctype(array.dtype))()
         desc.allocated = array.ctypes.data

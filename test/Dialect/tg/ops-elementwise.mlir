@@ -115,3 +115,15 @@ func.func @cast(%x: tensor<2x3xf32>) -> (tensor<2x3xui8>, tensor<2x3xi1>, tensor
   %2 = "tg.cast"(%x) {to = f16} : (tensor<2x3xf32>) -> tensor<2x3xf16>
   return %0, %1, %2 : tensor<2x3xui8>, tensor<2x3xi1>, tensor<2x3xf16>
 }
+
+// Casts between bf16, float8, float4 and 4-bit integers.
+// CHECK-LABEL: func.func @cast_small_types
+// CHECK: "tg.cast"(%{{.*}}) {to = f8E4M3FN} : (tensor<3xbf16>) -> tensor<3xf8E4M3FN>
+// CHECK: "tg.cast"(%{{.*}}) {to = ui4} : (tensor<3xf8E4M3FN>) -> tensor<3xui4>
+// CHECK: "tg.cast"(%{{.*}}) {to = f4E2M1FN} : (tensor<3xui4>) -> tensor<3xf4E2M1FN>
+func.func @cast_small_types(%x: tensor<3xbf16>) -> tensor<3xf4E2M1FN> {
+  %0 = "tg.cast"(%x) {to = f8E4M3FN} : (tensor<3xbf16>) -> tensor<3xf8E4M3FN>
+  %1 = "tg.cast"(%0) {to = ui4} : (tensor<3xf8E4M3FN>) -> tensor<3xui4>
+  %2 = "tg.cast"(%1) {to = f4E2M1FN} : (tensor<3xui4>) -> tensor<3xf4E2M1FN>
+  return %2 : tensor<3xf4E2M1FN>
+}

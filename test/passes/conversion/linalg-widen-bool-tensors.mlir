@@ -58,3 +58,28 @@ func.func @constants(%i: index) -> tensor<2xi1> {
   %f = linalg.fill ins(%e : i1) outs(%init : tensor<2xi1>) -> tensor<2xi1>
   return %f : tensor<2xi1>
 }
+
+// -----
+
+// i4 tensors are stored as i8 too (LLVM packs vectors of i4 in memory):
+// read through trunci, written through extui, constants zero-extended.
+// CHECK-LABEL: func.func @int4
+// CHECK-SAME: (%[[X:.*]]: tensor<3xi8>) -> tensor<3xi8>
+// CHECK: arith.constant dense<[1, 14, 7]> : tensor<3xi8>
+// CHECK: ^bb0(%[[A:.*]]: i8, %[[B:.*]]: i8, %{{.*}}: i8):
+// CHECK-DAG: arith.trunci %[[A]] : i8 to i4
+// CHECK-DAG: arith.trunci %[[B]] : i8 to i4
+// CHECK: %[[W:.*]] = arith.extui %{{.*}} : i4 to i8
+// CHECK: linalg.yield %[[W]] : i8
+func.func @int4(%x: tensor<3xi4>) -> tensor<3xi4> {
+  %c = arith.constant dense<[1, -2, 7]> : tensor<3xi4>
+  %init = tensor.empty() : tensor<3xi4>
+  %0 = linalg.generic {indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> (i)>, affine_map<(i) -> (i)>],
+                       iterator_types = ["parallel"]}
+      ins(%x, %c : tensor<3xi4>, tensor<3xi4>) outs(%init : tensor<3xi4>) {
+  ^bb0(%a: i4, %b: i4, %o: i4):
+    %s = arith.addi %a, %b : i4
+    linalg.yield %s : i4
+  } -> tensor<3xi4>
+  return %0 : tensor<3xi4>
+}

@@ -82,7 +82,7 @@ def all_tensors(model: onnx.ModelProto,
 
 
 def _expected_nbytes(tensor: onnx.TensorProto) -> Optional[int]:
-    dtype = types.numpy_dtype(tensor.data_type)
+    dtype = types.stored_dtype(tensor.data_type)
     if dtype is None:
         return None  # packed (int4, float4), bfloat16, strings: left to onnx
     count = 1
@@ -188,7 +188,7 @@ def initializer_array(tensor: onnx.TensorProto, base_dir: Optional[str]) -> np.n
     what = f"initializer '{tensor.name}'"
     if uses_external_data(tensor):
         path, offset, _ = resolve(tensor, what, base_dir)
-        dtype = types.numpy_dtype(tensor.data_type)
+        dtype = types.stored_dtype(tensor.data_type)
         if dtype is not None:
             shape = tuple(int(d) for d in tensor.dims)
             if 0 in shape or _expected_nbytes(tensor) == 0:

@@ -94,6 +94,40 @@ func.func @mod_float(%a: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<4xf32> {
 
 // -----
 
+// Float fmod = 0 (ONNX Mod-28): C's fmod moved to the divisor's sign, a zero
+// result taking the divisor's sign.
+// CHECK-LABEL: func.func @mod_float_floor
+// CHECK: ^bb0(%[[X:.*]]: f32, %[[Y:.*]]: f32, %{{.*}}: f32):
+// CHECK: %[[R:.*]] = arith.remf %[[X]], %[[Y]] : f32
+// CHECK: %[[MOVED:.*]] = arith.addf %[[R]], %[[Y]] : f32
+// CHECK: %[[PICK:.*]] = arith.select %{{.*}}, %[[MOVED]], %[[R]] : f32
+// CHECK: %[[SIGNED:.*]] = math.copysign %[[R]], %[[Y]] : f32
+// CHECK: %[[OUT:.*]] = arith.select %{{.*}}, %[[SIGNED]], %[[PICK]] : f32
+// CHECK: linalg.yield %[[OUT]] : f32
+func.func @mod_float_floor(%a: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = "tg.mod"(%a, %b) {fmod = 0 : i64} : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// Signed right shifts are arithmetic; an amount out of range gives the sign fill.
+// CHECK-LABEL: func.func @shift_right_signed
+// CHECK: ^bb0(%[[X:.*]]: i8, %[[Y:.*]]: i8, %{{.*}}: i8):
+// CHECK: %[[OK:.*]] = arith.cmpi ult, %[[Y]], %{{.*}} : i8
+// CHECK: %[[AMOUNT:.*]] = arith.select %[[OK]], %[[Y]], %{{.*}} : i8
+// CHECK: %[[S:.*]] = arith.shrsi %[[X]], %[[AMOUNT]] : i8
+// CHECK: %[[NEG:.*]] = arith.cmpi slt, %[[X]], %{{.*}} : i8
+// CHECK: %[[FILL:.*]] = arith.select %[[NEG]], %{{.*}}, %{{.*}} : i8
+// CHECK: %[[R:.*]] = arith.select %[[OK]], %[[S]], %[[FILL]] : i8
+// CHECK: linalg.yield %[[R]] : i8
+func.func @shift_right_signed(%x: tensor<4xi8>, %y: tensor<4xi8>) -> tensor<4xi8> {
+  %0 = "tg.bit_shift"(%x, %y) {direction = "RIGHT"} : (tensor<4xi8>, tensor<4xi8>) -> tensor<4xi8>
+  return %0 : tensor<4xi8>
+}
+
+// -----
+
 // Shift amounts >= the bit width give 0.
 // CHECK-LABEL: func.func @shift_right
 // CHECK: ^bb0(%[[X:.*]]: i32, %[[Y:.*]]: i32, %{{.*}}: i32):
@@ -162,4 +196,36 @@ func.func @casts(%x: tensor<4xf32>, %u: tensor<4xui16>, %p: tensor<4xi1>) -> (te
 func.func @cast_reinterpret(%x: tensor<4xi8>) -> tensor<4xui8> {
   %0 = "tg.cast"(%x) {to = ui8} : (tensor<4xi8>) -> tensor<4xui8>
   return %0 : tensor<4xui8>
+}
+
+// -----
+
+// float8 is converted on its bits (LLVM has no f8 conversions on the CPU):
+// decoded to f32 exactly, encoded from f32 by rounding to nearest even.
+// CHECK-LABEL: func.func @cast_float8
+// CHECK: linalg.generic
+// CHECK: ^bb0(%[[IN:.*]]: f8E5M2, %{{.*}}: f8E4M3FN):
+// CHECK: %[[BITS:.*]] = arith.bitcast %[[IN]] : f8E5M2 to i8
+// CHECK: arith.extui %[[BITS]] : i8 to i32
+// CHECK: math.roundeven
+// CHECK: %[[CODE:.*]] = arith.trunci %{{.*}} : i32 to i8
+// CHECK: %[[OUT:.*]] = arith.bitcast %[[CODE]] : i8 to f8E4M3FN
+// CHECK: linalg.yield %[[OUT]] : f8E4M3FN
+func.func @cast_float8(%x: tensor<4xf8E5M2>) -> tensor<4xf8E4M3FN> {
+  %0 = "tg.cast"(%x) {to = f8E4M3FN} : (tensor<4xf8E5M2>) -> tensor<4xf8E4M3FN>
+  return %0 : tensor<4xf8E4M3FN>
+}
+
+// -----
+
+// float -> i4 truncates, 0 out of range; bf16 -> f32 extends.
+// CHECK-LABEL: func.func @cast_int4_bf16
+// CHECK: %[[IN:.*]] = arith.select %{{.*}}, %{{.*}}, %{{.*}} : f32
+// CHECK: %[[I:.*]] = arith.fptosi %[[IN]] : f32 to i32
+// CHECK: arith.trunci %[[I]] : i32 to i4
+// CHECK: arith.extf %{{.*}} : bf16 to f32
+func.func @cast_int4_bf16(%x: tensor<4xf32>, %b: tensor<4xbf16>) -> (tensor<4xi4>, tensor<4xf32>) {
+  %0 = "tg.cast"(%x) {to = i4} : (tensor<4xf32>) -> tensor<4xi4>
+  %1 = "tg.cast"(%b) {to = f32} : (tensor<4xbf16>) -> tensor<4xf32>
+  return %0, %1 : tensor<4xi4>, tensor<4xf32>
 }

@@ -6,3 +6,4 @@ from . import sampling  # noqa: F401,E402
 from . import recurrent  # noqa: F401,E402
 from . import quantized  # noqa: F401,E402
 from . import control_flow  # noqa: F401,E402
+from . import quantize_linear  # noqa: F401,E402

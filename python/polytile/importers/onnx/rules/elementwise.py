@@ -129,10 +129,47 @@ def where(node: NodeContext):
 
 # Cast ------------------------------------------------------------------------------
 
-def _cast(node: NodeContext, to: ir.Type) -> ir.Value:
+# The float8 types ONNX's saturate attribute applies to, with their largest finite value.
+_SATURATED_FLOAT8 = {
+    onnx.TensorProto.FLOAT8E4M3FN: 448.0, onnx.TensorProto.FLOAT8E4M3FNUZ: 240.0,
+    onnx.TensorProto.FLOAT8E5M2: 57344.0, onnx.TensorProto.FLOAT8E5M2FNUZ: 57344.0,
+}
+_FLOAT_NAMES = ("f16", "bf16", "f32", "f64")
+
+
+def _saturate(node: NodeContext, x: ir.Value, limit: float) -> ir.Value:
+    """``x`` clamped to [-limit, limit] (NaN stays NaN; +-inf become +-limit), in
+    its own float type, or in f32 for other types (exact for the float8 limits)."""
+    et = ir.RankedTensorType(x.type).element_type
+    if str(et) not in _FLOAT_NAMES:
+        et = ir.F32Type.get()
+        x = node.tg("cast", x, to=ir.TypeAttr.get(et))
+    from polytile.runtime.jit import numpy_dtype
+    dtype = numpy_dtype(et)
+    low, high = node.constant(np.array(-limit, dtype)), node.constant(np.array(limit, dtype))
+    return node.tg("min", node.tg("max", x, low), high)
+
+
+def _cast(node: NodeContext, to: ir.Type, to_code: int = 0) -> ir.Value:
+    """``tg.cast`` of input 0 to ``to``, after checking the ``saturate`` and
+    ``round_mode`` attributes (opsets 19 and 24): ``saturate=1`` (the default)
+    to a float8 type clamps first (ONNX's table: +-inf and values beyond the
+    largest give +-largest); ``tg.cast`` itself does not saturate."""
+    saturate = int(node.attr("saturate", 1))
+    if saturate not in (0, 1):
+        node.unsupported(f"saturate must be 0 or 1, got {saturate}")
+    round_mode = node.attr("round_mode", "up")
+    round_mode = round_mode.decode() if isinstance(round_mode, bytes) else round_mode
+    if round_mode not in ("up", "down", "nearest"):
+        node.unsupported(f"round_mode must be 'up', 'down' or 'nearest', got '{round_mode}'")
+    if str(to) == "f8E8M0FNU":
+        node.unsupported("Cast to FLOAT8E8M0 is not supported yet (its round_mode encodings)")
+    x = node.input(0)
     if node.input_type(0).element_type == to:
-        return node.input(0)
-    return node.tg("cast", node.input(0), to=ir.TypeAttr.get(to))
+        return x
+    if saturate and to_code in _SATURATED_FLOAT8:
+        x = _saturate(node, x, _SATURATED_FLOAT8[to_code])
+    return node.tg("cast", x, to=ir.TypeAttr.get(to))
 
 
 def _supported_names() -> str:
@@ -142,25 +179,36 @@ def _supported_names() -> str:
 
 @rule("Cast")
 def cast(node: NodeContext):
+    """``tg.cast`` to ``to``: every numeric type, bool, bfloat16, the float8
+    types, float4e2m1 and the 4- and 2-bit integers; ``saturate`` as ONNX's
+    float8 tables. Not supported yet: strings, complex, float6, and casts to
+    FLOAT8E8M0 (``round_mode``)."""
     to = int(node.attr("to"))
     element_type = types.mlir_element_type(to)
     if element_type is None:
         name = types.onnx_type_name(to) if to in onnx.TensorProto.DataType.values() else str(to)
         node.unsupported(f"Cast to {name} is not supported (supported: {_supported_names()})")
-    return [_cast(node, element_type)]
+    return [_cast(node, element_type, to)]
 
 
 @rule("CastLike", since=15)
 def cast_like(node: NodeContext):
+    """``tg.cast`` to the element type of input 1, as :func:`cast`."""
     target = node.const(1)
     if target is not None:
         element_type = types.element_type_of_dtype(target.dtype)
         if element_type is None:
             node.unsupported(f"CastLike to {target.dtype} is not supported "
                              f"(supported: {_supported_names()})")
+        code = types.onnx_elem_type(target.dtype)
     else:
         element_type = node.input_type(1).element_type
-    return [_cast(node, element_type)]
+        from polytile.runtime.jit import numpy_dtype
+        try:
+            code = types.onnx_elem_type(numpy_dtype(element_type)) or 0
+        except TypeError:
+            code = 0
+    return [_cast(node, element_type, code)]
 
 
 @rule("Relu")
