@@ -28,8 +28,8 @@ from mlir import ir
 from mlir.dialects import func
 
 from polytile.dialects import tg
-from polytile.importers.onnx import (external_data, functions, opsets, registry, shape_values, types,
-                                     value_rules)
+from polytile.importers.onnx import (containers, external_data, functions, opsets, registry, shape_values,
+                                     types, value_rules)
 from polytile.importers.onnx.errors import OnnxImportError, UnsupportedNode
 from polytile.resources import DEFAULT_FOLD_LIMIT_BYTES, ResourceError, fold_allowed, format_bytes
 
@@ -56,7 +56,7 @@ _TAKES_SHAPE_VALUES = {"Reshape"}
 _NEVER_FOLD = {"RandomNormal", "RandomNormalLike", "RandomUniform", "RandomUniformLike",
                "Multinomial", "Bernoulli", "Dropout",
                # their subgraphs read outer-scope values: their rules fold what is constant
-               "If", "Loop", "Scan"}
+               "If", "Loop", "Scan"} | containers.OP_TYPES
 
 ModelSource = Union[str, os.PathLike, bytes, onnx.ModelProto]
 
@@ -163,7 +163,10 @@ def pin_input_shapes(model: onnx.ModelProto, input_shapes: Optional[dict],
             continue
         tensor_type = value.type.tensor_type
         if not value.type.HasField("tensor_type"):
-            raise OnnxImportError(f"input '{value.name}' is not a tensor; only tensor inputs are supported")
+            kind = value.type.WhichOneof("value") or "untyped"
+            raise OnnxImportError(f"input '{value.name}' is not a tensor ({kind.replace('_type', '')}); only "
+                                  f"tensor inputs are supported (a sequence or optional graph input is "
+                                  f"not supported yet: its length or presence is known only at run time)")
         dims = [pinned_names.get(d, d) if isinstance(d, str) else d for d in _dims(value)]
         if not tensor_type.HasField("shape"):
             if value.name not in input_shapes:
@@ -242,6 +245,12 @@ class NodeContext:
         if not self.has_input(i):
             return None
         return self.importer.constants.get(self.node.input[i])
+
+    def container(self, i: int):
+        """Input ``i`` when it is a sequence or an optional (``containers.py``), else None."""
+        if not self.has_input(i):
+            return None
+        return self.importer.containers.get(self.node.input[i])
 
     def is_graph_input(self, i: int) -> bool:
         """Whether input ``i`` is one of the model's (non-initializer) inputs."""
@@ -352,6 +361,8 @@ class GraphImporter:
         self.constants: dict[str, np.ndarray] = {}
         # Shape computations on dynamic dims, followed symbolically (shape_values.py).
         self.shape_values: dict[str, shape_values.ShapeValue] = {}
+        # Sequences and optionals, followed at compile time (containers.py).
+        self.containers: dict[str, containers.Container] = {}
         # the node (and its opset) that made each shape value, to import it at run time
         self.shape_value_producers: dict[str, tuple] = {}
         self.symbols = shape_values.DimSymbols()
@@ -376,6 +387,9 @@ class GraphImporter:
             return v
         if name in self.shape_values:
             return self._materialize(name)
+        if name in self.containers:
+            raise UnsupportedNode(f"input '{name}' is {containers.describe(self.containers[name])}, where "
+                                  f"a tensor is expected")
         raise UnsupportedNode(f"input '{name}' is not produced by any earlier node or initializer")
 
     def constant_value(self, array: np.ndarray) -> ir.Value:
@@ -478,6 +492,10 @@ class GraphImporter:
         return dataclasses.replace(info, shape=tuple(dims))
 
     def _output_value(self, name: str) -> ir.Value:
+        if name in self.containers:
+            raise OnnxImportError(f"graph output '{name}' is {containers.describe(self.containers[name])}; "
+                                  f"sequence and optional graph outputs are not supported yet (only "
+                                  f"tensor outputs are)")
         if name in self.shape_values:  # a shape known only at run time, computed then
             try:
                 return self._materialize(name)
@@ -544,18 +562,17 @@ class GraphImporter:
         for vi in list(graph.value_info) + list(graph.output) + list(graph.input):
             self._inferred.setdefault(vi.name, vi)
         for value_info, value in zip(graph.input, bound):
-            if isinstance(value, np.ndarray):
-                self.constants[value_info.name] = value
-            else:
-                self.values[value_info.name] = value
+            self.bind(value_info.name, value)
         for init in graph.initializer:
-            self.constants[init.name] = external_data.initializer_array(init, None)
+            self.bind(init.name, external_data.initializer_array(init, None))
         for node in graph.node:
             self._import_node(node, opset)
         outputs = []
         for out in graph.output:
             if out.name in self.constants:
                 outputs.append(self.constants[out.name])
+            elif out.name in self.containers:
+                outputs.append(self.containers[out.name])
             else:
                 try:
                     outputs.append(self.value(out.name))
@@ -567,12 +584,13 @@ class GraphImporter:
     def region_scope(self):
         """Values and cached constants made inside a region are forgotten when it
         closes (they do not dominate what follows it); compile-time constants and
-        symbolic shapes are kept (they are not IR)."""
-        values, cache = dict(self.values), dict(self._constant_cache)
+        symbolic shapes are kept (they are not IR); so are sequences and optionals
+        (they may hold values made inside it)."""
+        values, cache, held = dict(self.values), dict(self._constant_cache), dict(self.containers)
         try:
             yield
         finally:
-            self.values, self._constant_cache = values, cache
+            self.values, self._constant_cache, self.containers = values, cache, held
 
     def _import_function_body(self, node: onnx.NodeProto, opset: int, where: str) -> bool:
         """Import ``node`` as the nodes of its ONNX function body (functions.py); False
@@ -663,13 +681,24 @@ class GraphImporter:
         for name, out in zip(node.output, outputs):
             if not name:
                 continue
-            if isinstance(out, np.ndarray):
-                self.constants[name] = out
-            elif isinstance(out, shape_values.ShapeValue):
-                self.shape_values[name] = out
+            self.bind(name, out)
+            if isinstance(out, shape_values.ShapeValue):
                 self.shape_value_producers[name] = (node, opset)
-            else:
-                self.values[name] = out
+
+    def bind(self, name: str, value) -> None:
+        """Make ``name`` stand for ``value`` (an MLIR value, a numpy array, a shape
+        value or a sequence/optional), forgetting what it stood for before (a body
+        unrolled at compile time binds the same names once per iteration)."""
+        for table in (self.values, self.constants, self.shape_values, self.containers):
+            table.pop(name, None)
+        if isinstance(value, np.ndarray):
+            self.constants[name] = value
+        elif isinstance(value, shape_values.ShapeValue):
+            self.shape_values[name] = value
+        elif containers.is_container(value):
+            self.containers[name] = value
+        else:
+            self.values[name] = value
 
     def _evaluate_shape_value(self, ctx: "NodeContext", where: str) -> bool:
         """Follow a shape computation on dynamic dims symbolically (shape_values.py);
@@ -749,7 +778,7 @@ class GraphImporter:
                 return False
         for name, value in zip(node.output, outputs):
             if name:
-                self.constants[name] = np.asarray(value)
+                self.bind(name, np.asarray(value))
         return True
 
     def _output_sizes(self, node: onnx.NodeProto, opset: int) -> list[tuple[Optional[int], Optional[tuple]]]:
@@ -804,7 +833,7 @@ class GraphImporter:
         with ir.Location.name(ctx.name):
             result = tg.build("constant", [], {"value": attr}, [result_type]).results[0]
         if ctx.node.output and ctx.node.output[0]:
-            self.values[ctx.node.output[0]] = result
+            self.bind(ctx.node.output[0], result)
         return True
 
     def _check_compile_time_result(self, ctx: "NodeContext") -> None:

@@ -7,3 +7,4 @@ from . import recurrent  # noqa: F401,E402
 from . import quantized  # noqa: F401,E402
 from . import control_flow  # noqa: F401,E402
 from . import quantize_linear  # noqa: F401,E402
+from . import sequence  # noqa: F401,E402

@@ -17,7 +17,13 @@ into a tensor made before the loop.
 Not supported yet: a loop-carried value whose shape changes across iterations,
 ``Loop`` scan outputs when the loop can exit early (their length is then known
 only at run time), ``Scan`` before opset 9 (its batch axis and
-``sequence_lens``), sequence and optional values.
+``sequence_lens``).
+
+Sequences and optionals (compile-time values, ``containers.py``): an ``If`` whose
+branches give sequences of the same length (optionals both empty or both full)
+yields their tensors from the ``scf.if``; a ``Loop`` that carries one is unrolled
+at compile time (its trip count and conditions compile-time constants, at most
+``sequence.MAX_UNROLL`` iterations); else they are not supported yet.
 """
 from __future__ import annotations
 
@@ -27,6 +33,7 @@ import numpy as np
 from mlir import ir
 from mlir.dialects import arith, bufferization, linalg, scf, tensor
 
+from polytile.importers.onnx import containers
 from polytile.importers.onnx.graph import NodeContext
 from polytile.importers.onnx.registry import rule
 
@@ -85,14 +92,25 @@ def if_(ctx: NodeContext):
     condition = _scalar(ctx.input(0))
     # Build both branches in a placeholder, then the scf.if with the joined types.
     placeholder = ir.Operation.create("scf.if", results=[], operands=[condition], regions=2)
-    branches = []
+    branches, structures = [], []
     for index, graph in enumerate((then_graph, else_graph)):
         block = _region_block(placeholder, index, [])
         with ir.InsertionPoint(block), importer.region_scope():
-            outs = [_as_value(ctx, v) for v in importer.import_subgraph(graph, [], ctx.opset)]
+            outs = importer.import_subgraph(graph, [], ctx.opset)
+            if len(outs) != len(ctx.node.output):
+                ctx.unsupported("the branches give different numbers of outputs")
+            # sequences and optionals: one scf.if result per tensor they hold
+            flat = [containers.flatten(v) for v in outs]
+            outs = [_as_value(ctx, leaf) for _, leaves in flat for leaf in leaves]
         branches.append((block, outs))
+        structures.append([structure for structure, _ in flat])
     (then_block, then_outs), (else_block, else_outs) = branches
-    if len(then_outs) != len(else_outs) or len(then_outs) != len(ctx.node.output):
+    for k, (a, b) in enumerate(zip(*structures)):
+        if not _same_structure(a, b):
+            ctx.unsupported(f"output {k}: the branches give {_shown(a)} and {_shown(b)}; sequences "
+                            f"whose length (or optionals whose presence) is known only at run time "
+                            f"are not supported yet")
+    if len(then_outs) != len(else_outs):
         ctx.unsupported("the branches give different numbers of outputs")
     types = [_join(_type_of(a), _type_of(b), f"output {k}", ctx)
              for k, (a, b) in enumerate(zip(then_outs, else_outs))]
@@ -104,7 +122,28 @@ def if_(ctx: NodeContext):
     then_block.append_to(op.regions[0])
     else_block.append_to(op.regions[1])
     placeholder.erase()
-    return list(op.results)
+    results = list(op.results)
+    return [containers.unflatten(structure, results) for structure in structures[0]]
+
+
+def _same_structure(a, b) -> bool:
+    """Whether two branch outputs (``containers.flatten`` structures) hold as many
+    tensors in the same places (the element types are checked when joining)."""
+    if a == "tensor" or b == "tensor":
+        return a == b
+    if a[0] != b[0]:
+        return False
+    if a[0] == "sequence":
+        return a[1] == b[1]
+    return (a[1] is None) == (b[1] is None) and (a[1] is None or _same_structure(a[1], b[1]))
+
+
+def _shown(structure) -> str:
+    if structure == "tensor":
+        return "a tensor"
+    if structure[0] == "sequence":
+        return f"a sequence of {structure[1]}"
+    return "an empty optional" if structure[1] is None else f"an optional holding {_shown(structure[1])}"
 
 
 # Loops ---------------------------------------------------------------------------
@@ -251,10 +290,13 @@ def loop(ctx: NodeContext):
     body = ctx.attr("body")
     importer = ctx.importer
     n_carried = ctx.num_inputs - 2
-    inits = [ctx.input(2 + k) for k in range(n_carried)]
     n_scan = len(body.output) - 1 - n_carried
     if n_scan < 0:
         ctx.unsupported("the body has fewer outputs than loop-carried values")
+    if any(ctx.container(2 + k) is not None for k in range(n_carried)) or any(
+            not out.type.HasField("tensor_type") for out in body.output[1:] if out.HasField("type")):
+        return _unrolled_loop(ctx, body, n_carried, n_scan)
+    inits = [ctx.input(2 + k) for k in range(n_carried)]
     trip = ctx.const(0)
     cond = ctx.const(1)
     cond_out_name = body.output[0].name
@@ -310,6 +352,59 @@ def loop(ctx: NodeContext):
         next_iter = arith.AddIOp(iteration, arith.ConstantOp(i64, 1).result).result
         scf.YieldOp([_carry(v, d) for v, d in zip(outs[1:], carried)] + [next_iter, _scalar(outs[0])])
     return list(op.results)[:n]
+
+
+def _unrolled_loop(ctx: NodeContext, body, n_carried: int, n_scan: int) -> list:
+    """A Loop carrying sequences or optionals (compile-time values, containers.py):
+    its body imported once per iteration, in place. The trip count, the initial
+    condition and the condition the body computes must be compile-time constants,
+    and the loop must end within ``sequence.MAX_UNROLL`` iterations."""
+    from polytile.importers.onnx.rules.sequence import MAX_UNROLL, concat_items
+    trip = ctx.const(0)
+    if ctx.has_input(0) and trip is None:
+        ctx.unsupported("a Loop carrying a sequence or optional needs a compile-time trip count "
+                        "(M, input 0) (one known only at run time is not supported yet)")
+    if trip is not None and trip.size != 1:
+        ctx.unsupported("the trip count must hold one element")
+    count = int(trip.reshape(-1)[0]) if trip is not None else None
+    keep_going = True
+    if ctx.has_input(1):
+        cond = ctx.const(1)
+        if cond is None:
+            ctx.unsupported("a Loop carrying a sequence or optional needs a compile-time condition "
+                            "(cond, input 1) (one known only at run time is not supported yet)")
+        keep_going = bool(cond.reshape(-1)[0])
+    carried = []
+    for k in range(n_carried):
+        held = ctx.container(2 + k)
+        carried.append(held if held is not None else
+                       (ctx.const(2 + k) if ctx.const(2 + k) is not None else ctx.input(2 + k)))
+    scans: list[list] = [[] for _ in range(n_scan)]
+    iteration = 0
+    while keep_going and (count is None or iteration < count):
+        if iteration >= MAX_UNROLL:
+            ctx.unsupported(f"a Loop carrying a sequence or optional is unrolled at compile time, up "
+                            f"to {MAX_UNROLL} iterations; this one runs more")
+        outs = ctx.importer.import_subgraph(
+            body, [np.array(iteration, np.int64), np.array(keep_going)] + carried, ctx.opset)
+        if not isinstance(outs[0], np.ndarray):
+            ctx.unsupported("a Loop carrying a sequence or optional needs a body condition known at "
+                            "compile time (one known only at run time is not supported yet)")
+        keep_going = bool(outs[0].reshape(-1)[0])
+        carried = list(outs[1:1 + n_carried])
+        for k, piece in enumerate(outs[1 + n_carried:]):
+            if containers.is_container(piece):
+                ctx.unsupported(f"scan output {k} is {containers.describe(piece)}; scan outputs "
+                                f"must be tensors")
+            scans[k].append(piece)
+        iteration += 1
+    stacked = []
+    for k, pieces in enumerate(scans):
+        if not pieces:
+            ctx.unsupported(f"scan output {k} of a Loop that runs no iteration (its shape is "
+                            f"unknown) is not supported yet")
+        stacked.append(concat_items(ctx, pieces, 0, new_axis=True))
+    return carried + stacked
 
 
 def _body_condition_is_true(body, name: str) -> bool:

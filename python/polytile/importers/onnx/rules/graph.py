@@ -11,7 +11,8 @@ Dropout-12+ with ``training_mode`` (or, in training mode, ``ratio``) a graph
 input is the inference identity (mask all true), and the compiled model checks
 at the door that training_mode is false or the ratio 0 (``InputError``
 otherwise: training mode needs random numbers, which polytile has no op for).
-Not supported: Identity of sequences or optionals, Dropout with training_mode
+Identity forwards sequences and optionals as they are (compile-time values,
+see containers.py). Not supported: Dropout with training_mode
 true and a non-zero constant ratio, and a training_mode or ratio computed inside
 the model (not checkable at the door).
 """
@@ -25,6 +26,10 @@ from polytile.importers.onnx.registry import rule
 
 @rule("Identity")
 def identity(node: NodeContext):
+    """The input, forwarded (a sequence or optional as it is: rules/sequence.py)."""
+    held = node.container(0)
+    if held is not None:
+        return [held]
     value = node.const(0)
     if value is not None:
         return [value]
