@@ -440,8 +440,9 @@ class GraphImporter:
         for value in inputs:
             et = types.mlir_element_type(value.type.tensor_type.elem_type)
             if et is None:
+                elem = value.type.tensor_type.elem_type
                 raise OnnxImportError(f"input '{value.name}' has unsupported element type "
-                                      f"{types.onnx_type_name(value.type.tensor_type.elem_type)}")
+                                      f"{types.onnx_type_name(elem)}{types.why_unsupported(elem)}")
             dims = _dims(value)
             arg_types.append(ir.RankedTensorType.get(
                 [d if isinstance(d, int) else tg.DYNAMIC for d in dims], et))

@@ -81,3 +81,19 @@ def onnx_elem_type(dtype: np.dtype) -> Optional[int]:
 def element_type_of_dtype(dtype: np.dtype) -> Optional[ir.Type]:
     t = onnx_elem_type(dtype)
     return mlir_element_type(t) if t is not None else None
+
+
+# Why an ONNX element type has no polytile counterpart (for the error message).
+_WHY_UNSUPPORTED = {
+    onnx.TensorProto.STRING: "polytile compiles tensors of fixed-size elements to native code; strings "
+                             "(variable-length, heap-allocated in onnxruntime) have no such representation",
+    onnx.TensorProto.COMPLEX64: "complex element types are not supported yet",
+    onnx.TensorProto.COMPLEX128: "complex element types are not supported yet",
+}
+
+
+def why_unsupported(elem_type: int) -> str:
+    """``": <reason>"`` for an element type polytile does not support, when one is known."""
+    reason = _WHY_UNSUPPORTED.get(elem_type)
+    return f": {reason}" if reason else ""
+
