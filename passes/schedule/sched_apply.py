@@ -315,6 +315,11 @@ def _apply_cpu(root: ir.Operation, schedules: dict, options: Options) -> None:
                 raise PassError(f"kernel '{name}': 'sched.{explicit[0].OP}' applies to the packed form, "
                                 f"but the kernel was lowered to plain loops (its shapes do not fit "
                                 f"the schedule's packing)", plain[0] if plain else explicit[0].op)
+    # Plan every kernel before transforming any: a script rewrites ops (its tiling and
+    # scoped canonicalization replace them), so an op handle taken before an earlier
+    # kernel's script ran may point to a freed op (reading the uses of such an anchor
+    # crashed or raised). Plans and scripts name their ops by tags, never by handle.
+    planned = []
     for anchor in anchors:
         kernel = _str(anchor, KERNEL_TAG_ATTR)
         schedule = schedules.get(kernel)
@@ -342,6 +347,9 @@ def _apply_cpu(root: ir.Operation, schedules: dict, options: Options) -> None:
             script = scripts.kernel_script(plan)
         except ValueError as err:
             raise PassError(f"cannot apply the schedule of kernel '{kernel}': {err}", holder) from None
+        planned.append((kernel, script, holder, explicit))
+    del anchors
+    for kernel, script, holder, explicit in planned:
         try:
             _apply(root, script, f"kernel '{kernel}'", holder)
         except PassError as err:

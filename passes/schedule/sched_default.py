@@ -93,11 +93,14 @@ def _shape(value: ir.Value) -> list[int]:
     return list(ir.RankedTensorType(value.type).shape)
 
 
-def _matmul_dims(anchor: ir.Operation) -> Optional[tuple[list[int], Optional[int], int, int]]:
-    """(batch dims, M, N, K) of a matmul/gemm anchor of f32, else None. M is None
-    when it is dynamic (rows of A that the packed lowering pads to the register
-    tile); every other dim must be static: for a matmul with dynamic rows, B is
-    2-d (the rows of every batch form one M) and the batch dims are returned as 1."""
+def _matmul_dims(anchor: ir.Operation) -> Optional[tuple[list[int], Optional[int], int, int, Optional[int]]]:
+    """(batch dims, M, N, K, rows multiple) of a matmul/gemm anchor of f32, else None.
+    M is None when it is dynamic (rows of A that the packed lowering pads to the
+    register tile); every other dim must be static: for a matmul with dynamic rows
+    or batch dims, B is 2-d (the rows of every batch form one M) and the batch dims
+    are returned as 1. The rows multiple is A's static row count when only its batch
+    dims are dynamic (M is a multiple of it; sched-verify checks the register tile
+    against it), else None."""
     if str(ir.RankedTensorType(anchor.results[0].type).element_type) != "f32":
         return None
     dynamic = ir.ShapedType.get_dynamic_size()
@@ -110,29 +113,36 @@ def _matmul_dims(anchor: ir.Operation) -> Optional[tuple[list[int], Optional[int
         if k == dynamic or (m == dynamic and trans_a):
             return None
         n = _shape(anchor.results[0])[1]
-        return [], None if m == dynamic else m, n, k
+        return [], None if m == dynamic else m, n, k, None
     if len(a) < 2 or len(b) < 2:
         return None
     batch = _shape(anchor.results[0])[:-2]
     if dynamic in a:
         if a[-1] == dynamic or len(b) != 2:
             return None
-        return [1] * len(batch), None, b[-1], a[-1]
-    return batch, a[-2], b[-1], a[-1]
+        return [1] * len(batch), None, b[-1], a[-1], None if a[-2] == dynamic else a[-2]
+    return batch, a[-2], b[-1], a[-1], None
 
 
 def matmul_schedule(kernel: str, batch: list[int], m: Optional[int], n: int, k: int, threads: int,
-                    vector_bits: int = 0, rows_bound: Optional[int] = None):
+                    vector_bits: int = 0, rows_bound: Optional[int] = None,
+                    rows_multiple: Optional[int] = None):
     """The default schedule of a matrix product, or None when no register tile fits.
     A dynamic ``m`` (None; its rows are padded to the register tile) gets the largest
     register tile (the typical size: many rows), or, when ``rows_bound`` (from the
-    dim bounds) is below it, the smallest tile that holds them all (less padding)."""
+    dim bounds) is below it, the smallest tile that holds them all (less padding).
+    When ``m`` is a dynamic multiple of ``rows_multiple`` (a dynamic batch of
+    ``rows_multiple`` static rows each), the register tile divides ``rows_multiple``,
+    as for a static ``m``: the schedule's tiles are checked against the anchor's static
+    row loop, and no row is padded."""
     from polytile.dialects import sched
     lanes = (vector_bits or host_cpu().vector_bits) // 32
     nr = next((w for w in (2 * lanes, lanes, lanes // 2) if w >= 4 and n % w == 0), None)
     if nr is None:
         return None
-    if m is None:
+    if m is None and rows_multiple is not None:
+        mr = next(r for r in MR_CHOICES if rows_multiple % r == 0)
+    elif m is None:
         mr = min((r for r in MR_CHOICES if rows_bound is not None and r >= rows_bound),
                  default=MR_CHOICES[0])
     else:
@@ -245,8 +255,9 @@ def default_schedule(kernel_func: ir.Operation, threads: int, vector_bits: int =
     if dims is None:
         return None
     name = ir.StringAttr(kernel_func.attributes["sym_name"]).value
-    rows_bound = _rows_bound(anchor, dim_bounds) if dims[1] is None else None
-    return matmul_schedule(name, *dims, threads, vector_bits, rows_bound)
+    batch, m, n, k, rows_multiple = dims
+    rows_bound = _rows_bound(anchor, dim_bounds) if m is None else None
+    return matmul_schedule(name, batch, m, n, k, threads, vector_bits, rows_bound, rows_multiple)
 
 
 @register_pass("sched-default", options=Options)

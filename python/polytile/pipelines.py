@@ -87,6 +87,9 @@ def linalg_to_affine() -> list[str]:
     """Bufferize (writing results into the caller's buffers, freeing temporaries)
     and turn structured ops into affine loops."""
     return [
+        # each output's destination chain private, or eliminate-empty-tensors may
+        # hand one output's buffer to a value another output still reads
+        "bufferization-unshare-output-chains",
         "eliminate-empty-tensors",
         # After the last tensor-level canonicalize, which would fold it back.
         "arith-flatten-tensor-constants",
@@ -125,6 +128,8 @@ def affine_to_llvm(threads: Optional[int] = 1) -> list[str]:
         # the outermost dependence-free loop of every other nest (element-wise,
         # reductions' outer loops, copies) runs on the threads too
         *(["func.func(affine-parallelize{max-nested=1})"] if parallel else []),
+        # but not the loops inside a time loop (one fork/join per step costs more than it gains)
+        *(["func.func(affine-serialize-in-sequential-loops)"] if parallel else []),
         "lower-affine",
         "convert-vector-to-scf{full-unroll=true}",
         *parallel_loops(resolve_threads(threads)),

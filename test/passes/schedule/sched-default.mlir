@@ -166,3 +166,25 @@ func.func private @conv_9(%arg0: tensor<1x4x5x5xf32>, %arg1: tensor<4x2x3x3xf32>
   %0 = "tg.conv"(%arg0, %arg1) {dilations = array<i64: 1, 1>, group = 2 : i64, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>, tg.anchor} : (tensor<1x4x5x5xf32>, tensor<4x2x3x3xf32>) -> tensor<1x4x3x3xf32>
   return %0 : tensor<1x4x3x3xf32>
 }
+
+// -----
+
+// A dynamic batch of static rows (15, 2) times a 2-d weight: the register tile
+// divides the rows (sched-verify checks it against the static row loop), as for
+// a static M, rather than the 8 rows of fully dynamic rows.
+// CHECK-LABEL: func.func private @matmul_batch_rows_15
+// CHECK-LABEL: func.func private @matmul_batch_rows_2
+// CHECK: %[[K15:.*]] = "sched.kernel"() {name = "matmul_batch_rows_15"}
+// CHECK: "sched.tile"(%[[K15]]) {sizes = array<i64: 1, 3, 32, 0>}
+// CHECK: "sched.tile"(%[[K15]]) {sizes = array<i64: 1, 3, 32, 1>}
+// CHECK: %[[K2:.*]] = "sched.kernel"() {name = "matmul_batch_rows_2"}
+// CHECK: "sched.tile"(%[[K2]]) {sizes = array<i64: 1, 2, 32, 0>}
+// CHECK: "sched.tile"(%[[K2]]) {sizes = array<i64: 1, 2, 32, 4>}
+func.func private @matmul_batch_rows_15(%a: tensor<?x15x3xf32>, %b: tensor<3x32xf32>) -> tensor<?x15x32xf32> attributes {tg.kernel = "contraction"} {
+  %0 = "tg.matmul"(%a, %b) {tg.anchor} : (tensor<?x15x3xf32>, tensor<3x32xf32>) -> tensor<?x15x32xf32>
+  return %0 : tensor<?x15x32xf32>
+}
+func.func private @matmul_batch_rows_2(%a: tensor<?x2x40xf32>, %b: tensor<40x32xf32>) -> tensor<?x2x32xf32> attributes {tg.kernel = "contraction"} {
+  %0 = "tg.matmul"(%a, %b) {tg.anchor} : (tensor<?x2x40xf32>, tensor<40x32xf32>) -> tensor<?x2x32xf32>
+  return %0 : tensor<?x2x32xf32>
+}

@@ -3,7 +3,7 @@
 Each test compiles ONE model holding several nodes (each with its own inputs and attribute
 combination), so that every direction, layout, activation, clip, sequence_lens, initial state,
 peephole and linear_before_reset case is covered in a few compiles. Hidden sizes are not
-multiples of 8/16 (3, 5, 17)."""
+multiples of 8/16 (1, 3, 5, 9, 17, 33)."""
 import numpy as np
 import onnx
 import pytest
@@ -130,9 +130,28 @@ def test_rnn_every_activation():
     check_cases(cases)
 
 
+def test_vector_remainders_and_single_step():
+    """The step's vectorized product: hidden sizes that leave partial vectors and blocks (1, 9,
+    33: gates padded to 8 rows, blocks of 64 rows), GRU's two groups, a single time step (the
+    time loop folds away), batch 2."""
+    check_cases([
+        case("LSTM", "l33", hidden=33, batch=2, init=True, peep=True),
+        case("LSTM", "l1", hidden=1, attrs={"direction": "reverse"}),
+        case("GRU", "g33", hidden=33, init=True),
+        case("GRU", "g9", hidden=9, attrs={"linear_before_reset": 1, "direction": "bidirectional"}),
+        case("RNN", "r33", hidden=33, attrs={"direction": "bidirectional"}, lens=[2, 4, 3]),
+        case("LSTM", "s1", seq=1, hidden=5, init=True),
+        case("GRU", "gs1", seq=1, hidden=9, init=True),
+        case("GRU", "gl1", seq=1, hidden=3, attrs={"linear_before_reset": 1}),
+        case("RNN", "rs1", seq=1, hidden=17, lens=[1, 0, 1]),
+    ])
+
+
 @pytest.mark.parametrize("threads", [2])
 def test_two_threads(threads):
     check_cases([case("LSTM", "l", hidden=17, batch=2, attrs={"direction": "bidirectional"}, lens=[4, 3]),
+                 case("LSTM", "l33", hidden=33, seq=3),
+                 case("GRU", "g33", hidden=33, batch=2, attrs={"direction": "reverse"}),
                  case("GRU", "g", hidden=5, batch=2, init=True),
                  case("RNN", "r", hidden=3, batch=1, attrs={"direction": "reverse"})], threads=threads)
 
