@@ -1658,89 +1658,6 @@ irdl.dialect @tg {
   }
   // ==== end of section: detection ====
 
-  // ==== section: sampling ====
-  // Ops that read their input at computed (data-dependent or strided) positions: GridSample,
-  // RoiAlign, Col2Im and MaxUnpool. Float element types only.
-
-  // ONNX GridSample (opsets 16 and 20): `x` is N x C x D1..Dr, `grid` N x O1..Or x r (the last dim
-  // holds the normalized coordinates of the last input dim first); the result is N x C x O1..Or.
-  // `mode` linear, nearest (round half to even) or cubic (Keys, a = -0.75; taps floor(x)-1..+2),
-  // `padding_mode` zeros, border or reflection, `align_corners` 0 or 1, as the ONNX reference
-  // (the importer maps opset 16's bilinear/bicubic to linear/cubic). Any r >= 1. Integer `x` is not
-  // supported yet.
-  irdl.operation @grid_sample {
-    %x = irdl.base "!builtin.tensor"
-    %grid = irdl.base "!builtin.tensor"
-    %y_t = irdl.base "!builtin.tensor"
-    %attr_align_corners = irdl.base "#builtin.integer"
-    %attr_mode = irdl.base "#builtin.string"
-    %attr_padding_mode = irdl.base "#builtin.string"
-    irdl.operands(x: %x, grid: %grid)
-    irdl.results(y: %y_t)
-    irdl.attributes {"align_corners" = %attr_align_corners, "mode" = %attr_mode, "padding_mode" = %attr_padding_mode}
-  }
-
-  // ONNX RoiAlign (opsets 10 and 16): `x` N x C x H x W, `rois` R x 4 (x1, y1, x2, y2), i64
-  // `batch_indices` R; the result is R x C x output_height x output_width. `mode` avg or max (the
-  // max of each sample's four weighted taps, as onnxruntime and the reference), the
-  // coordinate_transformation_mode half_pixel or output_half_pixel (opset 10's behaviour),
-  // `sampling_ratio` 0 (adaptive: ceil(roi size / output size) samples per bin, computed at run
-  // time) or > 0, `spatial_scale`. A batch index outside [0, N) (onnxruntime rejects it) reads the
-  // nearest batch. Float element types.
-  irdl.operation @roi_align {
-    %x = irdl.base "!builtin.tensor"
-    %rois = irdl.base "!builtin.tensor"
-    %batch_indices = irdl.base "!builtin.tensor"
-    %y_t = irdl.base "!builtin.tensor"
-    %attr_coordinate_transformation_mode = irdl.base "#builtin.string"
-    %attr_mode = irdl.base "#builtin.string"
-    %attr_output_height = irdl.base "#builtin.integer"
-    %attr_output_width = irdl.base "#builtin.integer"
-    %attr_sampling_ratio = irdl.base "#builtin.integer"
-    %attr_spatial_scale = irdl.base "#builtin.float"
-    irdl.operands(x: %x, rois: %rois, batch_indices: %batch_indices)
-    irdl.results(y: %y_t)
-    irdl.attributes {"coordinate_transformation_mode" = %attr_coordinate_transformation_mode, "mode" = %attr_mode, "output_height" = %attr_output_height, "output_width" = %attr_output_width, "sampling_ratio" = %attr_sampling_ratio, "spatial_scale" = %attr_spatial_scale}
-  }
-
-  // ONNX Col2Im (opset 18), N-d: `input` N x (C * prod(block_shape)) x L is summed into an
-  // N x C x image_shape result, each column the block at its sliding position (`strides`,
-  // `dilations`, `pads` begin then end). `image_shape` and `block_shape` are compile-time constants
-  // (attributes); L must equal the number of block positions. Float element types.
-  irdl.operation @col2im {
-    %input = irdl.base "!builtin.tensor"
-    %output_t = irdl.base "!builtin.tensor"
-    %attr_block_shape = irdl.base "#builtin.dense_array"
-    %attr_dilations = irdl.base "#builtin.dense_array"
-    %attr_image_shape = irdl.base "#builtin.dense_array"
-    %attr_pads = irdl.base "#builtin.dense_array"
-    %attr_strides = irdl.base "#builtin.dense_array"
-    irdl.operands(input: %input)
-    irdl.results(output: %output_t)
-    irdl.attributes {"block_shape" = %attr_block_shape, "dilations" = %attr_dilations, "image_shape" = %attr_image_shape, "pads" = %attr_pads, "strides" = %attr_strides}
-  }
-
-  // ONNX MaxUnpool (opsets 9 and 11): each element of `x` (N x C x spatial...) is written at its
-  // i64 flat index `i` (same shape as `x`) into a zero tensor of the inferred shape
-  // ((in - 1) * stride - pads + kernel per spatial dim), which is then placed at the origin of a
-  // zero tensor of `output_shape` (the full shape, at least the inferred one), as the ONNX reference
-  // and backend tests do (onnxruntime reads the indices as indices into `output_shape` instead).
-  // Duplicate indices: the last element in row-major order wins; indices outside the inferred
-  // shape are ignored. Float element types; static shapes only.
-  irdl.operation @max_unpool {
-    %x = irdl.base "!builtin.tensor"
-    %i = irdl.base "!builtin.tensor"
-    %output_t = irdl.base "!builtin.tensor"
-    %attr_kernel_shape = irdl.base "#builtin.dense_array"
-    %attr_output_shape = irdl.base "#builtin.dense_array"
-    %attr_pads = irdl.base "#builtin.dense_array"
-    %attr_strides = irdl.base "#builtin.dense_array"
-    irdl.operands(x: %x, i: %i)
-    irdl.results(output: %output_t)
-    irdl.attributes {"kernel_shape" = %attr_kernel_shape, "output_shape" = %attr_output_shape, "pads" = %attr_pads, "strides" = %attr_strides}
-  }
-  // ==== end of section: sampling ====
-
   // ==== section: recurrent ====
   // The recurrence of one direction of ONNX LSTM/GRU/RNN. The importer computes
   // the input projection of every time step as one tg.matmul (`xw`, seq x batch
@@ -1824,4 +1741,127 @@ irdl.dialect @tg {
     irdl.attributes {"activation_alpha" = %attr_activation_alpha, "activation_beta" = %attr_activation_beta, "activations" = %attr_activations, "clip" = %attr_clip, "reverse" = %attr_reverse}
   }
   // ==== end of section: recurrent ====
+
+  // ==== section: sampling ====
+  // Ops that read their input at computed (data-dependent or strided) positions: GridSample,
+  // RoiAlign, Col2Im and MaxUnpool. Float element types only.
+
+  // ONNX GridSample (opsets 16 and 20): `x` is N x C x D1..Dr, `grid` N x O1..Or x r (the last dim
+  // holds the normalized coordinates of the last input dim first); the result is N x C x O1..Or.
+  // `mode` linear, nearest (round half to even) or cubic (Keys, a = -0.75; taps floor(x)-1..+2),
+  // `padding_mode` zeros, border or reflection, `align_corners` 0 or 1, as the ONNX reference
+  // (the importer maps opset 16's bilinear/bicubic to linear/cubic). Any r >= 1. Integer `x` is not
+  // supported yet.
+  irdl.operation @grid_sample {
+    %x = irdl.base "!builtin.tensor"
+    %grid = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    %attr_align_corners = irdl.base "#builtin.integer"
+    %attr_mode = irdl.base "#builtin.string"
+    %attr_padding_mode = irdl.base "#builtin.string"
+    irdl.operands(x: %x, grid: %grid)
+    irdl.results(y: %y_t)
+    irdl.attributes {"align_corners" = %attr_align_corners, "mode" = %attr_mode, "padding_mode" = %attr_padding_mode}
+  }
+
+  // ONNX RoiAlign (opsets 10 and 16): `x` N x C x H x W, `rois` R x 4 (x1, y1, x2, y2), i64
+  // `batch_indices` R; the result is R x C x output_height x output_width. `mode` avg or max (the
+  // max of each sample's four weighted taps, as onnxruntime and the reference), the
+  // coordinate_transformation_mode half_pixel or output_half_pixel (opset 10's behaviour),
+  // `sampling_ratio` 0 (adaptive: ceil(roi size / output size) samples per bin, computed at run
+  // time) or > 0, `spatial_scale`. A batch index outside [0, N) (onnxruntime rejects it) reads the
+  // nearest batch. Float element types.
+  irdl.operation @roi_align {
+    %x = irdl.base "!builtin.tensor"
+    %rois = irdl.base "!builtin.tensor"
+    %batch_indices = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    %attr_coordinate_transformation_mode = irdl.base "#builtin.string"
+    %attr_mode = irdl.base "#builtin.string"
+    %attr_output_height = irdl.base "#builtin.integer"
+    %attr_output_width = irdl.base "#builtin.integer"
+    %attr_sampling_ratio = irdl.base "#builtin.integer"
+    %attr_spatial_scale = irdl.base "#builtin.float"
+    irdl.operands(x: %x, rois: %rois, batch_indices: %batch_indices)
+    irdl.results(y: %y_t)
+    irdl.attributes {"coordinate_transformation_mode" = %attr_coordinate_transformation_mode, "mode" = %attr_mode, "output_height" = %attr_output_height, "output_width" = %attr_output_width, "sampling_ratio" = %attr_sampling_ratio, "spatial_scale" = %attr_spatial_scale}
+  }
+
+  // ONNX Col2Im (opset 18), N-d: `input` N x (C * prod(block_shape)) x L is summed into an
+  // N x C x image_shape result, each column the block at its sliding position (`strides`,
+  // `dilations`, `pads` begin then end). `image_shape` and `block_shape` are compile-time constants
+  // (attributes); L must equal the number of block positions. Float element types.
+  irdl.operation @col2im {
+    %input = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    %attr_block_shape = irdl.base "#builtin.dense_array"
+    %attr_dilations = irdl.base "#builtin.dense_array"
+    %attr_image_shape = irdl.base "#builtin.dense_array"
+    %attr_pads = irdl.base "#builtin.dense_array"
+    %attr_strides = irdl.base "#builtin.dense_array"
+    irdl.operands(input: %input)
+    irdl.results(output: %output_t)
+    irdl.attributes {"block_shape" = %attr_block_shape, "dilations" = %attr_dilations, "image_shape" = %attr_image_shape, "pads" = %attr_pads, "strides" = %attr_strides}
+  }
+
+  // ONNX MaxUnpool (opsets 9 and 11): each element of `x` (N x C x spatial...) is written at its
+  // i64 flat index `i` (same shape as `x`) into a zero tensor of the inferred shape
+  // ((in - 1) * stride - pads + kernel per spatial dim), which is then placed at the origin of a
+  // zero tensor of `output_shape` (the full shape, at least the inferred one), as the ONNX reference
+  // and backend tests do (onnxruntime reads the indices as indices into `output_shape` instead).
+  // Duplicate indices: the last element in row-major order wins; indices outside the inferred
+  // shape are ignored. Float element types; static shapes only.
+  irdl.operation @max_unpool {
+    %x = irdl.base "!builtin.tensor"
+    %i = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    %attr_kernel_shape = irdl.base "#builtin.dense_array"
+    %attr_output_shape = irdl.base "#builtin.dense_array"
+    %attr_pads = irdl.base "#builtin.dense_array"
+    %attr_strides = irdl.base "#builtin.dense_array"
+    irdl.operands(x: %x, i: %i)
+    irdl.results(output: %output_t)
+    irdl.attributes {"kernel_shape" = %attr_kernel_shape, "output_shape" = %attr_output_shape, "pads" = %attr_pads, "strides" = %attr_strides}
+  }
+  // ==== end of section: sampling ====
+
+  // ==== section: misc ====
+  // Ops of their own for BitCast and DeformConv (ReverseSequence, TensorScatter, the training
+  // optimizers and the ai.onnx.ml ops are compositions of other tg ops in the importer).
+
+  // ONNX BitCast (opset 26): the bits of each element reinterpreted as `to`, which must have
+  // the source's bit width (bool, i1, counts as a byte: bool -> 8-bit gives 0/1, 8-bit -> bool
+  // gives `!= 0`); the shape is unchanged. Between f16/bf16/f32/f64, i8..i64, ui8..ui64, i1 and
+  // the float8 types. Not supported yet: the 4- and 2-bit types, strings, complex.
+  irdl.operation @bit_cast {
+    %input = irdl.base "!builtin.tensor"
+    %output_t = irdl.base "!builtin.tensor"
+    %attr_to = irdl.base "#builtin.type"
+    irdl.operands(input: %input)
+    irdl.results(output: %output_t)
+    irdl.attributes {"to" = %attr_to}
+  }
+
+  // ONNX DeformConv (opsets 19 and 22), 2-d only: `x` N x C x H x W, `w` OC x C/group x KH x KW,
+  // `offset` N x (offset_group * KH * KW * 2) x OH x OW (dy, dx per kernel tap), `mask`
+  // N x (offset_group * KH * KW) x OH x OW (the importer gives ones when absent). Each tap samples
+  // x bilinearly at (oh * stride - pad_begin + k * dilation + dy, likewise for w), zero outside
+  // the image, times its mask, and the samples are contracted with `w` per group. No bias (the
+  // importer adds it). Float element types. Not supported yet: 1-d and 3-d, dynamic dims.
+  irdl.operation @deform_conv {
+    %x = irdl.base "!builtin.tensor"
+    %w = irdl.base "!builtin.tensor"
+    %offset = irdl.base "!builtin.tensor"
+    %mask = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    %attr_dilations = irdl.base "#builtin.dense_array"
+    %attr_group = irdl.base "#builtin.integer"
+    %attr_offset_group = irdl.base "#builtin.integer"
+    %attr_pads = irdl.base "#builtin.dense_array"
+    %attr_strides = irdl.base "#builtin.dense_array"
+    irdl.operands(x: %x, w: %w, offset: %offset, mask: %mask)
+    irdl.results(y: %y_t)
+    irdl.attributes {"dilations" = %attr_dilations, "group" = %attr_group, "offset_group" = %attr_offset_group, "pads" = %attr_pads, "strides" = %attr_strides}
+  }
+  // ==== end of section: misc ====
 }

@@ -243,5 +243,6 @@ def run(root: ir.Operation, options) -> None:
 from . import (attention, contraction, data_dependent, elementwise, graph, normalization,  # noqa: E402,F401
                pooling, reduction, resize, shape, unary)
 from . import detection  # noqa: E402,F401
-from . import sampling  # noqa: E402,F401
 from . import recurrent  # noqa: E402,F401
+from . import sampling  # noqa: E402,F401
+from . import misc  # noqa: E402,F401
