@@ -11,3 +11,8 @@
 // CHECK:      tg.arg_max{{ +}}{{[a-z]+}}{{ +}}reduction{{ +}}ArgMax
 // CHECK:      tg.group_normalization{{ +}}{{[a-z]+}}{{ +}}{{[a-z]+}}{{ +}}-
 // CHECK:      tg.non_zero{{ +}}data_dependent{{ +}}opaque{{ +}}-{{ +}}-
+// CHECK:      tg.non_max_suppression{{ +}}detection{{ +}}opaque{{ +}}-{{ +}}-
+// CHECK:      tg.lstm{{ +}}recurrent{{ +}}opaque{{ +}}-{{ +}}-
+// CHECK:      tg.grid_sample{{ +}}sampling{{ +}}opaque{{ +}}GridSample{{ +}}-
+// CHECK:      tg.bit_cast{{ +}}misc{{ +}}elementwise{{ +}}BitCast{{ +}}-
+// CHECK:      tg.deform_conv{{ +}}misc{{ +}}opaque{{ +}}-{{ +}}-

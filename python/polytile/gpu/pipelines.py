@@ -97,6 +97,8 @@ def linalg_to_launches(options: GpuOptions = GpuOptions(), matmuls: bool = True)
     hoist every buffer into the entry's arguments (allocated once by the
     caller) and map the other parallel loops to threads in gpu.launch ops."""
     return [
+        # as on the CPU (pipelines.linalg_to_affine): each output's destination chain private
+        "bufferization-unshare-output-chains",
         "eliminate-empty-tensors",
         "one-shot-bufferize{bufferize-function-boundaries=false}",
         "canonicalize",
