@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from mlir import ir
+
 from polytile.dialects.tg import DYNAMIC, OpInfo
 
 
@@ -71,3 +73,15 @@ def check_window_attrs(info: OpInfo, spatial: int) -> tuple[list[int], list[int]
     if any(p < 0 for p in pads):
         info.fail("pads must be non-negative")
     return kernel, strides, dilations, pads
+
+
+def type_attribute(info: OpInfo, name: str) -> ir.TypeAttr:
+    """Attribute ``name`` as a TypeAttr (the target type of cast-like ops)."""
+    value = info.attr(name)
+    if isinstance(value, ir.TypeAttr):
+        return value
+    try:
+        return ir.TypeAttr(value)
+    except (TypeError, ValueError):
+        info.fail(f"attribute '{name}' must be a type attribute")
+

@@ -7,7 +7,7 @@ from mlir import ir
 
 from polytile.dialects.tg import (ALL_TYPES, FLOAT_TYPES, INT_TYPES, NUMERIC_TYPES, SIGNED_INT_TYPES,
                                   OpInfo, tensor, type_rule)
-from polytile.dialects.tg_rules.common import broadcast_shapes
+from polytile.dialects.tg_rules.common import broadcast_shapes, type_attribute
 
 BOOL_TYPES = ("i1",)
 # Element types tg.cast converts between: every tg type, the float8 and float4
@@ -90,12 +90,7 @@ def _where(info: OpInfo) -> list[ir.Type]:
 @type_rule("cast", kind=ELEMENTWISE)
 def _cast(info: OpInfo) -> list[ir.Type]:
     info.element_type(0, CAST_TYPES)
-    to = info.attr("to")
-    if not isinstance(to, ir.TypeAttr):
-        try:
-            to = ir.TypeAttr(to)
-        except (TypeError, ValueError):
-            info.fail("attribute 'to' must be a type attribute")
+    to = type_attribute(info, "to")
     if str(to.value) not in CAST_RESULT_TYPES:
         info.fail(f"cannot cast to {to.value}, expected one of {', '.join(CAST_RESULT_TYPES)}")
     return [tensor(info.operand(0).shape, to.value)]

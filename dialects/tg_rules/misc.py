@@ -13,7 +13,7 @@ from mlir import ir
 
 from polytile.dialects.tg import DYNAMIC, FLOAT_TYPES, NO_FOLD, NUMERIC_TYPES, OpInfo, tensor, type_rule
 
-from .common import fmt_shape
+from .common import fmt_shape, type_attribute
 
 FLOAT8_TYPES = ("f8E4M3FN", "f8E4M3FNUZ", "f8E5M2", "f8E5M2FNUZ", "f8E8M0FNU")
 BIT_CAST_TYPES = NUMERIC_TYPES + ("i1",) + FLOAT8_TYPES
@@ -32,12 +32,7 @@ def bit_width(t: ir.Type) -> int:
 def _bit_cast(info: OpInfo) -> list[ir.Type]:
     """``input``'s shape with element type ``to`` (same bit width)."""
     source = info.element_type(0, BIT_CAST_TYPES)
-    to = info.attr("to")
-    if not isinstance(to, ir.TypeAttr):
-        try:
-            to = ir.TypeAttr(to)
-        except (TypeError, ValueError):
-            info.fail("attribute 'to' must be a type attribute")
+    to = type_attribute(info, "to")
     if str(to.value) not in BIT_CAST_TYPES:
         info.fail(f"cannot bit-cast to {to.value}, expected one of {', '.join(BIT_CAST_TYPES)}")
     if bit_width(source) != bit_width(to.value):

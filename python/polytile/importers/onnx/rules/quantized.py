@@ -205,20 +205,27 @@ def matmul_integer(node: NodeContext):
     return [node.tg("matmul", _shifted(node, 0, a_zp, 2), _shifted(node, 1, b_zp, 3))]
 
 
-@rule("QLinearMatMul", since=10)
-def qlinear_matmul(node: NodeContext):
-    """The int32 product of the shifted operands, requantized with a_scale * b_scale / y_scale.
-    Inputs: a, a_scale, a_zero_point, b, b_scale, b_zero_point, y_scale, y_zero_point."""
-    _quantized_type(node, 0, "a")
-    _quantized_type(node, 3, "b")
-    for i, what, like in ((2, "a_zero_point", 0), (5, "b_zero_point", 3)):
+def _qlinear_checks(node: NodeContext, first: str, second: str) -> str:
+    """The checks QLinearMatMul and QLinearConv share (inputs: first, its scale and zero
+    point, second, its scale and zero point, y_scale, y_zero_point): the quantized
+    types, the three scales present and valid; returns the output element type."""
+    _quantized_type(node, 0, first)
+    _quantized_type(node, 3, second)
+    for i, what, like in ((2, f"{first}_zero_point", 0), (5, f"{second}_zero_point", 3)):
         if node.has_input(i):
             _quantized_type(node, i, what, like=like)
     for i in (1, 4, 6):
         if not node.has_input(i):
             node.unsupported(f"input {i} (a scale) is required")
     _scales(node, [1, 4, 6])
-    y_type = _quantized_type(node, 7, "y_zero_point") if node.has_input(7) else _etype(node, 0)
+    return _quantized_type(node, 7, "y_zero_point") if node.has_input(7) else _etype(node, 0)
+
+
+@rule("QLinearMatMul", since=10)
+def qlinear_matmul(node: NodeContext):
+    """The int32 product of the shifted operands, requantized with a_scale * b_scale / y_scale.
+    Inputs: a, a_scale, a_zero_point, b, b_scale, b_zero_point, y_scale, y_zero_point."""
+    y_type = _qlinear_checks(node, "a", "b")
     rows, columns = _per_row(node, 0, n_d=False), _per_column(node, 3)
     a_zp = _param(node, 2, "a_zero_point", rows, _ROW_FORMS)
     b_zp = _param(node, 5, "b_zero_point", columns, _COLUMN_FORMS)
@@ -289,16 +296,7 @@ def qlinear_conv(node: NodeContext):
     """The int32 convolution (plus the optional int32 bias B), requantized with
     x_scale * w_scale / y_scale; w_scale and w_zero_point per tensor or per output channel.
     Inputs: x, x_scale, x_zero_point, w, w_scale, w_zero_point, y_scale, y_zero_point, B."""
-    _quantized_type(node, 0, "x")
-    _quantized_type(node, 3, "w")
-    for i, what, like in ((2, "x_zero_point", 0), (5, "w_zero_point", 3)):
-        if node.has_input(i):
-            _quantized_type(node, i, what, like=like)
-    for i in (1, 4, 6):
-        if not node.has_input(i):
-            node.unsupported(f"input {i} (a scale) is required")
-    _scales(node, [1, 4, 6])
-    y_type = _quantized_type(node, 7, "y_zero_point") if node.has_input(7) else _etype(node, 0)
+    y_type = _qlinear_checks(node, "x", "w")
     acc = _integer_conv(node, 0, 2, 3, 5)
     channel = _per_channel(node, 3, of_weight=False)
     if node.has_input(8):
