@@ -194,3 +194,16 @@ def test_expansion_renames_apart():
     assert alphas == [2.0]  # the reference to the node's attribute is bound
     assert functions.expand(helper.make_node("Conv", ["x", "w"], ["y"]), 14, lambda n: None) is None
     assert isinstance(onnx.helper.printable_node(expansion.nodes[0]), str)
+
+
+def test_size_of_a_dynamic_input_at_opset_25():
+    """Size-25 (types only) of an input with a dynamic dim, as a graph output: the
+    product of the run-time shape."""
+    graph = helper.make_graph([helper.make_node("Size", ["x"], ["n"])], "g",
+                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["b", 3])],
+                              [helper.make_tensor_value_info("n", TensorProto.INT64, [])])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 25)])
+    compiled = polytile.compile(model)
+    for rows in (1, 4):
+        x = np.zeros((rows, 3), np.float32)
+        assert_close(compiled.run({"x": x}), [np.array(rows * 3, np.int64)])

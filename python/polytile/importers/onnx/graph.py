@@ -731,6 +731,10 @@ class GraphImporter:
                     rank = ctx.input_rank(0)
                     start, end = _shape_range(ctx.attr("start", 0), ctx.attr("end", None), rank)
                     outputs = [ctx.tg("shape_of", ctx.input(0), start=start, end=end)]
+                elif node.op_type == "Size":  # the product of the run-time shape
+                    rank = ctx.input_rank(0)
+                    dims = ctx.tg("shape_of", ctx.input(0), start=0, end=rank)
+                    outputs = [ctx.tg("reduce_prod", dims, axes=[0], keepdims=0)]
                 else:
                     outputs = registry.lookup(node.op_type, opset, node.domain)(ctx)
         except UnsupportedNode as e:

@@ -71,8 +71,8 @@ def _reshape_at_run_time(node: NodeContext):
     graph inputs, the door checks that the target keeps the element count."""
     dims = node.input_dims(1)
     if len(dims) != 1 or dims[0] is None:
-        node.unsupported(f"the target shape (input 1) must be 1-D with a static length when it is "
-                         f"known only at run time, got dims {dims}")
+        node.unsupported(f"a target shape (input 1) of dims {dims} known only at run time is not "
+                         f"supported: it must be 1-D with a static length")
     allowzero = int(bool(node.attr("allowzero", 0)))
     if node.is_graph_input(0):
         node.check_values(1, "reshape", of=node.node.input[0], dim=allowzero)
