@@ -9,8 +9,12 @@ condition that is constant true) and an ``scf.while`` otherwise, ``Scan`` an
 the regions as any others (lowering, fusion of element-wise chains, schedules,
 bufferization, threads).
 
-A loop-carried value is written back into its own buffer each iteration
-(``bufferization.materialize_in_destination``), so loops bufferize in place.
+A loop-carried value starts as a copy of its initial value
+(``bufferization.alloc_tensor copy``: inputs and constants are read-only, and may
+be read again after the loop) and is written back into that buffer each
+iteration (``linalg.copy`` into the iteration argument), so loops bufferize in
+place. (``materialize_in_destination`` would conflict with the other readers of
+the new value, e.g. a scan output stacking it.)
 Scan outputs of ``Scan`` and of ``Loop`` are stacked with ``tensor.insert_slice``
 into a tensor made before the loop.
 
