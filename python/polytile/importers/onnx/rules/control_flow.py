@@ -31,10 +31,11 @@ at compile time (its trip count and conditions compile-time constants, at most
 """
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from typing import Optional, Sequence, Union
 
 import numpy as np
 from mlir import ir
+from onnx import numpy_helper
 from mlir.dialects import arith, bufferization, linalg, scf, tensor
 
 from polytile.importers.onnx import containers
@@ -239,25 +240,23 @@ def _bool_tensor(flag: ir.Value) -> ir.Value:
     return tensor.FromElementsOp(ir.RankedTensorType.get([], flag.type), [flag]).result
 
 
-def _for_loop(ctx: NodeContext, count: ir.Value, inits: list[ir.Value], body_fn, stacks) -> list[ir.Value]:
-    """An ``scf.for`` over [0, count) carrying ``inits`` and, after them, one stacked
-    output per entry of ``stacks`` ((axis, reverse) pairs). ``body_fn(iv, carried)``
-    imports the body: it returns (new carried values, pieces to stack). The body is
-    imported before the loop op exists (the stacks' types come from it)."""
+def _for_loop(ctx: NodeContext, trip_count: Union[int, ir.Value], inits: list[ir.Value], body_fn,
+              stacks) -> list[ir.Value]:
+    """An ``scf.for`` over [0, trip_count) (an int, or an index value known at run time)
+    carrying ``inits`` and, after them, one stacked output per entry of ``stacks``
+    ((axis, reverse) pairs). ``body_fn(iv, count, carried)`` imports the body: it returns
+    (new carried values, pieces to stack). The body is imported before the loop op
+    exists (the stacks' types come from it)."""
+    static_count = trip_count if isinstance(trip_count, int) else None
+    count = _index(trip_count) if static_count is not None else trip_count
     step, zero = _index(1), _index(0)
     placeholder = ir.Operation.create("scf.for", results=[], operands=[zero, count, step], regions=1)
     block = _region_block(placeholder, 0, [ir.IndexType.get()] + [v.type for v in inits])
     iv, carried = block.arguments[0], list(block.arguments)[1:]
     with ir.InsertionPoint(block), ctx.importer.region_scope():
-        new_carried, pieces = body_fn(iv, carried)
+        new_carried, pieces = body_fn(iv, count, carried)
     if len(pieces) != len(stacks):
         ctx.unsupported("the body gives a different number of scan outputs than expected")
-    static_count = None
-    count_owner = count.owner
-    if isinstance(count_owner, ir.Operation) or hasattr(count_owner, "operation"):
-        op = count_owner.operation if hasattr(count_owner, "operation") else count_owner
-        if op.name == "arith.constant":
-            static_count = ir.IntegerAttr(op.attributes["value"]).value
     accumulators = []
     with ir.InsertionPoint(placeholder):
         for piece, (axis, _) in zip(pieces, stacks):
@@ -309,19 +308,17 @@ def loop(ctx: NodeContext):
     if trip is not None and trip.size != 1:
         ctx.unsupported("the trip count must hold one element")
     i1 = ir.IntegerType.get_signless(1)
-    true_tensor = ctx.constant(np.array(True))
 
     if fixed:
-        count = _index(int(trip.reshape(-1)[0]))
-
-        def body_fn(iv, carried):
-            outs = importer.import_subgraph(body, [_i64_tensor(iv), true_tensor] + carried, ctx.opset)
+        def body_fn(iv, count, carried):
+            outs = importer.import_subgraph(body, [_i64_tensor(iv), ctx.constant(np.array(True))] + carried,
+                                            ctx.opset)
             outs = [_as_value(ctx, v) for v in outs]
             for k, (new, old) in enumerate(zip(outs[1:1 + n_carried], carried)):
                 _check_carried(ctx, new, old, body.output[1 + k].name)
             return outs[1:1 + n_carried], outs[1 + n_carried:]
 
-        return _for_loop(ctx, count, inits, body_fn, [(0, False)] * n_scan)
+        return _for_loop(ctx, int(trip.reshape(-1)[0]), inits, body_fn, [(0, False)] * n_scan)
 
     if n_scan:
         ctx.unsupported("scan outputs of a Loop that can exit early (their length is known only "
@@ -423,24 +420,17 @@ def _body_condition_is_true(body, name: str) -> bool:
             return True
         node = producers.get(name)
         if node is None:
-            return any(i.name == name and _true_initializer(i) for i in body.initializer)
+            return any(i.name == name and _is_true(numpy_helper.to_array(i)) for i in body.initializer)
         if node.op_type == "Identity":
             name = node.input[0]
             continue
         if node.op_type == "Constant":
-            from onnx import numpy_helper
-            for a in node.attribute:
-                if a.name == "value":
-                    value = numpy_helper.to_array(a.t)
-                    return value.size == 1 and bool(value.reshape(-1)[0])
-            return False
+            return any(a.name == "value" and _is_true(numpy_helper.to_array(a.t)) for a in node.attribute)
         return False
     return False
 
 
-def _true_initializer(init) -> bool:
-    from onnx import numpy_helper
-    value = numpy_helper.to_array(init)
+def _is_true(value: np.ndarray) -> bool:
     return value.size == 1 and bool(value.reshape(-1)[0])
 
 
@@ -464,15 +454,15 @@ def scan(ctx: NodeContext):
     first_t = _type_of(sources[0])
     axis0 = in_axes[0]
     if first_t.is_dynamic_dim(axis0):
-        count = tensor.DimOp(sources[0], _index(axis0)).result
+        trip_count = tensor.DimOp(sources[0], _index(axis0)).result
     else:
-        count = _index(int(first_t.shape[axis0]))
+        trip_count = int(first_t.shape[axis0])
     for s, a in zip(sources[1:], in_axes[1:]):
         t = _type_of(s)
         if not t.is_dynamic_dim(a) and not first_t.is_dynamic_dim(axis0) and t.shape[a] != first_t.shape[axis0]:
             ctx.unsupported("the scan inputs have different lengths along their scan axes")
 
-    def body_fn(iv, carried):
+    def body_fn(iv, count, carried):
         last = arith.SubIOp(count, _index(1)).result
         slices = [_slice(s, arith.SubIOp(last, iv).result if d else iv, a)
                   for s, a, d in zip(sources, in_axes, in_dirs)]
@@ -491,4 +481,4 @@ def scan(ctx: NodeContext):
                 ctx.unsupported("a negative scan_output_axes needs the body output's rank")
             axis += rank
         stacks.append((axis, bool(out_dirs[k])))
-    return _for_loop(ctx, count, states, body_fn, stacks)
+    return _for_loop(ctx, trip_count, states, body_fn, stacks)

@@ -190,16 +190,21 @@ _ROW_FORMS_N_D = "per row of A ([M], or [..., M, 1])"
 _COLUMN_FORMS = "per column of B ([N], or [..., 1, N])"
 
 
+def _integer_checks(node: NodeContext, first: str, first_zp: str, second: str, second_zp: str) -> None:
+    """The type checks MatMulInteger and ConvInteger share (inputs: first, second, and
+    their optional zero points, each of its operand's type)."""
+    _quantized_type(node, 0, first)
+    _quantized_type(node, 1, second)
+    for i, what, like in ((2, first_zp, 0), (3, second_zp, 1)):
+        if node.has_input(i):
+            _quantized_type(node, i, what, like=like)
+
+
 @rule("MatMulInteger", since=10)
 def matmul_integer(node: NodeContext):
     """(A - a_zero_point) x (B - b_zero_point) in int32; zero points optional, per tensor, per row
     of A or per column of B."""
-    _quantized_type(node, 0, "A")
-    _quantized_type(node, 1, "B")
-    if node.has_input(2):
-        _quantized_type(node, 2, "a_zero_point", like=0)
-    if node.has_input(3):
-        _quantized_type(node, 3, "b_zero_point", like=1)
+    _integer_checks(node, "A", "a_zero_point", "B", "b_zero_point")
     a_zp = _param(node, 2, "a_zero_point", _per_row(node, 0, n_d=True), _ROW_FORMS_N_D)
     b_zp = _param(node, 3, "b_zero_point", _per_column(node, 1), _COLUMN_FORMS)
     return [node.tg("matmul", _shifted(node, 0, a_zp, 2), _shifted(node, 1, b_zp, 3))]
@@ -282,12 +287,7 @@ def _integer_conv(node: NodeContext, x: int, x_zp_index: int, w: int, w_zp_index
 def conv_integer(node: NodeContext):
     """conv(x - x_zero_point, w - w_zero_point) in int32; x_zero_point per tensor, w_zero_point
     per tensor or per output channel, both optional."""
-    _quantized_type(node, 0, "x")
-    _quantized_type(node, 1, "w")
-    if node.has_input(2):
-        _quantized_type(node, 2, "x_zero_point", like=0)
-    if node.has_input(3):
-        _quantized_type(node, 3, "w_zero_point", like=1)
+    _integer_checks(node, "x", "x_zero_point", "w", "w_zero_point")
     return [_integer_conv(node, 0, 2, 1, 3)]
 
 
