@@ -266,3 +266,38 @@ def test_loop_model_concurrent_callers():
         t.join()
     for got, want in zip(results, expected):
         assert_close(got, want, 1e-5, 1e-5)
+
+
+# Refusals -------------------------------------------------------------------------
+
+def test_if_branches_of_different_ranks_are_refused():
+    then_g = helper.make_graph([helper.make_node("Relu", ["x"], ["t"])], "then", [], [_vi("t", [4])])
+    else_g = helper.make_graph([helper.make_node("Unsqueeze", ["x", "ax"], ["e"])], "else", [], [_vi("e", [1, 4])])
+    model = _model([helper.make_node("If", ["c"], ["y"], then_branch=then_g, else_branch=else_g)],
+                   [_vi("x", [4]), _vi("c", [], T.BOOL)], [_vi("y", None)],
+                   [helper.make_tensor("ax", T.INT64, [1], [0])])
+    with pytest.raises(polytile.OnnxImportError, match="branches of different element types or ranks"):
+        polytile.compile(model)
+
+
+def test_loop_carried_shape_change_is_refused():
+    body = helper.make_graph([helper.make_node("Concat", ["h_in", "h_in"], ["h_out"], axis=0),
+                              helper.make_node("Identity", ["cond_in"], ["cond_out"])], "body",
+                             [_vi("i", [], T.INT64), _vi("cond_in", [], T.BOOL), _vi("h_in", [2])],
+                             [_vi("cond_out", [], T.BOOL), _vi("h_out", None)])
+    inits = [helper.make_tensor("M", T.INT64, [], [3]), helper.make_tensor("true", T.BOOL, [], [True])]
+    model = _model([helper.make_node("Loop", ["M", "true", "h0"], ["h"], body=body)], [_vi("h0", [2])],
+                   [_vi("h", None)], inits)
+    with pytest.raises(polytile.OnnxImportError, match="loop-carried value 'h_out' changes from .* a changing "
+                                                       "shape is not supported yet"):
+        polytile.compile(model)
+
+
+def test_scan_inputs_of_different_lengths_are_refused():
+    body = helper.make_graph([helper.make_node("Add", ["s_in", "a"], ["s0"]), helper.make_node("Add", ["s0", "b"],
+                                                                                               ["s_out"])],
+                             "body", [_vi("s_in", [3]), _vi("a", [3]), _vi("b", [3])], [_vi("s_out", [3])])
+    node = helper.make_node("Scan", ["s", "xa", "xb"], ["y"], num_scan_inputs=2, body=body)
+    model = _model([node], [_vi("s", [3]), _vi("xa", [5, 3]), _vi("xb", [4, 3])], [_vi("y", None)], opset=11)
+    with pytest.raises(polytile.OnnxImportError, match="different lengths along their scan axes"):
+        polytile.compile(model)
