@@ -584,9 +584,9 @@ class GraphImporter:
     @contextlib.contextmanager
     def region_scope(self):
         """Values and cached constants made inside a region are forgotten when it
-        closes (they do not dominate what follows it); compile-time constants and
-        symbolic shapes are kept (they are not IR); so are sequences and optionals
-        (they may hold values made inside it)."""
+        closes (they do not dominate what follows it), and so are the sequences and
+        optionals made there (they may hold such values); compile-time constants and
+        symbolic shapes are kept (they are not IR)."""
         values, cache, held = dict(self.values), dict(self._constant_cache), dict(self.containers)
         try:
             yield
