@@ -68,11 +68,17 @@ def test_repository_model(path):
     check_against_onnxruntime(path)
 
 
-@pytest.mark.parametrize("path", LIGHT_MODELS + REPO_MODELS,
-                         ids=[os.path.basename(p)[:-5] for p in LIGHT_MODELS + REPO_MODELS])
+# DenseNet-121 is left out here for the CI's 30-minute budget: it is the slowest model
+# (83 s with the polyhedral scheduler) and its nests are of the kinds the others have
+# (convolutions, pooling, concat, element-wise); test_light_model still runs it.
+POLYHEDRAL_MODELS = [p for p in LIGHT_MODELS + REPO_MODELS if not p.endswith("densenet121.onnx")]
+
+
+@pytest.mark.parametrize("path", POLYHEDRAL_MODELS, ids=[os.path.basename(p)[:-5] for p in POLYHEDRAL_MODELS])
 def test_model_with_polyhedral_scheduling(path):
-    """The loop nests of every model go through affine-polyhedral-schedule
-    (fusion, tiling, interchange, parallel marking) without changing results."""
+    """The loop nests of every model but DenseNet-121 go through
+    affine-polyhedral-schedule (fusion, tiling, interchange, parallel marking)
+    without changing results."""
     check_against_onnxruntime(path, polyhedral="fusion=smart tile-sizes=32")
 
 
