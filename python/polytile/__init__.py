@@ -4,6 +4,8 @@ Public API:
 
 * :func:`compile` — ONNX model -> :class:`CompiledModel` (``.run(feeds)`` like
   onnxruntime), or the IR of a stage with ``emit=``;
+* :func:`load` — a model library of ``polytile-compile --emit=lib`` -> a model with
+  the same ``run``/``inputs``/``outputs`` (``polytile.aot``);
 * :func:`create_context` — an MLIR context with upstream and polytile dialects;
 * :func:`parse` / :func:`verify` — text to a verified module;
 * :class:`Pipeline` — build, print, run and time pass pipelines mixing upstream
@@ -21,7 +23,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "parse": "polytile.api", "verify": "polytile.api",
     "CompiledModel": "polytile.compiler", "InputError": "polytile.compiler", "compile": "polytile.compiler",
-    "create_context": "polytile.context",
+    "create_context": "polytile.context", "load": "polytile.aot",
     "OnnxImportError": "polytile.importers.onnx",
     "Diagnostic": "polytile.diagnostics", "ParseError": "polytile.diagnostics",
     "PassFailure": "polytile.diagnostics", "PassPipelineError": "polytile.diagnostics",

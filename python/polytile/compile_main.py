@@ -4,6 +4,7 @@
         [--input-shape NAME=1x3x224x224 ...]
     polytile-compile --from=STAGE stage.mlir [--emit=LATER_STAGE]
     polytile-compile [--target T] [--from=STAGE] [--emit=STAGE] --print-pipeline
+    polytile-compile model.onnx --emit=lib|obj --name=NAME [-o libNAME.so]   (polytile.aot.cli)
 
 The stages are the target's (``polytile.targets``; listed by ``--help``); the
 default ``--emit`` is the target's last stage. ``--from=STAGE`` resumes from the
@@ -295,7 +296,8 @@ def build_parser() -> ArgumentParser:
                         help="the ONNX model, or with --from the .mlir file of that stage "
                              "('-' reads it from standard input)")
     parser.add_argument("--emit", default=None, metavar="STAGE",
-                        help="the stage to print (default: the target's last stage, llvm)")
+                        help="the stage to print (default: the target's last stage, llvm), or lib / obj: "
+                             "a shared library / object file with a C API (--name; see polytile.aot)")
     parser.add_argument("--from", dest="start", default=None, metavar="STAGE",
                         help="resume from the IR of STAGE (as --emit=STAGE wrote it, edited or not); "
                              "the input is then that .mlir file")
@@ -313,6 +315,8 @@ def build_parser() -> ArgumentParser:
     add_schedule_options(parser)
     add_fold_limit_option(parser)
     add_isolation_options(parser)
+    from polytile.aot.cli import add_library_options
+    add_library_options(parser)
     parser.add_argument("--debug", action="store_true", help="print tracebacks of errors")
     return parser
 
@@ -376,6 +380,12 @@ def read_stage_argument(path: str, stdin: TextIO) -> tuple[str, str]:
 
 def compile_command(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO,
                     isolate_default: bool = False) -> int:
+    from polytile.aot import cli as aot_cli
+    if aot_cli.print_dirs(args, stdout):
+        return 0
+    if args.emit in aot_cli.LIBRARY_EMITS:
+        return aot_cli.library_command(args, stdin, stdout, stderr, isolate_default)
+    aot_cli.refuse_unused(args)
     if args.print_pipeline:
         return _print_pipeline(args, stdout)
     if args.model is None:

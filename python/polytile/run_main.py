@@ -2,6 +2,7 @@
 
     polytile-run model.onnx [--inputs feeds.npz] [--input-shape NAME=AxB ...] [--dim NAME=SIZE ...]
                  [--check [--rtol R] [--atol A]] [--repeat N] [--seed S]
+    polytile-run libNAME.so [--check --reference model.onnx] ...   (a library of --emit=lib)
 
 Inputs come from an ``.npz`` archive (name -> array; dtypes and shapes must
 match the model exactly, nothing is cast) or are drawn at random with a fixed
@@ -76,6 +77,9 @@ def build_parser() -> ArgumentParser:
     parser.add_argument("--rtol", type=float, default=1e-3, help="relative tolerance of --check (default: 1e-3)")
     parser.add_argument("--atol", type=float, default=1e-4, help="absolute tolerance of --check (default: 1e-4)")
     parser.add_argument("--save-outputs", metavar="OUT.npz", help="write the outputs to an .npz archive")
+    parser.add_argument("--reference", metavar="MODEL.onnx",
+                        help="when running a library (polytile-compile --emit=lib): the ONNX model it was "
+                             "compiled from, which --check runs in onnxruntime")
     add_schedule_options(parser)
     add_fold_limit_option(parser)
     add_isolation_options(parser)
@@ -281,8 +285,14 @@ def check_outputs(names, outputs, expected, rtol: float, atol: float, stdout: Te
 def run_command(args: argparse.Namespace, stdin: TextIO, stdout: TextIO,
                 isolate_default: bool = False) -> int:
     import polytile
+    from polytile.aot import cli as aot_cli
     from polytile.importers.onnx import load_model
 
+    if args.model != "-" and aot_cli.is_library(args.model):
+        return aot_cli.run_library(args, stdout)
+    if args.reference:
+        raise UsageError("--reference applies to a library (polytile-compile --emit=lib); the ONNX model "
+                         "itself is the reference of --check")
     pinned = collect_input_shapes(args.input_shape)
     dims = parse_dims(args.dim)
     source = read_model_argument(args.model, stdin)
