@@ -132,7 +132,7 @@ def kernel_iteration_space(func: ir.Operation) -> list[Loop]:
         return _matmul_loops(anchor)
     if name == "tg.gemm":
         return _gemm_loops(anchor)
-    if name == "tg.conv":
+    if name in CONV_ANCHORS:
         return _conv_loops(anchor)
     if kind == "reduction":
         return _reduction_loops(anchor)
@@ -161,8 +161,19 @@ def _gemm_loops(op: ir.Operation) -> list[Loop]:
 _SPATIAL_NAMES = {1: ("w",), 2: ("h", "w"), 3: ("d", "h", "w")}
 
 
+def conv_shapes(op: ir.Operation, static_only: bool = True) -> tuple[list, list, list]:
+    """(input, weights, result) shapes of a convolution anchor, the input and result in
+    NC-spatial order whatever the op's layout (tg.nhwc_conv is N x H x W x C); a dynamic
+    dim is None, or with ``static_only=False`` MLIR's dynamic size."""
+    shape = _shape if static_only else (lambda v: list(ir.RankedTensorType(v.type).shape))
+    x, w, y = shape(op.operands[0]), shape(op.operands[1]), shape(op.results[0])
+    if op.name == "tg.nhwc_conv":
+        x, y = ([s[0], s[-1]] + s[1:-1] for s in (x, y))
+    return x, w, y
+
+
 def _conv_loops(op: ir.Operation) -> list[Loop]:
-    w, y = _shape(op.operands[1]), _shape(op.results[0])
+    _, w, y = conv_shapes(op)
     spatial = len(y) - 2
     names = _SPATIAL_NAMES.get(spatial, tuple(str(i) for i in range(spatial)))
     loops = [Loop("n", y[0], PARALLEL), Loop("f", y[1], PARALLEL)]
@@ -264,7 +275,8 @@ def verify_schedule(schedule: Schedule, kernel_func: Optional[ir.Operation],
 # * cuda: `sched-apply{target=cuda}` tiles the anchor into block and thread foralls for
 #   its gpu_map, which `gpu-launch-parallel-loops` launches; no other step is applied.
 CUDA_STEPS = (GpuMap,)
-CONTRACTION_ANCHORS = ("tg.matmul", "tg.gemm", "tg.conv")
+CONV_ANCHORS = ("tg.conv", "tg.nhwc_conv")
+CONTRACTION_ANCHORS = ("tg.matmul", "tg.gemm") + CONV_ANCHORS
 
 
 def _check_support(c: _Context, step) -> None:
@@ -457,17 +469,20 @@ def _check_packable(c: _Context, step: Pack) -> None:
     if etype != "f32":
         c.fail(step, f"'sched.pack': packed forms are f32 only, the kernel computes {etype}")
         return
-    if anchor.name != "tg.conv":
+    if anchor.name not in CONV_ANCHORS:
         if step.operand != 1:
             c.fail(step, f"'sched.pack' packs operand 1 (B) of a matrix product, not #{step.operand}")
         elif c.loops is not None and [loop.name for loop in c.loops[-3:]] != ["m", "n", "k"]:
             c.fail(step, "'sched.pack': a matrix-vector product has no packed form")
         return
-    x, w = _shape(anchor.operands[0]), _shape(anchor.operands[1])
+    x, w, _ = conv_shapes(anchor)
     group = _int_attr(anchor, "group", 1)
     depthwise = len(x) > 1 and group == x[1] and w[1] == 1 and w[0] == x[1]
     if len(x) != 4 or (group != 1 and not depthwise):
         c.fail(step, "'sched.pack': only 2-d convolutions with groups 1 or depthwise have a packed form")
+    elif anchor.name == "tg.nhwc_conv" and step.operand != 1:
+        c.fail(step, f"'sched.pack' packs the weights (operand 1) of a channels-last "
+                     f"convolution, not #{step.operand}")
     elif step.operand not in (0, 1):
         c.fail(step, f"'sched.pack' packs the weights (operand 1) or, for a pointwise "
                      f"convolution, the input (operand 0), not #{step.operand}")
@@ -488,10 +503,10 @@ def _check_unroll_loop(c: _Context, step: Unroll) -> None:
         return size > 0 and (extent is None or size < extent)
 
     pack = c.schedule.find(Pack)
-    if c.anchor.name == "tg.conv" and len(c.loops) == 7 and pack is not None and pack.operand == 1:
+    if c.anchor.name in CONV_ANCHORS and len(c.loops) == 7 and pack is not None and pack.operand == 1:
         names = [c.loops[i].name for i in (5, 6, 4) if stepped(i, 1 if i != 4 else sizes[4])]
     else:
-        i = 4 if c.anchor.name == "tg.conv" else len(c.loops) - 1
+        i = 4 if c.anchor.name in CONV_ANCHORS else len(c.loops) - 1
         names = [c.loops[i].name] if stepped(i, sizes[i]) else []
     if not names:
         c.fail(step, f"nothing to unroll: kernel '{c.schedule.kernel}' has no reduction step loop "

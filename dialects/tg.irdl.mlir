@@ -1864,4 +1864,28 @@ irdl.dialect @tg {
     irdl.attributes {"dilations" = %attr_dilations, "group" = %attr_group, "offset_group" = %attr_offset_group, "pads" = %attr_pads, "strides" = %attr_strides}
   }
   // ==== end of section: misc ====
+
+  // ==== section: layout ====
+  // Channels-last forms of layout-sensitive ops, made by the `tg-propagate-layouts` graph pass
+  // (the importer never makes them; onnxruntime's com.microsoft.NhwcConv is the same idea).
+
+  // 2-d convolution in channels-last layout: `x` N x H x W x C, `w` in ONNX's layout
+  // F x C/group x KH x KW, optional `b` of size F, result N x OH x OW x F. The attributes
+  // mean what they mean on tg.conv (`pads` = [top, left, bottom, right]). Any group count and
+  // element type that tg.conv takes. Not supported yet: 1-d and 3-d.
+  irdl.operation @nhwc_conv {
+    %x = irdl.base "!builtin.tensor"
+    %w = irdl.base "!builtin.tensor"
+    %b = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    %attr_dilations = irdl.base "#builtin.dense_array"
+    %attr_group = irdl.base "#builtin.integer"
+    %attr_kernel_shape = irdl.base "#builtin.dense_array"
+    %attr_pads = irdl.base "#builtin.dense_array"
+    %attr_strides = irdl.base "#builtin.dense_array"
+    irdl.operands(x: %x, w: %w, b: optional %b)
+    irdl.results(y: %y_t)
+    irdl.attributes {"dilations" = %attr_dilations, "group" = %attr_group, "kernel_shape" = %attr_kernel_shape, "pads" = %attr_pads, "strides" = %attr_strides}
+  }
+  // ==== end of section: layout ====
 }

@@ -4,3 +4,4 @@ from . import detection  # noqa: F401,E402
 from . import recurrent  # noqa: F401,E402
 from . import sampling  # noqa: F401,E402
 from . import misc  # noqa: F401,E402
+from . import layout  # noqa: F401,E402

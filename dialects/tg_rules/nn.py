@@ -46,6 +46,12 @@ def _conv_operands(info: OpInfo, types: Sequence[str] = FLOAT_TYPES):
 def _conv(info: OpInfo) -> list[ir.Type]:
     # i32 too: ConvInteger/QLinearConv (importers/onnx/rules/quantized.py) convolve widened operands.
     etype, x, w, spatial, group = _conv_operands(info, FLOAT_TYPES + ("i32",))
+    return [tensor(conv_output_shape(info, x, w, spatial, group), etype)]
+
+
+def conv_output_shape(info: OpInfo, x: list[int], w: list[int], spatial: int, group: int) -> list[int]:
+    """The N x F x spatial... result shape of a convolution of ``x`` (N x C x spatial...)
+    by ``w``, after checking the attributes, the weights and the bias against them."""
     kernel, strides, dilations, pads = check_window_attrs(info, spatial)
     if not all(dims_compatible(k, d) for k, d in zip(kernel, w[2:])):
         info.fail(f"kernel_shape {kernel} does not match the weight's spatial dims {fmt_shape(w[2:])}")
@@ -62,7 +68,7 @@ def _conv(info: OpInfo) -> list[ir.Type]:
         if size != DYNAMIC and size < 1:
             info.fail(f"spatial dim {i} of size {x[2 + i]} is smaller than the dilated kernel")
         out.append(size)
-    return [tensor(out, etype)]
+    return out
 
 
 @type_rule("matmul", kind=CONTRACTION, schedule="matmul", fold="MatMul")

@@ -10,18 +10,13 @@ those are ``gpu.memcpy`` and never come out of bufferization here.
 from __future__ import annotations
 
 from mlir import ir
-from mlir.dialects import linalg
 
 from polytile.pass_registry import register_pass
 
-from polytile.passes.common.walk import ops_in
+from polytile.passes.conversion.memref_copy_to_linalg import copies_to_linalg
 
 
 @register_pass("gpu-memref-copy-to-linalg")
 def run(root: ir.Operation, options) -> None:
-    """Replace each memref.copy with an equivalent linalg.copy."""
-    for op in ops_in(root, "memref.copy"):
-        source, target = op.operands
-        with ir.InsertionPoint(op), op.location:
-            linalg.copy(source, outs=[target])
-        op.erase()
+    """Replace each memref.copy with an equivalent linalg.copy (memref-copy-to-linalg)."""
+    copies_to_linalg(root)

@@ -88,6 +88,17 @@ def _epilogue_of(anchor: ir.Operation) -> Optional[ir.Operation]:
     return user
 
 
+def _identity_on(op: ir.Operation, value: ir.Value) -> bool:
+    """Whether the generic ``op`` reads ``value`` and writes its result through identity maps."""
+    maps = [ir.AffineMapAttr(m).value for m in ir.ArrayAttr(op.attributes["indexing_maps"])]
+    operands = list(op.operands)
+    inputs = operands[:len(operands) - len(op.results)]
+    if value not in inputs:
+        return False
+    identity = ir.AffineMap.get_identity(maps[-1].n_dims)
+    return maps[-1] == identity and maps[inputs.index(value)] == identity
+
+
 def _threads(schedule, override: int) -> int:
     from polytile.dialects import sched
     requested = override
@@ -255,6 +266,13 @@ def conv_plan_for(anchor: ir.Operation, schedule, threads_override: int = -1) ->
         # from cache for every output position instead of streaming all weights per row
         plan.pre_tiles = [[0, 0, 0, fb, 0, 0, 0]]
     back = _single_user(anchor.results[0])
+    epilogue = _epilogue_of(anchor)
+    if epilogue is not None and not plan.pre_tiles and _identity_on(epilogue, anchor.results[0]):
+        # channels-last (tg.nhwc_conv): the element-wise epilogue (bias, activation,
+        # residual) runs on each register tile before it is stored
+        epilogue.attributes[EPILOGUE_ATTR] = ir.StringAttr.get(kernel)
+        plan.epilogue_tile = list(plan.tile[:4])
+        return plan
     if back is not None and back.name == "linalg.generic" and \
             all(k == "parallel" for k in _iterators(back)):
         # the copy back to NCHW with the fused epilogue: (n, f, oh, ow) <- (n, oh, ow, f)

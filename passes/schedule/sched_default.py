@@ -39,7 +39,7 @@ from polytile.dialects import op_table
 from polytile.passes.common.kernels import anchor_of, kernel_funcs
 from polytile.schedules.host import host_cpu
 
-MR_CHOICES = (8, 6, 4, 3, 2, 1)
+MR_CHOICES = (8, 7, 6, 4, 3, 2, 1)  # 7: 7x7 and 14x14 images (49 and 196 rows)
 
 
 from polytile.dialects.tg import DIM_SYMBOLS_ATTR  # noqa: E402  (what dim-bounds matches)
@@ -172,8 +172,8 @@ def conv_schedule(kernel: str, anchor: ir.Operation, threads: int, vector_bits: 
     accumulate in registers (``fb`` = two vectors, or one, dividing F), the
     reduction steps over one kernel tap and ``cb`` input channels."""
     from polytile.dialects import sched
-    x, w = (_shape(v) for v in anchor.operands[:2])
-    out = _shape(anchor.results[0])
+    from polytile.dialects.sched_rules import conv_shapes
+    x, w, out = conv_shapes(anchor, static_only=False)  # NC-spatial order, also for tg.nhwc_conv
     dynamic = ir.ShapedType.get_dynamic_size()
     if str(ir.RankedTensorType(anchor.results[0].type).element_type) != "f32" or len(x) != 4 or \
             dynamic in [x[1]] + w + [out[1]]:
@@ -182,7 +182,7 @@ def conv_schedule(kernel: str, anchor: ir.Operation, threads: int, vector_bits: 
         # N, H, W known at run time: register tiles of one output column (tiles of a
         # dynamic dim would be partial, and the vectorizer needs static tiles)
         return _conv_tiles(sched, kernel, anchor, x, w, threads, vector_bits, owb=1)
-    if _pointwise(anchor, x, w, out):
+    if anchor.name == "tg.conv" and _pointwise(anchor, x, w, out):
         lanes = (vector_bits or host_cpu().vector_bits) // 32
         return pointwise_conv_schedule(kernel, w[0], w[1], out, threads, lanes)
     return _conv_tiles(sched, kernel, anchor, x, w, threads, vector_bits, owb=largest_divisor(out[3], 8))
@@ -198,10 +198,16 @@ def _conv_tiles(sched, kernel: str, anchor: ir.Operation, x: list[int], w: list[
         return None
     lanes = (vector_bits or host_cpu().vector_bits) // 32
     f, cg = w[0], w[1]
-    fb = next((v for v in (2 * lanes, lanes, lanes // 2) if v >= 4 and f % v == 0), None)
+    # a depthwise tile is one output column: up to four vectors of channels
+    widths = (4 * lanes, 2 * lanes, lanes, lanes // 2) if depthwise else (2 * lanes, lanes, lanes // 2)
+    fb = next((v for v in widths if v >= 4 and f % v == 0), None)
     if fb is None:
         return None
     cb = 1 if depthwise else largest_divisor(cg, 16)
+    if depthwise:
+        # one output column per register tile: its taps are 1-d vector FMAs (wider tiles
+        # become 2-d vectors, which lower element by element)
+        owb = 1
     return sched.Schedule(kernel, [
         sched.Pack(operand=1, tiles=(fb,)),
         sched.Tile(sizes=(1, fb, 1, owb, 0, 0, 0)),

@@ -55,7 +55,10 @@ def tg_to_sched(threads: Optional[int] = None, dim_bounds: Optional[dict] = None
     of dynamic dims sized from ``dim_bounds``, symbol -> (low, high), when given), check them all."""
     bounds = ",".join(f"{name}:{low}:{high}" for name, (low, high) in sorted((dim_bounds or {}).items()))
     default = f"sched-default{{threads={resolve_threads(threads)}" + (f" dim-bounds={bounds}" if bounds else "") + "}"
-    return [FUSE_KERNELS, default, "sched-verify"]
+    # channels-last convolutions (their layout copies cancel between kernels); folding and
+    # CSE clean up the transposed constants and the copies the propagation made twice
+    layouts = ["tg-propagate-layouts", "tg-fold-constants", "tg-cse", "tg-dce"]
+    return layouts + [FUSE_KERNELS, default, "sched-verify"]
 
 
 def sched_to_linalg() -> list[str]:
@@ -90,6 +93,7 @@ def linalg_to_affine() -> list[str]:
         # each output's destination chain private, or eliminate-empty-tensors may
         # hand one output's buffer to a value another output still reads
         "bufferization-unshare-output-chains",
+        "tensor-unshare-insert-destinations",  # each padded operand its own buffer
         "eliminate-empty-tensors",
         # After the last tensor-level canonicalize, which would fold it back.
         "arith-flatten-tensor-constants",
@@ -98,6 +102,8 @@ def linalg_to_affine() -> list[str]:
         "cse",
         "buffer-deallocation-pipeline",
         "sched-lower-vectors",
+        # copies as loop nests (vectorized kernels), not the runtime's generic memrefCopy
+        "memref-copy-to-linalg",
         "func.func(convert-linalg-to-affine-loops)",
         "convert-bufferization-to-memref",
         "canonicalize",

@@ -444,7 +444,8 @@ def order_case(name: str):
 def order_schedule(name: str, kernel: str, loops, threads: int) -> Schedule:
     """Register tiles, an interchange that changes the default loop order, an unroll."""
     n = len(loops)
-    if name in ("matmul", "batched_matmul"):  # (batch..., m, n, k)
+    if name in ("matmul", "batched_matmul", "pointwise"):  # (batch..., m, n, k)
+        # (a pointwise convolution is channels-last: the product X[N, H, W, C] @ W[C, F])
         nb = n - 3
         kc = 4 if name == "matmul" else 1
         order = (nb,) + tuple(range(nb)) + (nb + 1, nb + 2)  # m outermost, then batch, n
@@ -454,12 +455,11 @@ def order_schedule(name: str, kernel: str, loops, threads: int) -> Schedule:
                  Tile(sizes=tuple(tile + [0]))]
         if threads > 1:
             steps.append(Parallel(dims=par, threads=threads))
-        steps += [Tile(sizes=tuple(tile + [kc])), Fuse(consumers=True), Vectorize(width=16), Unroll(factor=4)]
+        unroll = 5 if name == "pointwise" else 4  # 12 steps of 1: two left over
+        steps += [Tile(sizes=tuple(tile + [kc])), Fuse(consumers=True), Vectorize(width=16), Unroll(factor=unroll)]
         return Schedule(kernel, steps)
     # (n, f, oh, ow, c, kh, kw)
-    if name == "pointwise":
-        pack, tile, order, factor = Pack(operand=0, tiles=(16,)), (1, 8, 1, 8), (0, 1, 2, 3), 5
-    elif name == "depthwise":
+    if name == "depthwise":
         pack, tile, order, factor = Pack(operand=1, tiles=(16,)), (1, 16, 1, 5), (0, 3, 2, 1), 2
     else:
         pack, tile, order, factor = Pack(operand=1, tiles=(16,)), (1, 16, 1, 3), (2, 0, 3, 1), 3

@@ -115,7 +115,7 @@ def lowering(op_name: str, dynamic: Union[bool, DynamicCheck] = False) -> Callab
 # Anchors whose packed form takes some dynamic dims: the rows of A of a matrix
 # product (packed.py pads them to the register tile), N/H/W of a channels-last
 # convolution (its schedule tiles them by 1); the lowering checks the other dims.
-DYNAMIC_PACKING = ("tg.matmul", "tg.gemm", "tg.conv")
+DYNAMIC_PACKING = ("tg.matmul", "tg.gemm", "tg.conv", "tg.nhwc_conv")
 
 
 def _has_dynamic_dims(op: ir.Operation) -> bool:
@@ -246,3 +246,4 @@ from . import detection  # noqa: E402,F401
 from . import recurrent  # noqa: E402,F401
 from . import sampling  # noqa: E402,F401
 from . import misc  # noqa: E402,F401
+from . import layout  # noqa: E402,F401

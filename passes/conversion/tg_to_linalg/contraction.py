@@ -26,7 +26,7 @@ convolutions, and of ConvTranspose and Einsum (they take the plain lowering).
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import Optional, Sequence
 
 from mlir import ir
 from mlir.dialects import arith, linalg
@@ -55,7 +55,10 @@ def _packed_matmul(ctx: LoweringContext) -> Optional[ir.Value]:
     if len(b_shape) == 2 and len(a_shape) > 2:  # batch of rows times one matrix: one 2-d product
         out_dims = builders.dims_of(a)[:-1] + [b_shape[-1]]
         rows_groups = [list(range(len(a_shape) - 1)), [len(a_shape) - 1]]
-        a = builders.collapse(a, rows_groups)
+        # collapsed at the call sites when A is the kernel's argument: a collapse inside
+        # the kernel would let element-wise fusion reshape the anchor (and drop its tag)
+        collapsed = packed.reshape_kernel_argument(a, rows_groups) if DYNAMIC not in a_shape else None
+        a = collapsed if collapsed is not None else builders.collapse(a, rows_groups)
         a_shape = shape_of(a)
     if a_shape[:-2] != b_shape[:-2] or (a_shape[-2] != DYNAMIC and a_shape[-2] % p.mr):
         return None
@@ -217,16 +220,22 @@ def _conv(ctx: LoweringContext):
     fast = _packed_conv(ctx)
     if fast is not None:
         return [fast]
-    x, w = ctx.operand(0), ctx.operand(1)
-    et = ctx.result_element_type
-    group = ctx.attr("group")
-    strides, dilations, pads = ctx.attr("strides"), ctx.attr("dilations"), ctx.attr("pads")
+    bias = ctx.operand(2) if ctx.has_operand(2) else None
+    return [plain_conv(ctx.operand(0), ctx.operand(1), bias, ctx.attr("group"), ctx.attr("strides"),
+                       ctx.attr("dilations"), ctx.attr("pads"), ctx.result_shape, ctx.result_element_type)]
+
+
+def plain_conv(x: ir.Value, w: ir.Value, bias: Optional[ir.Value], group: int, strides: Sequence[int],
+               dilations: Sequence[int], pads: Sequence[int], result_shape: Sequence[int],
+               et: ir.Type) -> ir.Value:
+    """The convolution of ``x[N, C, spatial...]`` by ``w[F, C/group, kernel...]`` (plus ``bias``)
+    as one ``linalg.generic`` over the zero-padded input: any rank, group and element type."""
     x_shape, w_shape = shape_of(x), shape_of(w)
     spatial = len(x_shape) - 2
     n, cin = x_shape[0], x_shape[1]
     cout, cin_g, kernel = w_shape[0], w_shape[1], w_shape[2:]
-    out_spatial = ctx.result_shape[2:]
-    x = pad(x, [0, 0] + pads[:spatial], [0, 0] + pads[spatial:], scalar_constant(et, 0))
+    out_spatial = list(result_shape[2:])
+    x = pad(x, [0, 0] + list(pads[:spatial]), [0, 0] + list(pads[spatial:]), scalar_constant(et, 0))
     padded = shape_of(x)
     x = reshape(x, [n, group, cin // group] + padded[2:])
     w = reshape(w, [group, cout // group, cin_g] + kernel)
@@ -245,9 +254,9 @@ def _conv(ctx: LoweringContext):
     init = filled([n, group, cout // group] + out_spatial, acc_t, 0)
     iters = [PARALLEL] * (3 + spatial) + [REDUCTION] * (1 + spatial)
     out = generic([x, w], [init], [x_map, w_map, out_map], iters, mul_add(et, acc_t))[0]
-    out = reshape(out, ctx.result_shape)
-    bias = reshape(ctx.operand(2), [cout] + [1] * spatial) if ctx.has_operand(2) else None
-    return [_add_bias(out, bias, et)]
+    out = reshape(out, list(result_shape))
+    bias = reshape(bias, [cout] + [1] * spatial) if bias is not None else None
+    return _add_bias(out, bias, et)
 
 
 def _add_bias(out: ir.Value, bias: Optional[ir.Value], et: ir.Type) -> ir.Value:

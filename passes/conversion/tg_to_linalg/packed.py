@@ -167,39 +167,51 @@ def channels_last_conv(x: ir.Value, w: ir.Value, out_shape: Sequence[int], strid
                        dilations: Sequence[int], pads: Sequence[int], depthwise: bool,
                        kernel: str) -> ir.Value:
     """2-d convolution of ``x[N, C, H, W]`` by ``w[F, C or 1, KH, KW]`` computed channels-last;
-    returns the (unbiased) result ``[N, F, OH, OW]``. The input copy into the zero-padded
-    NHWC buffer is tagged ``sched.layout``, the convolution ``sched.kernel``; the copy back
-    to NCHW is a ``linalg.generic`` that the epilogue fuses into."""
-    n, c, h, wd = builders.dims_of(x)  # N, H, W may be dynamic (index values)
+    returns the (unbiased) result ``[N, F, OH, OW]``. The input copy into NHWC is tagged
+    ``sched.layout``, the convolution ``sched.kernel``; the copy back to NCHW is a
+    ``linalg.generic`` that the epilogue fuses into."""
+    x_nhwc = transpose(x, [0, 2, 3, 1])
+    _tag_op(x_nhwc, LAYOUT_ATTR, kernel)
+    n, f, oh, ow = out_shape
+    out = nhwc_conv(x_nhwc, w, [n, oh, ow, f], strides, dilations, pads, depthwise, kernel)
+    # Back to NCHW as a generic, so that the element-wise epilogue (bias, activation,
+    # residual) fuses into this copy; `sched-apply` tiles and vectorizes it.
+    n, oh, ow, f = builders.dims_of(out)
+    init = empty([n, f, oh, ow], etype_of(x))
+    back_map = amap(4, [d(0), d(2), d(3), d(1)])
+    return generic([out], [init], [back_map, amap(4, [d(0), d(1), d(2), d(3)])], [PARALLEL] * 4,
+                   lambda v, _: v)[0]
+
+
+def nhwc_conv(x: ir.Value, w: ir.Value, out_shape: Sequence[int], strides: Sequence[int],
+              dilations: Sequence[int], pads: Sequence[int], depthwise: bool, kernel: str) -> ir.Value:
+    """2-d convolution of a channels-last ``x[N, H, W, C]`` by ``w[F, C or 1, KH, KW]``; returns
+    the (unbiased) ``[N, OH, OW, F]`` (``out_shape``, DYNAMIC where N, OH or OW are known only at
+    run time). The input is zero-padded (``tensor.insert_slice`` into a filled buffer), the
+    weights laid out ``HWCF`` (``HWC`` for depthwise; folded at compile time when constant) and
+    the convolution tagged ``sched.kernel``."""
+    n, h, wd, c = builders.dims_of(x)  # N, H, W may be dynamic (index values)
     f, _, kh, kw = shape_of(w)
     et = etype_of(x)
     hp, wp = builders.dims_sum([h, pads[0] + pads[2]]), builders.dims_sum([wd, pads[1] + pads[3]])
-    x_nhwc = transpose(x, [0, 2, 3, 1])
-    _tag_op(x_nhwc, LAYOUT_ATTR, kernel)
     if any(pads):
         padded = filled([n, hp, wp, c], et, 0.0)
-        x_nhwc = builders.insert_slice(x_nhwc, padded, [0, pads[0], pads[1], 0])
-    oh, ow = out_shape[2], out_shape[3]
+        x = builders.insert_slice(x, padded, [0, pads[0], pads[1], 0])
+    oh, ow = out_shape[1], out_shape[2]
     if oh == DYNAMIC or ow == DYNAMIC:
         oh = builders.window_count(hp, kh, strides[0], dilations[0]) if oh == DYNAMIC else oh
         ow = builders.window_count(wp, kw, strides[1], dilations[1]) if ow == DYNAMIC else ow
     attrs = dict(strides=[int(v) for v in strides], dilations=[int(v) for v in dilations])
+    init = filled([n, oh, ow, f], et, 0.0)
     if depthwise:
         w_hwc = transpose(collapse(w, [[0, 1], [2], [3]]), [1, 2, 0])  # [F,1,KH,KW] -> [KH,KW,C]
-        init = filled([n, oh, ow, f], et, 0.0)
-        out = linalg.depthwise_conv_2d_nhwc_hwc(x_nhwc, w_hwc, outs=[init], **attrs)
+        out = linalg.depthwise_conv_2d_nhwc_hwc(x, w_hwc, outs=[init], **attrs)
     else:
         w_hwcf = transpose(w, [2, 3, 1, 0])
-        init = filled([n, oh, ow, f], et, 0.0)
-        out = linalg.conv_2d_nhwc_hwcf(x_nhwc, w_hwcf, outs=[init], **attrs)
+        out = linalg.conv_2d_nhwc_hwcf(x, w_hwcf, outs=[init], **attrs)
     out = out if isinstance(out, ir.Value) else out.operation.results[0] if hasattr(out, "operation") else out[0]
     _tag_op(out, KERNEL_TAG_ATTR, kernel)
-    # Back to NCHW as a generic, so that the element-wise epilogue (bias, activation,
-    # residual) fuses into this copy; `sched-apply` tiles and vectorizes it.
-    init = empty([n, f, oh, ow], et)
-    back_map = amap(4, [d(0), d(2), d(3), d(1)])
-    return generic([out], [init], [back_map, amap(4, [d(0), d(1), d(2), d(3)])], [PARALLEL] * 4,
-                   lambda v, _: v)[0]
+    return out
 
 
 def reshape_kernel_argument(value: ir.Value, groups: Sequence[Sequence[int]]) -> Optional[ir.Value]:

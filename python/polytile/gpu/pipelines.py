@@ -99,6 +99,7 @@ def linalg_to_launches(options: GpuOptions = GpuOptions(), matmuls: bool = True)
     return [
         # as on the CPU (pipelines.linalg_to_affine): each output's destination chain private
         "bufferization-unshare-output-chains",
+        "tensor-unshare-insert-destinations",  # each padded operand its own buffer
         "eliminate-empty-tensors",
         "one-shot-bufferize{bufferize-function-boundaries=false}",
         "canonicalize",

@@ -16,13 +16,13 @@ really compute in parallel; each call's own parallel loops use OpenMP threads.
 from __future__ import annotations
 
 import ctypes
+import functools
 import os
 import threading
 from typing import Optional, Sequence
 
 import numpy as np
 from mlir import execution_engine, ir
-from mlir.runtime import np_to_memref
 
 from polytile import toolchain
 
@@ -69,23 +69,36 @@ def runtime_libraries() -> list[str]:
     return [str(lib / "libmlir_c_runner_utils.so"), str(lib / "libmlir_float16_utils.so")]
 
 
+@functools.lru_cache(maxsize=None)
+def _descriptor_class(rank: int) -> type:
+    """The ctypes struct of a rank-``rank`` memref descriptor (MLIR's C interface:
+    allocated and aligned pointers, offset, sizes, strides in elements). One class per
+    rank, made once: building a class (and its pointer type) per call cost ~0.1 ms."""
+    fields = [("allocated", ctypes.c_void_p), ("aligned", ctypes.c_void_p), ("offset", ctypes.c_longlong)]
+    if rank:
+        fields += [("shape", ctypes.c_longlong * rank), ("strides", ctypes.c_longlong * rank)]
+    return type(f"MemRef{rank}D", (ctypes.Structure,), {"_fields_": fields})
+
+
 def _descriptor(array: np.ndarray):
+    """The memref descriptor of ``array`` (which the caller keeps alive during the call)."""
     array = _ctypes_view(array)
-    if array.ndim == 0:
-        desc = np_to_memref.make_zero_d_memref_descriptor(np_to_memref.as_ctype(array.dtype))()
-        desc.allocated = array.ctypes.data
-        desc.aligned = ctypes.cast(array.ctypes.data, ctypes.POINTER(np_to_memref.as_ctype(array.dtype)))
-        desc.offset = ctypes.c_longlong(0)
-        return desc
-    return np_to_memref.get_ranked_memref_descriptor(array)
+    desc = _descriptor_class(array.ndim)()
+    desc.allocated = desc.aligned = array.ctypes.data
+    desc.offset = 0
+    if array.ndim:
+        desc.shape[:] = array.shape
+        desc.strides[:] = [s // array.itemsize for s in array.strides]
+    return desc
 
 
 def call_with_descriptors(native, descriptors: Sequence) -> None:
     """Call an ``_mlir_ciface_`` entry (``ExecutionEngine.lookup``: a ctypes CFUNCTYPE, so
     the GIL is released during the call) with memref descriptors, packed as the
-    ExecutionEngine's ``invoke`` packs them."""
-    pointers = [ctypes.pointer(ctypes.pointer(d)) for d in descriptors]
-    native((ctypes.c_void_p * len(pointers))(*[ctypes.cast(p, ctypes.c_void_p) for p in pointers]))
+    ExecutionEngine's ``invoke`` packs them: an array of pointers to pointers to them."""
+    holders = [ctypes.c_void_p(ctypes.addressof(d)) for d in descriptors]
+    packed = (ctypes.c_void_p * len(holders))(*[ctypes.addressof(h) for h in holders])
+    native(packed)
 
 
 WORKSPACE_ARGUMENT_ATTR = "polytile.workspace_argument"
