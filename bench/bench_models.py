@@ -6,11 +6,25 @@ For each thread count and model (``bench/models.py``): compile with
 all graph optimizations; check that the outputs match (a mismatch is printed as
 MISMATCH, the run goes on); warm up, then time polytile and onnxruntime runs
 interleaved and print the median of each, their ratio (polytile / ORT, lower is
-better) and polytile's compile time; last, the geometric mean of the ratios per
-thread count.
+better) and polytile's compile time. Last, a summary with a row per model: the
+ratios at each thread count, the 2-thread/1-thread speedup (ms at 1 thread / ms
+at 2 threads) of polytile and of onnxruntime, the compile time and any error;
+then the geometric mean of the ratios per thread count, and of the speedups.
 
-    python bench/bench_models.py [--models matmul mlp ...] [--threads 1 2] [--repeats 10]
-                                 [--bert-layers 12] [--time-budget 60] [--json out.json]
+    python bench/bench_models.py [--set default|wide|all] [--models matmul mlp ...]
+                                 [--threads 1 2] [--repeats 10] [--time-budget 60]
+                                 [--bert-layers 4] [--bert-hidden 384] [--bert-heads 12]
+                                 [--bert-ffn 1536] [--isolate] [--json out.json]
+
+Sets (``models.SETS``): ``default`` is issue 14's benchmark set: matmul 1024,
+the BERT-style encoder (4 layers, hidden 384, 12 heads, FFN 1536, seq 128), the
+MLP, the light ResNet-50, MobileNet-v2, and the exported ShuffleNet-v2 x1.0,
+SqueezeNet-1.1, EfficientNet-B0, RegNet-Y-400MF, ConvNeXt-Tiny and DeiT-tiny;
+``wide`` the other exported torchvision/timm classifiers; ``all`` both. The
+exported models are files written by ``scripts/export_models.py --bench`` /
+``--wide`` (see ``bench/models.py``); a missing one is reported as a row
+(MISSING) and the run goes on. ``--bert-layers 12 --bert-hidden 768`` gives
+BERT-base.
 
 ``--time-budget`` caps the timed runs of one model at one thread count to about
 that many seconds (at least 3 repeats each), so that BERT-base stays affordable
@@ -49,12 +63,14 @@ def ort_session(model, threads: int, spinning: bool = True):
     return ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
 
 
-def compile_polytile(model, threads: int):
-    """``(compiled, seconds)``."""
+def compile_polytile(model, threads: int, isolate: bool = False):
+    """``(compiled, seconds)``; ``isolate`` compiles in a child process, so that
+    a compiler crash becomes an exception (polytile.compile's ``isolate``)."""
     import polytile
 
     start = time.perf_counter()
-    compiled = polytile.compile(model, threads=threads)
+    compiled = polytile.compile(model, threads=threads, isolate=True) if isolate else \
+        polytile.compile(model, threads=threads)
     return compiled, time.perf_counter() - start
 
 
@@ -95,13 +111,18 @@ def _time(fn) -> float:
 def bench_one(name: str, model, feeds: dict, threads: int, args) -> dict:
     """One table row (a dict); errors become a 'status' instead of a crash."""
     row = {"model": name, "threads": threads, "status": "ok"}
-    session = ort_session(model, threads, spinning=not args.no_ort_spinning)
-    expected = session.run(None, feeds)
     try:
-        compiled, row["compile_s"] = compile_polytile(model, threads)
+        session = ort_session(model, threads, spinning=not args.no_ort_spinning)
+        expected = session.run(None, feeds)
+    except Exception as e:
+        row["status"] = f"ORT FAILED: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
+        return row
+    try:
+        compiled, row["compile_s"] = compile_polytile(model, threads, isolate=getattr(args, "isolate", False))
         actual = compiled.run(feeds)
     except Exception as e:  # report and go on with the next model
         row["status"] = f"FAILED: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
+        row["error"] = str(e)[:4000]  # the whole message, for --json
         return row
     ok, row["max_abs_err"], row["max_rel_err"] = compare(actual, expected)
     if not ok:
@@ -112,8 +133,11 @@ def bench_one(name: str, model, feeds: dict, threads: int, args) -> dict:
     return row
 
 
+NAME_WIDTH = 20
+
+
 def format_row(row: dict) -> str:
-    head = f"{row['model']:<13} {row['threads']:>2}"
+    head = f"{row['model']:<{NAME_WIDTH}} {row['threads']:>2}"
     if "polytile_ms" not in row:
         return f"{head}  {row['status']}"
     line = (f"{head} {row['polytile_ms']:12.2f} {row['ort_ms']:10.2f} {row['ratio']:8.2f} "
@@ -128,43 +152,127 @@ def geomeans(rows: list) -> dict:
     for t in sorted({r["threads"] for r in rows}):
         ratios = [r["ratio"] for r in rows if r["threads"] == t and "ratio" in r]
         if ratios:
-            out[t] = math.exp(statistics.fmean(math.log(x) for x in ratios))
+            out[t] = _geomean(ratios)
     return out
+
+
+def _geomean(values: list) -> float:
+    return math.exp(statistics.fmean(math.log(x) for x in values))
+
+
+def summary(rows: list, threads: list) -> list:
+    """One dict per model: ratio per thread count, speedups from the lowest to
+    the highest thread count (ms at low / ms at high) of polytile and ORT,
+    compile time (at the lowest thread count) and the statuses that are not ok."""
+    out = []
+    low, high = min(threads), max(threads)
+    for name in dict.fromkeys(r["model"] for r in rows):
+        by_t = {r["threads"]: r for r in rows if r["model"] == name}
+        entry = {"model": name, "ratio": {t: by_t[t].get("ratio") for t in threads if t in by_t}}
+        if high != low and "polytile_ms" in by_t.get(low, {}) and "polytile_ms" in by_t.get(high, {}):
+            entry["polytile_speedup"] = by_t[low]["polytile_ms"] / by_t[high]["polytile_ms"]
+            entry["ort_speedup"] = by_t[low]["ort_ms"] / by_t[high]["ort_ms"]
+        entry["compile_s"] = next((by_t[t]["compile_s"] for t in sorted(by_t) if "compile_s" in by_t[t]), None)
+        statuses = {t: r["status"].split(":")[0] if r["status"].startswith("MISSING") else r["status"]
+                    for t, r in by_t.items() if r["status"] != "ok"}
+        if len(set(statuses.values())) == 1 and len(statuses) == len(by_t):
+            entry["errors"] = list(set(statuses.values()))  # the same at every thread count
+        else:
+            entry["errors"] = [f"{t}T: {status}" for t, status in statuses.items()]
+        out.append(entry)
+    return out
+
+
+def print_summary(entries: list, threads: list) -> None:
+    low, high = min(threads), max(threads)
+    cols = " ".join(f"{f'ratio {t}T':>9}" for t in threads)
+    speed = f" {f'pt {high}T/{low}T':>9} {f'ORT {high}T/{low}T':>10}" if high != low else ""
+    print("\nsummary: ratio = polytile ms / ORT ms" +
+          (f"; speedup = ms at {low} thread(s) / ms at {high} threads" if high != low else ""))
+    print(f"{'model':<{NAME_WIDTH}} {cols}{speed} {'compile s':>9}  errors")
+    fmt = lambda v, w, spec: f"{v:{w}{spec}}" if v is not None else f"{'-':>{w}}"  # noqa: E731
+    for e in entries:
+        line = f"{e['model']:<{NAME_WIDTH}} " + " ".join(fmt(e["ratio"].get(t), 9, ".2f") for t in threads)
+        if high != low:
+            line += f" {fmt(e.get('polytile_speedup'), 9, '.2f')} {fmt(e.get('ort_speedup'), 10, '.2f')}"
+        line += f" {fmt(e['compile_s'], 9, '.1f')}"
+        if e["errors"]:
+            line += "  " + "; ".join(e["errors"])
+        print(line)
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--models", nargs="+", default=list(models.MODELS), choices=list(models.MODELS))
+    parser.add_argument("--set", choices=list(models.SETS), default="default",
+                        help="the models to run (default: issue 14's benchmark set); --models overrides")
+    parser.add_argument("--models", nargs="+", default=None, choices=list(models.MODELS))
     parser.add_argument("--threads", nargs="+", type=int, default=[1, 2])
     parser.add_argument("--repeats", type=int, default=10, help="timed runs per side (median)")
-    parser.add_argument("--bert-layers", type=int, default=12)
+    parser.add_argument("--bert-layers", type=int, default=4)
+    parser.add_argument("--bert-hidden", type=int, default=384)
+    parser.add_argument("--bert-heads", type=int, default=12)
+    parser.add_argument("--bert-ffn", type=int, default=None, help="default: 4 x hidden")
     parser.add_argument("--time-budget", type=float, default=60.0,
                         help="seconds of timed runs per model and thread count (caps --repeats, min 3)")
     parser.add_argument("--no-ort-spinning", action="store_true",
                         help="onnxruntime threads block instead of spinning between runs")
+    parser.add_argument("--isolate", action="store_true",
+                        help="compile in a child process: a compiler crash becomes a FAILED row")
     parser.add_argument("--json", help="also write the rows and geometric means here")
     args = parser.parse_args(argv)
+    names = args.models or models.SETS[args.set]
+    bert_options = dict(hidden=args.bert_hidden, heads=args.bert_heads,
+                        ffn=args.bert_ffn or 4 * args.bert_hidden)
 
     print("times: median ms per run; ratio = polytile / onnxruntime (lower is better); "
           "errors: max |polytile - ort|, and divided by max |ort|")
-    print(f"{'model':<13} {'T':>2} {'polytile ms':>12} {'ORT ms':>10} {'ratio':>8} {'compile s':>9} "
+    if "bert" in names:
+        print(f"bert: {args.bert_layers} layers, hidden {bert_options['hidden']}, {bert_options['heads']} heads, "
+              f"FFN {bert_options['ffn']}, seq 128")
+    print(f"{'model':<{NAME_WIDTH}} {'T':>2} {'polytile ms':>12} {'ORT ms':>10} {'ratio':>8} {'compile s':>9} "
           f"{'reps':>4}  {'abs err':>9} {'rel err':>9}", flush=True)
     rows = []
-    for name in args.models:
-        model, feeds = models.build(name, bert_layers=args.bert_layers)
+    for name in names:
+        try:
+            model, feeds = models.build(name, bert_layers=args.bert_layers, **bert_options)
+        except FileNotFoundError as e:
+            for threads in args.threads:
+                rows.append({"model": name, "threads": threads, "status": f"MISSING: {e}"})
+            print(f"{name:<{NAME_WIDTH}}     MISSING: {e}", flush=True)
+            continue
         for threads in args.threads:
             row = bench_one(name, model, feeds, threads, args)
             rows.append(row)
             print(format_row(row), flush=True)
         del model, feeds
+    entries = summary(rows, args.threads)
+    print_summary(entries, args.threads)
     means = geomeans(rows)
+    print()
     for t, g in means.items():
         n = sum(1 for r in rows if r["threads"] == t and "ratio" in r)
         print(f"geometric mean of ratios, {t} thread(s), {n} model(s): {g:.2f}")
+    speedups = {}
+    for side in ("polytile", "ort"):
+        values = [e[f"{side}_speedup"] for e in entries if f"{side}_speedup" in e]
+        if values:
+            speedups[side] = _geomean(values)
+            print(f"geometric mean of the {max(args.threads)}T/{min(args.threads)}T speedup, "
+                  f"{'onnxruntime' if side == 'ort' else side}, {len(values)} model(s): {speedups[side]:.2f}")
+    failed = {}  # (model, status) -> thread counts
+    for r in rows:
+        if r["status"] != "ok":
+            failed.setdefault((r["model"], r["status"]), []).append(r["threads"])
+    if failed:
+        print(f"\nnot ok ({len(failed)}):")
+        for (name, status), ts in failed.items():
+            print(f"  {name} {','.join(map(str, ts))}T: {status}")
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"rows": rows, "geomean_ratio": {str(t): g for t, g in means.items()},
-                       "bert_layers": args.bert_layers}, f, indent=2)
+            json.dump({"rows": rows, "summary": entries,
+                       "geomean_ratio": {str(t): g for t, g in means.items()},
+                       "geomean_speedup": speedups,
+                       "bert_layers": args.bert_layers, "bert": bert_options}, f, indent=2)
     return 0
 
 

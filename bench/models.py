@@ -7,10 +7,18 @@
 * ``bert``: a BERT-base encoder (hidden 768, 12 heads, FFN 3072, GELU in its Erf
   form, LayerNormalization) at batch 1, sequence 128, on float hidden states
   (no embeddings), laid out as PyTorch exports it; ``bert_layers`` layers;
-* ``mlp``: X[64,784] -> Gemm(1024)+Relu -> Gemm(1024)+Relu -> Gemm(10).
+* ``mlp``: X[64,784] -> Gemm(1024)+Relu -> Gemm(1024)+Relu -> Gemm(10);
+* the exported models (``EXPORTED_BENCH``: ShuffleNet-v2, SqueezeNet-1.1,
+  EfficientNet-B0, RegNet-Y-400MF, ConvNeXt-Tiny, DeiT-tiny; ``EXPORTED_WIDE``:
+  other torchvision and timm classifiers): ``<name>.onnx`` files written by
+  ``scripts/export_models.py --bench`` / ``--wide`` (PyTorch, random weights) to
+  $POLYTILE_MODEL_DIR, by default ~/.cache/polytile/models; a missing file is a
+  FileNotFoundError naming the command that writes it.
 
     from models import build
     model, feeds = build("bert", bert_layers=2)
+    model, feeds = build("bert", bert_layers=4, hidden=384, heads=12, ffn=1536)
+    model, feeds = build("efficientnet_b0")
 """
 from __future__ import annotations
 
@@ -212,13 +220,66 @@ def bert(bert_layers: int = 12, seq: int = 128, hidden: int = 768, heads: int = 
     return model, random_feeds(model)
 
 
-MODELS = {"matmul": matmul, "resnet50": resnet50, "mobilenet_v2": mobilenet_v2, "bert": bert, "mlp": mlp}
+# The models of scripts/export_models.py (keep the names in step with its
+# BENCH_SET and WIDE_SET; this module must not import torch).
+EXPORTED_BENCH = ["shufflenet_v2_x1_0", "squeezenet1_1", "efficientnet_b0", "regnet_y_400mf",
+                  "convnext_tiny", "deit_tiny"]
+EXPORTED_WIDE = ["resnet18", "resnet50_tv", "alexnet", "vgg11", "densenet121", "googlenet", "inception_v3",
+                 "mnasnet1_0", "mobilenet_v3_small", "mobilenet_v3_large", "resnext50_32x4d",
+                 "wide_resnet50_2", "efficientnet_b1", "regnet_x_400mf", "shufflenet_v2_x0_5",
+                 "squeezenet1_0", "vit_b_16", "swin_t", "maxvit_t", "mobilevit_s", "efficientformer_l1",
+                 "levit_128s", "ghostnet_100", "mixnet_s", "resnet18d", "convnext_atto", "efficientvit_b0",
+                 "fastvit_t8"]
+# a benchmark name whose file has another name (torchvision's ResNet-50 beside the `light` one)
+_EXPORTED_FILES = {"resnet50_tv": "resnet50"}
 
 
-def build(name: str, bert_layers: int = 12):
-    """``(model, feeds)`` of the workload ``name`` (one of ``MODELS``)."""
+def model_dir() -> pathlib.Path:
+    """$POLYTILE_MODEL_DIR, or ~/.cache/polytile/models."""
+    return pathlib.Path(os.environ.get("POLYTILE_MODEL_DIR") or
+                        pathlib.Path.home() / ".cache" / "polytile" / "models").expanduser()
+
+
+def exported(name: str):
+    """``(model, feeds)`` of ``<model_dir>/<name>.onnx``, written by scripts/export_models.py."""
+    file = _EXPORTED_FILES.get(name, name)
+    path = model_dir() / f"{file}.onnx"
+    if not path.exists():
+        flag = "--bench" if name in EXPORTED_BENCH else "--wide"
+        command = f"python scripts/export_models.py {flag} --only {file}"
+        raise FileNotFoundError(
+            f"{path} is missing: export it in an environment with torch, torchvision (and timm): "
+            f"'{command}' (writes to $POLYTILE_MODEL_DIR, default ~/.cache/polytile/models; "
+            "or set POLYTILE_MODEL_DIR to the folder that holds it)")
+    model = onnx.load(str(path))
+    return model, random_feeds(model)
+
+
+def _exported_builder(name: str):
+    def build_exported():
+        return exported(name)
+
+    build_exported.__name__ = name
+    build_exported.__doc__ = f"{name}.onnx exported by scripts/export_models.py"
+    return build_exported
+
+
+MODELS = {"matmul": matmul, "resnet50": resnet50, "mobilenet_v2": mobilenet_v2, "bert": bert, "mlp": mlp,
+          **{name: _exported_builder(name) for name in EXPORTED_BENCH + EXPORTED_WIDE}}
+
+# bench_models.py's sets: the issue-14 benchmark set, and the wider one
+SETS = {
+    "default": ["matmul", "bert", "mlp", "resnet50", "mobilenet_v2"] + EXPORTED_BENCH,
+    "wide": EXPORTED_WIDE,
+}
+SETS["all"] = SETS["default"] + SETS["wide"]
+
+
+def build(name: str, bert_layers: int = 12, **bert_options):
+    """``(model, feeds)`` of the workload ``name`` (one of ``MODELS``);
+    ``bert_options`` (hidden, heads, ffn, seq) go to :func:`bert`."""
     if name not in MODELS:
         raise KeyError(f"unknown model '{name}' (models: {', '.join(MODELS)})")
     if name == "bert":
-        return bert(bert_layers=bert_layers)
+        return bert(bert_layers=bert_layers, **bert_options)
     return MODELS[name]()
