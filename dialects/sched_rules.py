@@ -128,17 +128,25 @@ def kernel_iteration_space(func: ir.Operation) -> list[Loop]:
     kind = kernel_kind(func)
     anchor = kernel_anchor(func)
     name = anchor.name
-    if name == "tg.matmul":
-        return _matmul_loops(anchor)
-    if name == "tg.gemm":
-        return _gemm_loops(anchor)
-    if name in CONV_ANCHORS:
-        return _conv_loops(anchor)
+    loops = kernel_loops_of_anchor(anchor)
+    if loops is not None:
+        return loops
     if kind == "reduction":
         return _reduction_loops(anchor)
     if len(anchor.results) == 0:
         raise KernelFormatError(f"anchor '{name}' has no result")
     return [Loop(f"d{i}", e, PARALLEL) for i, e in enumerate(_shape(anchor.results[0]))]
+
+
+def kernel_loops_of_anchor(anchor: ir.Operation) -> Optional[list[Loop]]:
+    """The loops of a matmul, gemm or convolution anchor; None for other ops."""
+    if anchor.name == "tg.matmul":
+        return _matmul_loops(anchor)
+    if anchor.name == "tg.gemm":
+        return _gemm_loops(anchor)
+    if anchor.name in CONV_ANCHORS:
+        return _conv_loops(anchor)
+    return None
 
 
 def _matmul_loops(op: ir.Operation) -> list[Loop]:

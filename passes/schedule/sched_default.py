@@ -247,11 +247,33 @@ def pointwise_conv_schedule(kernel: str, f: int, c: int, out: list[int], threads
     ])
 
 
+#: Below this many flops a kernel runs on one thread: its parallel region's fork and join
+#: (microseconds on a quiet machine, a scheduler tick on a loaded one) would cost more than
+#: the second thread saves.
+MIN_PARALLEL_FLOPS = 1 << 21
+
+
+def kernel_flops(anchor: ir.Operation) -> Optional[int]:
+    """Multiply-adds x 2 of a matmul/gemm/conv anchor with static shapes, else None."""
+    from polytile.dialects.sched_rules import kernel_loops_of_anchor
+    loops = kernel_loops_of_anchor(anchor)
+    if loops is None or any(loop.extent is None for loop in loops):
+        return None
+    total = 2
+    for loop in loops:
+        total *= loop.extent
+    return total
+
+
 def default_schedule(kernel_func: ir.Operation, threads: int, vector_bits: int = 0,
                      dim_bounds: Optional[dict] = None):
     """The default schedule of one kernel function, or None (plain lowering);
-    ``dim_bounds`` (symbol -> (low, high)) size the tiles of dynamic dims."""
+    ``dim_bounds`` (symbol -> (low, high)) size the tiles of dynamic dims. A kernel of
+    fewer than MIN_PARALLEL_FLOPS flops gets one thread."""
     anchor = anchor_of(kernel_func)
+    flops = kernel_flops(anchor) if anchor is not None else None
+    if flops is not None and flops < MIN_PARALLEL_FLOPS:
+        threads = 1
     if anchor is not None and anchor.name in op_table.anchors_with_schedule("conv"):
         name = ir.StringAttr(kernel_func.attributes["sym_name"]).value
         return conv_schedule(name, anchor, threads, vector_bits)

@@ -136,6 +136,8 @@ def affine_to_llvm(threads: Optional[int] = 1) -> list[str]:
         *(["func.func(affine-parallelize{max-nested=1})"] if parallel else []),
         # but not the loops inside a time loop (one fork/join per step costs more than it gains)
         *(["func.func(affine-serialize-in-sequential-loops)"] if parallel else []),
+        # and not the nests too small to pay for a fork and a join
+        *(["func.func(affine-serialize-small-parallel-loops)"] if parallel else []),
         "lower-affine",
         "convert-vector-to-scf{full-unroll=true}",
         *parallel_loops(resolve_threads(threads)),

@@ -105,11 +105,12 @@ func.func private @matmul_5(%a: tensor<8x8xf32>, %b: tensor<8x32xf32>) -> tensor
 // in blocks of fb = 16 output channels (one AVX-512 vector), register tiles of 5
 // output columns (the largest divisor of OW = 10 up to 8) x 16 channels, output rows
 // on the threads, the reduction stepping over one tap and 8 input channels (all of C).
+// Its 138240 flops are below MIN_PARALLEL_FLOPS: one thread (a fork and join would cost more).
 // CHECK-LABEL: func.func private @conv_relu_6
 // CHECK: %[[K:.*]] = "sched.kernel"() {name = "conv_relu_6"}
 // CHECK-NEXT: "sched.pack"(%[[K]]) {operand = 1 : i64, tiles = array<i64: 16>}
 // CHECK-NEXT: "sched.tile"(%[[K]]) {sizes = array<i64: 1, 16, 1, 5, 0, 0, 0>}
-// CHECK-NEXT: "sched.parallel"(%[[K]]) {dims = array<i64: 2>, threads = 2 : i64}
+// CHECK-NEXT: "sched.parallel"(%[[K]]) {dims = array<i64: 2>, threads = 1 : i64}
 // CHECK-NEXT: "sched.tile"(%[[K]]) {sizes = array<i64: 1, 16, 1, 5, 8, 1, 1>}
 // CHECK-NEXT: "sched.vectorize"(%[[K]]) {width = 16 : i64}
 // CHECK-NOT: sched.interchange
@@ -126,12 +127,13 @@ func.func private @conv_relu_6(%arg0: tensor<1x8x6x10xf32>, %arg1: tensor<16x8x3
 
 // A pointwise (1x1, stride 1, unpadded) convolution is the product W[F, C] @ X[C, H*W]:
 // the input packed in strips of nr = 32 positions (H*W = 32), register tiles of 8
-// output channels x one row of 8 columns, channel step 4, the epilogue fused.
+// output channels x one row of 8 columns, channel step 4, the epilogue fused; one thread
+// (small).
 // CHECK-LABEL: func.func private @conv_7
 // CHECK: %[[K:.*]] = "sched.kernel"() {name = "conv_7"}
 // CHECK-NEXT: "sched.pack"(%[[K]]) {operand = 0 : i64, tiles = array<i64: 32>}
 // CHECK-NEXT: "sched.tile"(%[[K]]) {sizes = array<i64: 1, 8, 1, 8, 0, 0, 0>}
-// CHECK-NEXT: "sched.parallel"(%[[K]]) {dims = array<i64: 1>, threads = 2 : i64}
+// CHECK-NEXT: "sched.parallel"(%[[K]]) {dims = array<i64: 1>, threads = 1 : i64}
 // CHECK-NEXT: "sched.tile"(%[[K]]) {sizes = array<i64: 1, 8, 1, 8, 4, 1, 1>}
 // CHECK-NEXT: "sched.fuse"(%[[K]]) {consumers = true, producers = array<i64>}
 // CHECK-NEXT: "sched.vectorize"(%[[K]]) {width = 16 : i64}
@@ -143,13 +145,15 @@ func.func private @conv_7(%arg0: tensor<1x12x4x8xf32>, %arg1: tensor<16x12x1x1xf
 // -----
 
 // A depthwise convolution (groups = channels) gets the channels-last schedule with
-// weights packed HWC, channel blocks of 16, and a channel step of 1 (c has extent 1).
+// weights packed HWC, channel blocks of 16 (up to four vectors), register tiles one output
+// column wide (its taps are 1-d vector FMAs), a channel step of 1 (c has extent 1); one
+// thread (small).
 // CHECK-LABEL: func.func private @conv_8
 // CHECK: %[[K:.*]] = "sched.kernel"() {name = "conv_8"}
 // CHECK-NEXT: "sched.pack"(%[[K]]) {operand = 1 : i64, tiles = array<i64: 16>}
-// CHECK-NEXT: "sched.tile"(%[[K]]) {sizes = array<i64: 1, 16, 1, 5, 0, 0, 0>}
-// CHECK-NEXT: "sched.parallel"(%[[K]]) {dims = array<i64: 2>, threads = 2 : i64}
-// CHECK-NEXT: "sched.tile"(%[[K]]) {sizes = array<i64: 1, 16, 1, 5, 1, 1, 1>}
+// CHECK-NEXT: "sched.tile"(%[[K]]) {sizes = array<i64: 1, 16, 1, 1, 0, 0, 0>}
+// CHECK-NEXT: "sched.parallel"(%[[K]]) {dims = array<i64: 2>, threads = 1 : i64}
+// CHECK-NEXT: "sched.tile"(%[[K]]) {sizes = array<i64: 1, 16, 1, 1, 1, 1, 1>}
 // CHECK-NEXT: "sched.vectorize"(%[[K]]) {width = 16 : i64}
 func.func private @conv_8(%arg0: tensor<1x16x6x10xf32>, %arg1: tensor<16x1x3x3xf32>) -> tensor<1x16x6x10xf32> attributes {tg.kernel = "contraction"} {
   %1 = "tg.conv"(%arg0, %arg1) {dilations = array<i64: 1, 1>, group = 16 : i64, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>, tg.anchor} : (tensor<1x16x6x10xf32>, tensor<16x1x3x3xf32>) -> tensor<1x16x6x10xf32>
