@@ -228,6 +228,46 @@ def _layout_copies(root: ir.Operation) -> dict[str, list]:
     return copies
 
 
+def _permutation_of(op: ir.Operation) -> Optional[list[int]]:
+    """``perm`` when ``op`` is an untagged generic copying a static f32 tensor through a
+    permutation (``out[i...] = in[...]``: a lowered ``tg.transpose``), else None."""
+    if op.name != "linalg.generic" or len(op.operands) != 2 or len(op.results) != 1 or \
+            KERNEL_TAG_ATTR in op.attributes or scripts.LAYOUT_ID in op.attributes or \
+            EPILOGUE_ATTR in op.attributes or any(k != "parallel" for k in _iterators(op)):
+        return None
+    t = op.operands[0].type
+    if not isinstance(t, ir.RankedTensorType) or not ir.RankedTensorType(t).has_static_shape or \
+            str(ir.RankedTensorType(t).element_type) != "f32":
+        return None
+    body = op.regions[0].blocks[0]
+    ops = list(body.operations)
+    if len(ops) != 1 or ops[0].operands[0] != body.arguments[0]:
+        return None
+    in_map, out_map = (ir.AffineMapAttr(m).value for m in ir.ArrayAttr(op.attributes["indexing_maps"]))
+    rank = out_map.n_dims
+    if out_map != ir.AffineMap.get_identity(rank) or not in_map.is_permutation:
+        return None
+    # out[i] = in[j] with in's dim k indexed by i's dim in_map[k]: perm[i] = the input dim of i
+    dims = [ir.AffineDimExpr(e).position for e in in_map.results]
+    perm = [dims.index(i) for i in range(rank)]
+    return None if perm == list(range(rank)) else perm
+
+
+def _permutation_copies(root: ir.Operation) -> list:
+    """(name, script, holder, explicit) of each permutation copy kernel: vectorized tiles."""
+    found = []
+    for op in ops_in(root, "linalg.generic"):
+        perm = _permutation_of(op)
+        if perm is None:
+            continue
+        ident = f"copy#{len(found)}"
+        op.attributes[scripts.LAYOUT_ID] = ir.StringAttr.get(ident)
+        shape = list(ir.RankedTensorType(op.results[0].type).shape)
+        script = scripts.copy_script("linalg.generic", ident, copy_tile(shape, perm))
+        found.append((ident, script, _enclosing_function(op), False))
+    return found
+
+
 def conv_plan_for(anchor: ir.Operation, schedule, threads_override: int = -1) -> scripts.KernelPlan:
     """The plan of a channels-last convolution anchor: loops (n, oh, ow, f, kh, kw, c) for
     conv_2d_nhwc_hwcf, (n, oh, ow, c, kh, kw) for the depthwise one. The schedule's
@@ -367,6 +407,7 @@ def _apply_cpu(root: ir.Operation, schedules: dict, options: Options) -> None:
             raise PassError(f"cannot apply the schedule of kernel '{kernel}': {err}", holder) from None
         planned.append((kernel, script, holder, explicit))
     del anchors
+    planned += _permutation_copies(root)
     for kernel, script, holder, explicit in planned:
         try:
             _apply(root, script, f"kernel '{kernel}'", holder)

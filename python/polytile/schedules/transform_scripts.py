@@ -147,11 +147,7 @@ def kernel_script(plan: KernelPlan) -> str:
         if plan.epilogue_tile is not None:
             s += "    transform.structured.vectorize %tiled : !transform.any_op\n"
     for i, (op_name, ident, sizes) in enumerate(plan.layout_copies):
-        n = sum(1 for v in sizes if v != 0)
-        s += _match(f"%lc{i}", op_name, LAYOUT_ID, ident)
-        s += (f"    %lct{i}, %lcl{i}:{n} = transform.structured.tile_using_for %lc{i} tile_sizes "
-              f"{_sizes(sizes)} : (!transform.any_op) -> ({_anys(n + 1)})\n")
-        s += f"    transform.structured.vectorize %lct{i} : !transform.any_op\n"
+        s += _tile_copy(i, op_name, ident, sizes)
     # Patterns and CSE run on this kernel's loops only: a whole-function scope would
     # make scheduling quadratic in the number of kernels.
     outer = "%par3" if plan.threads > 1 else outer_pre if outer_pre is not None else "%loop3"
@@ -185,6 +181,30 @@ def kernel_script(plan: KernelPlan) -> str:
         s += f"    transform.loop.unroll %kl#{nsteps - 1} {{factor = {plan.unroll}}} : !transform.any_op\n"
     s += """    transform.apply_patterns to %f { transform.apply_patterns.canonicalization } : !transform.any_op
     transform.apply_cse to %f : !transform.any_op
+"""
+    return _wrap(s)
+
+
+def _tile_copy(i: int, op_name: str, ident: str, sizes: list[int]) -> str:
+    """Tile the copy tagged ``ident`` by ``sizes`` (``scf.for`` loops ``%lcl<i>``) and vectorize
+    each tile (a vector transpose becomes shuffles)."""
+    n = sum(1 for v in sizes if v != 0)
+    return (_match(f"%lc{i}", op_name, LAYOUT_ID, ident)
+            + f"    %lct{i}, %lcl{i}:{n} = transform.structured.tile_using_for %lc{i} tile_sizes "
+              f"{_sizes(sizes)} : (!transform.any_op) -> ({_anys(n + 1)})\n"
+            + f"    transform.structured.vectorize %lct{i} : !transform.any_op\n")
+
+
+def copy_script(op_name: str, ident: str, sizes: list[int]) -> str:
+    """The script of a copy kernel on its own (a ``tg.transpose``): its tiles vectorized,
+    then the patterns and CSE on its loops."""
+    s = _tile_copy(0, op_name, ident, sizes)
+    s += """    transform.apply_patterns to %lcl0#0 {
+      transform.apply_patterns.vector.transfer_permutation_patterns
+      transform.apply_patterns.tensor.fold_tensor_subset_ops_into_vector_transfers
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    transform.apply_cse to %lcl0#0 : !transform.any_op
 """
     return _wrap(s)
 

@@ -504,3 +504,26 @@ module {
     return
   }
 }
+
+// -----
+
+// A permutation copy on its own (a lowered tg.transpose kernel, no schedule): tiled so that
+// each tile is one vector transpose (here 16 channels x 8 columns), read and written whole.
+// CHECK-LABEL: func.func @transpose_copy
+// CHECK-SAME: (%[[X:[^:]*]]: tensor<1x16x4x8xf32>)
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: %[[R:.*]] = vector.transfer_read %[[X]]{{.*}} : tensor<1x16x4x8xf32>, vector<1x16x1x8xf32>
+// CHECK: %[[T:.*]] = vector.transpose %[[R]], [0, 2, 3, 1] : vector<1x16x1x8xf32> to vector<1x1x8x16xf32>
+// CHECK: vector.transfer_write %[[T]]
+// CHECK-NOT: linalg.generic
+#in = affine_map<(d0, d1, d2, d3) -> (d0, d3, d1, d2)>
+#out = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @transpose_copy(%x: tensor<1x16x4x8xf32>) -> tensor<1x4x8x16xf32> {
+  %e = tensor.empty() : tensor<1x4x8x16xf32>
+  %0 = linalg.generic {indexing_maps = [#in, #out], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x : tensor<1x16x4x8xf32>) outs(%e : tensor<1x4x8x16xf32>) {
+  ^bb0(%a: f32, %b: f32):
+    linalg.yield %a : f32
+  } -> tensor<1x4x8x16xf32>
+  return %0 : tensor<1x4x8x16xf32>
+}
