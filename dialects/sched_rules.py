@@ -360,10 +360,20 @@ def _check_tile(c: _Context, step: Tile, index: int) -> None:
             return
     if step is levels[-1] and c.schedule.find(Vectorize) is not None:
         for size, loop in zip(step.sizes, c.loops):
+            if loop.name == "m" and _pads_rows(c):
+                continue  # the packed lowering pads the rows to the register tile
             if size and loop.extent is not None and loop.extent % size:
                 c.fail(step, f"innermost tile level: size {size} of loop '{loop.name}' does not divide "
                              f"its extent {loop.extent} (vectorized tiles must be full)")
                 return
+
+
+def _pads_rows(c: _Context) -> bool:
+    """Whether the kernel's packed form pads the rows of A to the register tile: a
+    tg.matmul with a 2-d B whose schedule packs B (one 2-d product over all rows of A)."""
+    pack = c.schedule.find(Pack)
+    return c.anchor is not None and c.anchor.name == "tg.matmul" and pack is not None and \
+        pack.operand == 1 and len(_shape(c.anchor.operands[1])) == 2
 
 
 def _check_interchange(c: _Context, step: Interchange, index: int) -> None:

@@ -126,7 +126,7 @@ def _matmul_dims(anchor: ir.Operation) -> Optional[tuple[list[int], Optional[int
 
 def matmul_schedule(kernel: str, batch: list[int], m: Optional[int], n: int, k: int, threads: int,
                     vector_bits: int = 0, rows_bound: Optional[int] = None,
-                    rows_multiple: Optional[int] = None):
+                    rows_multiple: Optional[int] = None, pad_rows: bool = False):
     """The default schedule of a matrix product, or None when no register tile fits.
     A dynamic ``m`` (None; its rows are padded to the register tile) gets the largest
     register tile (the typical size: many rows), or, when ``rows_bound`` (from the
@@ -147,6 +147,10 @@ def matmul_schedule(kernel: str, batch: list[int], m: Optional[int], n: int, k: 
                  default=MR_CHOICES[0])
     else:
         mr = next(r for r in MR_CHOICES if m % r == 0)
+        if pad_rows and mr < 4 and m > 8:
+            # e.g. 197 tokens: no good divisor; the packed lowering pads the rows with zeros
+            # up to the register tile instead (the fewest padding rows, then the tallest tile)
+            mr = min(MR_CHOICES[:4], key=lambda r: (-(-m // r) * r - m, -r))
     kc = next(s for s in (4, 2, 1) if k % s == 0)
     nb = len(batch)
     ones = [1] * nb
@@ -285,7 +289,10 @@ def default_schedule(kernel_func: ir.Operation, threads: int, vector_bits: int =
     name = ir.StringAttr(kernel_func.attributes["sym_name"]).value
     batch, m, n, k, rows_multiple = dims
     rows_bound = _rows_bound(anchor, dim_bounds) if m is None else None
-    return matmul_schedule(name, batch, m, n, k, threads, vector_bits, rows_bound, rows_multiple)
+    # the packed product of a matmul with a 2-d B is one 2-d product over all rows of A,
+    # which it can pad to the register tile
+    pad_rows = anchor.name == "tg.matmul" and len(_shape(anchor.operands[1])) == 2
+    return matmul_schedule(name, batch, m, n, k, threads, vector_bits, rows_bound, rows_multiple, pad_rows)
 
 
 @register_pass("sched-default", options=Options)

@@ -60,8 +60,8 @@ def _packed_matmul(ctx: LoweringContext) -> Optional[ir.Value]:
         collapsed = packed.reshape_kernel_argument(a, rows_groups) if DYNAMIC not in a_shape else None
         a = collapsed if collapsed is not None else builders.collapse(a, rows_groups)
         a_shape = shape_of(a)
-    if a_shape[:-2] != b_shape[:-2] or (a_shape[-2] != DYNAMIC and a_shape[-2] % p.mr):
-        return None
+    if a_shape[:-2] != b_shape[:-2] or (a_shape[-2] != DYNAMIC and a_shape[-2] % p.mr and len(a_shape) > 2):
+        return None  # (a 2-d A's rows are padded to the register tile)
     out = packed.packed_matmul(a, b, p.mr, p.nr, p.kernel)
     if rows_groups is not None:
         out = builders.expand(out, rows_groups, out_dims)

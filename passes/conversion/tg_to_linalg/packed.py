@@ -8,8 +8,9 @@ copy is needed. The contraction is one ``linalg.generic`` over the loops
 ``(batch..., n1, m1, k, m0, n0)`` tagged ``sched.kernel = "<kernel>"`` so that
 `sched-apply` finds it. When ``B`` is a constant, `linalg-fold-constant-layouts`
 packs it at compile time. ``N`` not a multiple of ``nr`` is padded with zero
-columns; a static ``M`` must be a multiple of ``mr`` (the default scheduler picks a
-divisor); a dynamic ``M`` (2-d ``A``) is padded with zero rows up to the next multiple
+columns; a static ``M`` is a multiple of ``mr`` (the default scheduler picks a
+divisor) or, for a 2-d ``A`` (rows with no good divisor, e.g. 197 tokens), padded with
+zero rows to the next multiple; a dynamic ``M`` (2-d ``A``) is padded with zero rows up to the next multiple
 of ``mr`` at run time (``tensor.pad``), so every register tile is full and the
 schedule tiles a loop of ``ceil(M / mr)`` full tiles; the padding rows are dropped
 from the result (``tensor.extract_slice`` of ``M`` rows).
@@ -89,7 +90,7 @@ def pack_columns(b: ir.Value, nr: int, kernel: str) -> ir.Value:
 def packed_matmul(a: ir.Value, b: ir.Value, mr: int, nr: int, kernel: str) -> ir.Value:
     """``A[batch..., M, K] @ B[batch..., K, N]`` (f32, equal batch dims) on a packed B; returns
     ``C[batch..., M, N]``. A static ``M`` must be a multiple of ``mr``; a dynamic one is padded."""
-    assert shape_of(a)[-2] == DYNAMIC or shape_of(a)[-2] % mr == 0, (shape_of(a), mr)
+    assert shape_of(a)[-2] == DYNAMIC or shape_of(a)[-2] % mr == 0 or len(shape_of(a)) == 2, (shape_of(a), mr)
     return packed_contraction(a, pack_columns(b, nr, kernel), shape_of(b)[-1], mr, kernel)
 
 
@@ -124,6 +125,13 @@ def packed_contraction(a: ir.Value, bp: ir.Value, n: int, mr: int, kernel: str,
             raise ValueError("a packed product with dynamic rows takes a 2-d A")
         m, row_tiles, a = _pad_rows(a, mr)
         a3 = builders.expand(a, [[0, 1], [2]], [row_tiles, mr, k])
+    elif m % mr:
+        if nb or a_unit_dims:
+            raise ValueError("a packed product with padded rows takes a 2-d A")
+        # zero rows up to the register tile (dropped from the result below)
+        row_tiles = -(-m // mr)
+        a = pad(a, [0, 0], [row_tiles * mr - m, 0], scalar_constant(etype_of(a), 0.0))
+        a3 = expand(a, [[0, 1], [2]], [row_tiles, mr, k])
     else:
         row_tiles = m // mr
         a3 = expand(a, bg + [[nb, nb + 1], [nb + 2]] + units, batch + [row_tiles, mr, k] + [1] * a_unit_dims)

@@ -192,3 +192,16 @@ func.func private @matmul_batch_rows_2(%a: tensor<?x2x40xf32>, %b: tensor<40x32x
   %0 = "tg.matmul"(%a, %b) {tg.anchor} : (tensor<?x2x40xf32>, tensor<40x32xf32>) -> tensor<?x2x32xf32>
   return %0 : tensor<?x2x32xf32>
 }
+
+// -----
+
+// 197 rows (ViT tokens) have no register-tile divisor above 1: the packed product pads the
+// rows of A with zeros to a multiple of mr, the fewest padding rows first (198 = 33 x 6).
+// CHECK-LABEL: func.func private @matmul_prime_rows_10
+// CHECK: %[[K:.*]] = "sched.kernel"() {name = "matmul_prime_rows_10"}
+// CHECK-NEXT: "sched.pack"(%[[K]]) {operand = 1 : i64, tiles = array<i64: 32>}
+// CHECK-NEXT: "sched.tile"(%[[K]]) {sizes = array<i64: 1, 6, 32, 0>}
+func.func private @matmul_prime_rows_10(%arg0: tensor<1x197x64xf32>, %arg1: tensor<64x256xf32>) -> tensor<1x197x256xf32> attributes {tg.kernel = "contraction"} {
+  %0 = "tg.matmul"(%arg0, %arg1) {tg.anchor} : (tensor<1x197x64xf32>, tensor<64x256xf32>) -> tensor<1x197x256xf32>
+  return %0 : tensor<1x197x256xf32>
+}
