@@ -54,7 +54,7 @@ def test_queries():
     assert op_table.kernel_class("tg.transpose") == "opaque"
     assert op_table.kernel_class("arith.addf") is None
     assert op_table.anchors_with_schedule("matmul") == {"tg.matmul", "tg.gemm"}
-    assert op_table.anchors_with_schedule() == {"tg.matmul", "tg.gemm", "tg.conv"}
+    assert op_table.anchors_with_schedule() == {"tg.matmul", "tg.gemm", "tg.conv", "tg.nhwc_conv"}
     assert "linalg.conv_2d_nhwc_hwcf" in op_table.linalg_anchors("conv")
     with pytest.raises(KeyError):
         op_table.op_info("argmax")
@@ -90,10 +90,10 @@ def test_fold_facts_name_onnx_ops():
     # the data-dependent ops have `?` results, which no fold can fill: the importer folds them;
     # shape_of only exists for operands with a dynamic dim (else the importer makes a constant)
     # the recurrences and deformable convolution are not folded either (no ONNX op computes
-    # one tg op of theirs alone)
+    # one tg op of theirs alone), nor the channels-last convolution (issue 14: no ONNX op)
     assert {f.name for f in op_table.all_ops() if f.fold is None} == {
         "constant", "group_normalization", "non_zero", "compress", "unique", "resize_dynamic", "shape_of",
-        "reshape_dynamic", "non_max_suppression", "lstm", "gru", "rnn", "deform_conv"}
+        "reshape_dynamic", "non_max_suppression", "lstm", "gru", "rnn", "deform_conv", "nhwc_conv"}
 
 
 def test_fold_tables_name_folded_onnx_ops():
@@ -143,11 +143,13 @@ def test_kernel_classes_keep_the_fusion_of_classified_ops():
     assert issue_13 <= op_table.ops_of_class("opaque")
     assert "bit_cast" in op_table.ops_of_class("elementwise")
     issue_13.add("bit_cast")
+    # and issue 14's channels-last convolution, a contraction anchor like tg.conv
+    assert op_table.op_info("nhwc_conv").kind == "contraction"
     unclassified = IRDL_OPS - set().union(*before.values()) - data_dependent - {"shape_of", "reshape_dynamic"} \
-        - issue_13
+        - issue_13 - {"nhwc_conv"}
     assert len(unclassified) == 18
     assert op_table.ops_of_class("contraction") - before["contraction"] == {
-        "conv_transpose", "einsum", "attention", "attention_with_past"}
+        "conv_transpose", "einsum", "attention", "attention_with_past", "nhwc_conv"}
     assert op_table.ops_of_class("opaque") == \
         (unclassified - op_table.ops_of_class("contraction")) | data_dependent | (issue_13 - {"bit_cast"})
     from polytile.passes.schedule import tg_fuse_kernels
@@ -218,7 +220,9 @@ def _sources():
 def test_op_names_spelled_in_source_are_real_ops():
     from polytile.dialects import tg
     from polytile.passes.common import kernels
-    attributes = {kernels.KERNEL_KIND_ATTR, kernels.ANCHOR_ATTR, tg.DIM_SYMBOLS_ATTR}
+    from polytile.passes.graph import tg_propagate_layouts as layouts
+    attributes = {kernels.KERNEL_KIND_ATTR, kernels.ANCHOR_ATTR, tg.DIM_SYMBOLS_ATTR,
+                  layouts.LAYOUT_OVERRIDE_ATTR, layouts.COPY_BYTES_ATTR}
     wrong = []
     for path in _sources():
         text = open(path).read()
