@@ -17,6 +17,7 @@ traffic (a copy moves bytes, not arithmetic) or the machine's measured fork/join
 from __future__ import annotations
 
 import dataclasses
+import math
 from typing import Optional
 
 from mlir import ir
@@ -72,15 +73,8 @@ def _elements(op: ir.Operation) -> int:
     count = 1
     for result in op.results:
         if isinstance(result.type, ir.VectorType):
-            count = max(count, _product(ir.VectorType(result.type).shape))
+            count = max(count, math.prod(ir.VectorType(result.type).shape))
     return count
-
-
-def _product(shape) -> int:
-    total = 1
-    for s in shape:
-        total *= s
-    return total
 
 
 def work(op: ir.Operation) -> Optional[int]:

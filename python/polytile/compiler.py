@@ -116,15 +116,21 @@ class CompiledModel:
         arrays = self._check_feeds(feeds)
         outputs = self._outputs_for(arrays)
         self._function(arrays + outputs)
-        if output_names is None:
-            return outputs
-        by_name = dict(zip(self.output_names, outputs))
-        missing = [n for n in output_names if n not in by_name]
-        if missing:
-            raise InputError(f"unknown output name(s) {missing}; the model's outputs are {self.output_names}")
-        return [by_name[n] for n in output_names]
+        return select_outputs(self.output_names, outputs, output_names)
 
     __call__ = run
+
+
+def select_outputs(names: Sequence[str], outputs: list, wanted: Optional[Sequence[str]]) -> list:
+    """``outputs`` (in model order, named ``names``), or those named in ``wanted`` in its
+    order; InputError for a name the model has no output of."""
+    if wanted is None:
+        return outputs
+    by_name = dict(zip(names, outputs))
+    missing = [n for n in wanted if n not in by_name]
+    if missing:
+        raise InputError(f"unknown output name(s) {missing}; the model's outputs are {list(names)}")
+    return [by_name[n] for n in wanted]
 
 
 def _shown(shape) -> tuple:

@@ -123,7 +123,7 @@ class LibraryModel:
 
     def run(self, feeds: dict, output_names: Optional[Sequence[str]] = None) -> list[np.ndarray]:
         """Run on ``feeds`` (name -> array); the outputs in model order (or those named)."""
-        from polytile.compiler import CompiledModel, InputError
+        from polytile.compiler import CompiledModel, InputError, select_outputs
 
         arrays = CompiledModel._check_feeds(self, feeds)  # the same checks as polytile.compile's model
         keep = []
@@ -162,13 +162,7 @@ class LibraryModel:
                     results[r] = np.frombuffer(raw, dtype=info.dtype, count=count).reshape(shape).copy()
         finally:
             self._give(session)
-        if output_names is None:
-            return results
-        by_name = dict(zip(self.output_names, results))
-        missing = [n for n in output_names if n not in by_name]
-        if missing:
-            raise InputError(f"unknown output name(s) {missing}; the model's outputs are {self.output_names}")
-        return [by_name[n] for n in output_names]
+        return select_outputs(self.output_names, results, output_names)
 
     __call__ = run
 
