@@ -307,9 +307,11 @@ def conv_plan_for(anchor: ir.Operation, schedule, threads_override: int = -1) ->
         plan.pre_tiles = [[0, 0, 0, fb, 0, 0, 0]]
     back = _single_user(anchor.results[0])
     epilogue = _epilogue_of(anchor)
-    if epilogue is not None and not plan.pre_tiles and _identity_on(epilogue, anchor.results[0]):
+    static = ir.RankedTensorType(anchor.results[0].type).has_static_shape
+    if epilogue is not None and not plan.pre_tiles and static and _identity_on(epilogue, anchor.results[0]):
         # channels-last (tg.nhwc_conv): the element-wise epilogue (bias, activation,
-        # residual) runs on each register tile before it is stored
+        # residual) runs on each register tile before it is stored (static shapes only:
+        # with dynamic ones the fused tile would need a buffer of run-time size per tile)
         epilogue.attributes[EPILOGUE_ATTR] = ir.StringAttr.get(kernel)
         plan.epilogue_tile = list(plan.tile[:4])
         return plan
