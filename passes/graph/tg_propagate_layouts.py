@@ -12,7 +12,8 @@ them channels-last, so that layout copies appear only where the graph needs them
    The NCHW form of the same kernels copies its input to NHWC and its result back inside
    the kernel, so the choice never moves more bytes; the cost it weighs is the copies
    that remain (below). A conv carrying ``tg.layout = "nchw"`` keeps its layout (the
-   override, as a schedule overrides the default one).
+   override, as a schedule overrides the default one; ``"nhwc"`` forces channels-last
+   for any 2-d convolution; another value is an error).
 2. **Propagate.** The transposes back to NCHW move down through their users so that they
    cancel against the next transpose to NHWC:
    * element-wise ops (kernel class ``elementwise``, no axis attribute) whose rank-4
@@ -40,13 +41,14 @@ import numpy as np
 from mlir import ir
 
 from polytile.dialects import op_table, tg
-from polytile.pass_registry import option, register_pass
+from polytile.pass_registry import PassError, option, register_pass
 from polytile.passes.common.walk import ops_in
 from polytile.passes.graph.tg_canonicalize import _simplify_reshape as simplify_reshape
 from polytile.passes.graph.tg_fold_constants import constant_array
 
 TO_NHWC, TO_NCHW = (0, 2, 3, 1), (0, 3, 1, 2)
 LAYOUT_OVERRIDE_ATTR = "tg.layout"
+LAYOUTS = ("nchw", "nhwc")
 COPY_BYTES_ATTR = "tg.layout_copy_bytes"
 _AXIS_ATTRS = ("axis", "axes")
 
@@ -75,9 +77,20 @@ def run(root: ir.Operation, options: Options) -> None:
 def _prefers_channels_last(conv: ir.Operation, vector_bits: int) -> bool:
     """Whether the default schedule of the channels-last form packs ``conv`` (the NCHW
     form would copy to and from NHWC inside its kernel anyway)."""
-    from polytile.passes.schedule.sched_default import conv_schedule, matmul_schedule
     if LAYOUT_OVERRIDE_ATTR in conv.attributes:
-        return ir.StringAttr(conv.attributes[LAYOUT_OVERRIDE_ATTR]).value.lower() == "nhwc"
+        attr = conv.attributes[LAYOUT_OVERRIDE_ATTR]
+        value = ir.StringAttr(attr).value if isinstance(attr, ir.StringAttr) else None
+        if value not in LAYOUTS:
+            raise PassError(f"tg-propagate-layouts: {LAYOUT_OVERRIDE_ATTR} must be one of "
+                            f"{', '.join(repr(v) for v in LAYOUTS)}, got {attr}", conv)
+        # "nhwc" forces it for any 2-d convolution (without a packed kernel: the plain
+        # loops between two transposes, inside tg.nhwc_conv's lowering)
+        return value == "nhwc" and ir.RankedTensorType(conv.operands[0].type).rank == 4
+    return _packable(conv, vector_bits)
+
+
+def _packable(conv: ir.Operation, vector_bits: int) -> bool:
+    from polytile.passes.schedule.sched_default import conv_schedule, matmul_schedule
     x = ir.RankedTensorType(conv.operands[0].type)
     if x.rank != 4 or str(x.element_type) != "f32":
         return False
@@ -106,7 +119,7 @@ def _to_channels_last(conv: ir.Operation) -> None:
     with ir.InsertionPoint(conv), conv.location:
         x_nhwc = _transpose(conv.operands[0], TO_NHWC)
         bias = conv.operands[2] if len(conv.operands) > 2 else None
-        if _pointwise(conv):
+        if _pointwise(conv) and ir.RankedTensorType(x_nhwc.type).has_static_shape:
             n, h, w, c = ir.RankedTensorType(x_nhwc.type).shape
             rows = _reshape(x_nhwc, [n * h * w, c])
             y = tg.build("matmul", [rows, _pointwise_weights(conv.operands[1])]).results[0]

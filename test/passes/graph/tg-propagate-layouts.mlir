@@ -105,3 +105,18 @@ func.func @kept(%x: tensor<1x8x6x6xf32>, %h: tensor<1x8x6x6xf16>) -> (tensor<1x8
   %4 = "tg.max_pool"(%3) {auto_pad = "NOTSET", ceil_mode = 0 : i64, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, storage_order = 0 : i64, strides = array<i64: 2, 2>} : (tensor<1x8x6x6xf32>) -> tensor<1x8x3x3xf32>
   return %1, %2, %4 : tensor<1x8x6x6xf32>, tensor<1x8x6x6xf16>, tensor<1x8x3x3xf32>
 }
+
+// -----
+
+// tg.layout = "nhwc" forces channels-last even where no packed kernel exists (grouped).
+// CHECK-LABEL: func.func @forced
+// CHECK-SAME: (%[[X:[^:]*]]: tensor<1x8x6x6xf32>)
+// CHECK: %[[IN:.*]] = "tg.transpose"(%[[X]]) {perm = array<i64: 0, 2, 3, 1>}
+// CHECK: %[[C:.*]] = "tg.nhwc_conv"(%[[IN]], %{{.*}}) {{.*}}group = 2 : i64{{.*}} -> tensor<1x6x6x8xf32>
+// CHECK: %[[OUT:.*]] = "tg.transpose"(%[[C]]) {perm = array<i64: 0, 3, 1, 2>}
+// CHECK: return %[[OUT]]
+func.func @forced(%x: tensor<1x8x6x6xf32>) -> tensor<1x8x6x6xf32> {
+  %wg = "tg.constant"() {value = dense<0.5> : tensor<8x4x3x3xf32>} : () -> tensor<8x4x3x3xf32>
+  %0 = "tg.conv"(%x, %wg) {dilations = array<i64: 1, 1>, group = 2 : i64, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>, tg.layout = "nhwc"} : (tensor<1x8x6x6xf32>, tensor<8x4x3x3xf32>) -> tensor<1x8x6x6xf32>
+  return %0 : tensor<1x8x6x6xf32>
+}
