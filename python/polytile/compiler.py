@@ -43,33 +43,14 @@ class CompileTimes:
         return self.import_s + self.passes_s + self.jit_s
 
 
-class CompiledModel:
-    """A model compiled for the CPU; ``run(feeds)`` mirrors onnxruntime's
-    ``InferenceSession.run(None, feeds)``.
+class ModelIO:
+    """What every runnable model has (``CompiledModel``, and a library loaded with
+    ``polytile.load``): ``inputs``/``outputs`` (TensorInfo lists), ``dim_bounds`` (dim name
+    -> (low, high)), the checks of a ``run``'s feeds, and the choice of outputs by name."""
 
-    Thread safety: ``run`` may be called from any number of threads at once, as
-    onnxruntime's ``InferenceSession.run`` may. Every call gets its own outputs and
-    its own workspace for the intermediates (from a pool that grows to the peak
-    number of concurrent calls: each costs ``workspace_bytes`` bytes, kept for
-    later calls). The native code runs without the GIL, so calls from several
-    Python threads compute in parallel (each also using the ``threads`` the model
-    was compiled for).
-    """
-
-    def __init__(self, function, inputs: Sequence[TensorInfo], outputs: Sequence[TensorInfo],
-                 times: CompileTimes, module_text_fn):
-        self._function = function
-        # dim name -> (low, high): the dim_bounds the model was compiled with, checked at the door
-        self.dim_bounds: dict = {}
-        self.inputs = list(inputs)
-        self.outputs = list(outputs)
-        self.compile_times = times
-        self._module_text_fn = module_text_fn
-
-    @property
-    def workspace_bytes(self) -> int:
-        """Bytes of intermediate storage one call needs (one such buffer per concurrent call)."""
-        return getattr(self._function, "workspace_bytes", 0)
+    inputs: list
+    outputs: list
+    dim_bounds: dict
 
     @property
     def input_names(self) -> list[str]:
@@ -97,6 +78,46 @@ class CompiledModel:
         check_input_values(self.inputs, arrays)
         return arrays
 
+    def _select_outputs(self, outputs: list, wanted: Optional[Sequence[str]]) -> list:
+        """``outputs`` (in model order), or those named in ``wanted`` in its order;
+        InputError for a name the model has no output of."""
+        if wanted is None:
+            return outputs
+        by_name = dict(zip(self.output_names, outputs))
+        missing = [n for n in wanted if n not in by_name]
+        if missing:
+            raise InputError(f"unknown output name(s) {missing}; the model's outputs are {self.output_names}")
+        return [by_name[n] for n in wanted]
+
+
+class CompiledModel(ModelIO):
+    """A model compiled for the CPU; ``run(feeds)`` mirrors onnxruntime's
+    ``InferenceSession.run(None, feeds)``.
+
+    Thread safety: ``run`` may be called from any number of threads at once, as
+    onnxruntime's ``InferenceSession.run`` may. Every call gets its own outputs and
+    its own workspace for the intermediates (from a pool that grows to the peak
+    number of concurrent calls: each costs ``workspace_bytes`` bytes, kept for
+    later calls). The native code runs without the GIL, so calls from several
+    Python threads compute in parallel (each also using the ``threads`` the model
+    was compiled for).
+    """
+
+    def __init__(self, function, inputs: Sequence[TensorInfo], outputs: Sequence[TensorInfo],
+                 times: CompileTimes, module_text_fn):
+        self._function = function
+        # dim name -> (low, high): the dim_bounds the model was compiled with, checked at the door
+        self.dim_bounds: dict = {}
+        self.inputs = list(inputs)
+        self.outputs = list(outputs)
+        self.compile_times = times
+        self._module_text_fn = module_text_fn
+
+    @property
+    def workspace_bytes(self) -> int:
+        """Bytes of intermediate storage one call needs (one such buffer per concurrent call)."""
+        return getattr(self._function, "workspace_bytes", 0)
+
     def _outputs_for(self, arrays: list[np.ndarray]) -> list[np.ndarray]:
         """Fresh output arrays; their dynamic dims come from the compiled shapes entry
         (which says itself which dims are dynamic; a CUDA model's outputs are static)."""
@@ -116,21 +137,9 @@ class CompiledModel:
         arrays = self._check_feeds(feeds)
         outputs = self._outputs_for(arrays)
         self._function(arrays + outputs)
-        return select_outputs(self.output_names, outputs, output_names)
+        return self._select_outputs(outputs, output_names)
 
     __call__ = run
-
-
-def select_outputs(names: Sequence[str], outputs: list, wanted: Optional[Sequence[str]]) -> list:
-    """``outputs`` (in model order, named ``names``), or those named in ``wanted`` in its
-    order; InputError for a name the model has no output of."""
-    if wanted is None:
-        return outputs
-    by_name = dict(zip(names, outputs))
-    missing = [n for n in wanted if n not in by_name]
-    if missing:
-        raise InputError(f"unknown output name(s) {missing}; the model's outputs are {list(names)}")
-    return [by_name[n] for n in wanted]
 
 
 def _shown(shape) -> tuple:

@@ -25,6 +25,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
+from polytile.compiler import InputError, ModelIO
 from polytile.diagnostics import PolytileError
 
 
@@ -45,7 +46,7 @@ def _numpy_dtype(onnx_number: int) -> np.dtype:
         return np.dtype(getattr(ml_dtypes, name))
 
 
-class LibraryModel:
+class LibraryModel(ModelIO):
     """A model library loaded through its C API (see the module doc)."""
 
     def __init__(self, path: str, name: str, threads: int = 0):
@@ -98,14 +99,6 @@ class LibraryModel:
         self._lock = threading.Lock()
         self.dim_bounds: dict = {}
 
-    @property
-    def input_names(self) -> list[str]:
-        return [i.name for i in self.inputs]
-
-    @property
-    def output_names(self) -> list[str]:
-        return [o.name for o in self.outputs]
-
     def _take(self) -> int:
         with self._lock:
             if self._sessions:
@@ -123,9 +116,7 @@ class LibraryModel:
 
     def run(self, feeds: dict, output_names: Optional[Sequence[str]] = None) -> list[np.ndarray]:
         """Run on ``feeds`` (name -> array); the outputs in model order (or those named)."""
-        from polytile.compiler import CompiledModel, InputError, select_outputs
-
-        arrays = CompiledModel._check_feeds(self, feeds)  # the same checks as polytile.compile's model
+        arrays = self._check_feeds(feeds)  # the same checks as polytile.compile's model
         keep = []
         inputs = (PtTensor * max(1, len(arrays)))()
         for i, (info, array) in enumerate(zip(self.inputs, arrays)):
@@ -162,7 +153,7 @@ class LibraryModel:
                     results[r] = np.frombuffer(raw, dtype=info.dtype, count=count).reshape(shape).copy()
         finally:
             self._give(session)
-        return select_outputs(self.output_names, results, output_names)
+        return self._select_outputs(results, output_names)
 
     __call__ = run
 
