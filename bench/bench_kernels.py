@@ -36,7 +36,7 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_models import compare, compile_polytile, ort_session, timed_runs  # noqa: E402
+from bench_models import measure, ort_session  # noqa: E402
 
 OPSET = 17
 
@@ -212,19 +212,10 @@ def bench_kernel(name: str, threads: int, peak: float, args) -> dict:
     row = {"kernel": name, "what": KERNELS[name][1], "threads": threads, "gflop": flops / 1e9, "status": "ok"}
     session = ort_session(model, threads)
     expected = session.run(None, feeds)
-    try:
-        compiled, row["compile_s"] = compile_polytile(model, threads)
-        actual = compiled.run(feeds)
-    except Exception as e:  # report and go on
-        row["status"] = f"FAILED: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
+    measure(row, model, feeds, session, expected, threads, args)
+    if "polytile_ms" not in row:
         return row
-    ok, row["max_abs_err"], row["max_rel_err"] = compare(actual, expected)
-    if not ok:
-        row["status"] = "MISMATCH"
-    pt, ort, n = timed_runs(lambda: compiled.run(feeds), lambda: session.run(None, feeds),
-                            args.repeats, args.time_budget)
-    row.update(polytile_ms=pt * 1e3, ort_ms=ort * 1e3, ratio=pt / ort, repeats=n,
-               polytile_gflops=flops / pt / 1e9, ort_gflops=flops / ort / 1e9)
+    row.update(polytile_gflops=flops / row["polytile_ms"] * 1e-6, ort_gflops=flops / row["ort_ms"] * 1e-6)
     row["polytile_peak"] = row["polytile_gflops"] / peak if peak else float("nan")
     row["ort_peak"] = row["ort_gflops"] / peak if peak else float("nan")
     return row

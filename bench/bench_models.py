@@ -117,6 +117,13 @@ def bench_one(name: str, model, feeds: dict, threads: int, args) -> dict:
     except Exception as e:
         row["status"] = f"ORT FAILED: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
         return row
+    return measure(row, model, feeds, session, expected, threads, args)
+
+
+def measure(row: dict, model, feeds: dict, session, expected: list, threads: int, args) -> dict:
+    """Compile with polytile, check against ``expected`` (onnxruntime's outputs) and time both
+    side by side; fills ``row`` (compile_s, errors, polytile_ms, ort_ms, ratio, repeats) or
+    its 'status' when polytile fails (the run goes on)."""
     try:
         compiled, row["compile_s"] = compile_polytile(model, threads, isolate=getattr(args, "isolate", False))
         actual = compiled.run(feeds)

@@ -368,12 +368,16 @@ def _check_tile(c: _Context, step: Tile, index: int) -> None:
                 return
 
 
+def pads_rows(anchor: ir.Operation) -> bool:
+    """Whether the packed form of ``anchor`` pads the rows of A to the register tile: a
+    tg.matmul with a 2-d B is one 2-d product over all rows of A."""
+    return anchor.name == "tg.matmul" and len(_shape(anchor.operands[1])) == 2
+
+
 def _pads_rows(c: _Context) -> bool:
-    """Whether the kernel's packed form pads the rows of A to the register tile: a
-    tg.matmul with a 2-d B whose schedule packs B (one 2-d product over all rows of A)."""
+    """Whether the kernel's schedule packs B of an anchor that pads A's rows."""
     pack = c.schedule.find(Pack)
-    return c.anchor is not None and c.anchor.name == "tg.matmul" and pack is not None and \
-        pack.operand == 1 and len(_shape(c.anchor.operands[1])) == 2
+    return c.anchor is not None and pack is not None and pack.operand == 1 and pads_rows(c.anchor)
 
 
 def _check_interchange(c: _Context, step: Interchange, index: int) -> None:

@@ -35,7 +35,7 @@ def _inside_sequential_loop(op: ir.Operation) -> bool:
     return False
 
 
-def _as_for(op: ir.Operation) -> bool:
+def parallel_as_for(op: ir.Operation) -> bool:
     """Rebuild the one-dimensional, result-free ``affine.parallel`` ``op`` as an ``affine.for``
     holding the same body; False (nothing changed) for any other kind."""
     if op.results or len(op.regions[0].blocks[0].arguments) != 1:
@@ -65,4 +65,4 @@ def run(root: ir.Operation, options) -> None:
     """Turn every affine.parallel inside an scf.for/scf.while back into an affine.for."""
     for op in ops_in(root, "affine.parallel"):
         if op.name == "affine.parallel" and _inside_sequential_loop(op):
-            _as_for(op)
+            parallel_as_for(op)

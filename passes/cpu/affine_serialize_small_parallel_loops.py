@@ -24,7 +24,7 @@ from mlir import ir
 
 from polytile.pass_registry import option, register_pass
 from polytile.passes.common.walk import ops_in
-from polytile.passes.cpu.affine_serialize_in_sequential_loops import _as_for
+from polytile.passes.cpu.affine_serialize_in_sequential_loops import parallel_as_for
 
 _LOOPS = ("affine.for", "affine.parallel")
 _FREE = ("affine.yield", "affine.apply", "arith.constant", "memref.subview", "memref.expand_shape",
@@ -103,4 +103,4 @@ def run(root: ir.Operation, options: Options) -> None:
             continue
         estimate = work(op)
         if estimate is not None and estimate < options.min_work:
-            _as_for(op)
+            parallel_as_for(op)

@@ -58,7 +58,7 @@ def _simplify_transpose(op: ir.Operation) -> bool:
     return True
 
 
-def _simplify_reshape(op: ir.Operation) -> bool:
+def simplify_reshape(op: ir.Operation) -> bool:
     source = op.operands[0]
     result_type = op.results[0].type
     if source.type == result_type:
@@ -80,8 +80,8 @@ def _simplify_reshape(op: ir.Operation) -> bool:
     return True
 
 
-_REWRITES = {"tg.transpose": _simplify_transpose, "tg.reshape": _simplify_reshape,
-             "tg.flatten": _simplify_reshape}
+_REWRITES = {"tg.transpose": _simplify_transpose, "tg.reshape": simplify_reshape,
+             "tg.flatten": simplify_reshape}
 
 
 @register_pass("tg-canonicalize", options=Options)

@@ -43,7 +43,7 @@ from mlir import ir
 from polytile.dialects import op_table, tg
 from polytile.pass_registry import PassError, option, register_pass
 from polytile.passes.common.walk import ops_in
-from polytile.passes.graph.tg_canonicalize import _simplify_reshape as simplify_reshape
+from polytile.passes.graph.tg_canonicalize import simplify_reshape
 from polytile.passes.graph.tg_fold_constants import constant_array
 
 TO_NHWC, TO_NCHW = (0, 2, 3, 1), (0, 3, 1, 2)

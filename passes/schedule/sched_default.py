@@ -291,7 +291,8 @@ def default_schedule(kernel_func: ir.Operation, threads: int, vector_bits: int =
     rows_bound = _rows_bound(anchor, dim_bounds) if m is None else None
     # the packed product of a matmul with a 2-d B is one 2-d product over all rows of A,
     # which it can pad to the register tile
-    pad_rows = anchor.name == "tg.matmul" and len(_shape(anchor.operands[1])) == 2
+    from polytile.dialects.sched_rules import pads_rows
+    pad_rows = pads_rows(anchor)
     return matmul_schedule(name, batch, m, n, k, threads, vector_bits, rows_bound, rows_multiple, pad_rows)
 
 
