@@ -37,9 +37,34 @@ from mlir import ir
 from polytile.pass_registry import PassError, option, register_pass
 from polytile.dialects import op_table
 from polytile.passes.common.kernels import anchor_of, kernel_funcs
-from polytile.schedules.host import host_cpu
+from polytile.schedules.host import host_cpu, vector_registers
 
 MR_CHOICES = (8, 7, 6, 4, 3, 2, 1)  # 7: 7x7 and 14x14 images (49 and 196 rows)
+
+
+def register_rows(vectors_per_row: int, vector_bits: int = 0, spill: bool = False) -> int:
+    """The most rows of a register tile whose rows are ``vectors_per_row`` vectors each:
+    its accumulators, one loaded vector per column and one broadcast operand fit the
+    vector registers. With ``spill``, one more row whose loaded vectors LLVM then keeps
+    in memory (a few reloads per step: still better than a tile half as tall).
+    With AVX2's 16 registers a tile of 8 rows x 2 vectors spilled accumulators on
+    every step (mm1024 at 42% of the FMA peak; 63-73% with 6 or 4 rows)."""
+    registers = vector_registers(vector_bits)
+    free = registers - 2 if spill else registers - 1 - vectors_per_row
+    return max(1, free // vectors_per_row)
+
+
+def tile_rows(extent: int, vectors_per_row: int, vector_bits: int = 0,
+              choices: tuple[int, ...] = MR_CHOICES) -> int:
+    """The rows of a register tile over ``extent`` rows, one of ``choices`` (largest
+    first) dividing it, so that no tile is partial: the largest that fits the
+    registers, or, when that is under 4, the largest that fits with one spilled row
+    (e.g. 7 for 7x7 images)."""
+    fit = next(r for r in choices if r <= register_rows(vectors_per_row, vector_bits) and extent % r == 0)
+    if fit >= 4:
+        return fit
+    tight = register_rows(vectors_per_row, vector_bits, spill=True)
+    return next((r for r in choices if 4 <= r <= tight and extent % r == 0), fit)
 
 
 from polytile.dialects.tg import DIM_SYMBOLS_ATTR  # noqa: E402  (what dim-bounds matches)
@@ -140,17 +165,20 @@ def matmul_schedule(kernel: str, batch: list[int], m: Optional[int], n: int, k: 
     nr = next((w for w in (2 * lanes, lanes, lanes // 2) if w >= 4 and n % w == 0), None)
     if nr is None:
         return None
+    vectors = max(1, nr // lanes)
+    choices = [r for r in MR_CHOICES if r <= register_rows(vectors, vector_bits)]
     if m is None and rows_multiple is not None:
-        mr = next(r for r in MR_CHOICES if rows_multiple % r == 0)
+        mr = tile_rows(rows_multiple, vectors, vector_bits)
     elif m is None:
-        mr = min((r for r in MR_CHOICES if rows_bound is not None and r >= rows_bound),
-                 default=MR_CHOICES[0])
+        mr = min((r for r in choices if rows_bound is not None and r >= rows_bound),
+                 default=choices[0])
     else:
-        mr = next(r for r in MR_CHOICES if m % r == 0)
+        mr = tile_rows(m, vectors, vector_bits)
         if pad_rows and mr < 4 and m > 8:
             # e.g. 197 tokens: no good divisor; the packed lowering pads the rows with zeros
             # up to the register tile instead (the fewest padding rows, then the tallest tile)
-            mr = min(MR_CHOICES[:4], key=lambda r: (-(-m // r) * r - m, -r))
+            tall = [r for r in choices if r >= 4]
+            mr = min(tall, key=lambda r: (-(-m // r) * r - m, -r))
     kc = next(s for s in (4, 2, 1) if k % s == 0)
     nb = len(batch)
     ones = [1] * nb
@@ -189,13 +217,15 @@ def conv_schedule(kernel: str, anchor: ir.Operation, threads: int, vector_bits: 
     if anchor.name == "tg.conv" and _pointwise(anchor, x, w, out):
         lanes = (vector_bits or host_cpu().vector_bits) // 32
         return pointwise_conv_schedule(kernel, w[0], w[1], out, threads, lanes)
-    return _conv_tiles(sched, kernel, anchor, x, w, threads, vector_bits, owb=largest_divisor(out[3], 8))
+    return _conv_tiles(sched, kernel, anchor, x, w, threads, vector_bits, owb=None, out_width=out[3])
 
 
 def _conv_tiles(sched, kernel: str, anchor: ir.Operation, x: list[int], w: list[int], threads: int,
-                vector_bits: int, owb: int):
+                vector_bits: int, owb: Optional[int], out_width: int = 1):
     """The channels-last schedule with register tiles of ``owb`` output columns x ``fb``
-    output channels (None for grouped convolutions or channels no vector width divides)."""
+    output channels (None for grouped convolutions or channels no vector width divides).
+    ``owb`` None: the largest divisor of ``out_width`` up to 8 whose tile fits the
+    vector registers."""
     group = ir.IntegerAttr(anchor.attributes["group"]).value
     depthwise = group == x[1] and w[1] == 1 and w[0] == x[1]
     if group != 1 and not depthwise:
@@ -212,6 +242,8 @@ def _conv_tiles(sched, kernel: str, anchor: ir.Operation, x: list[int], w: list[
         # one output column per register tile: its taps are 1-d vector FMAs (wider tiles
         # become 2-d vectors, which lower element by element)
         owb = 1
+    elif owb is None:
+        owb = tile_rows(out_width, max(1, fb // lanes), vector_bits, choices=tuple(range(8, 0, -1)))
     return sched.Schedule(kernel, [
         sched.Pack(operand=1, tiles=(fb,)),
         sched.Tile(sizes=(1, fb, 1, owb, 0, 0, 0)),
@@ -239,7 +271,7 @@ def pointwise_conv_schedule(kernel: str, f: int, c: int, out: list[int], threads
     hw = out[2] * out[3]
     # a strip width dividing H*W avoids padding, which would keep the epilogue out of the tile
     nr = next((w for w in (2 * lanes, lanes) if hw % w == 0), 2 * lanes if hw >= 4 * lanes else lanes)
-    mr = next(r for r in MR_CHOICES if f % r == 0)
+    mr = tile_rows(f, nr // lanes, lanes * 32)
     kc = next(s for s in (4, 2, 1) if c % s == 0)
     return sched.Schedule(kernel, [
         sched.Pack(operand=0, tiles=(nr,)),

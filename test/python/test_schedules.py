@@ -236,9 +236,9 @@ def test_emit_linalg_shows_the_hand_register_tile(name):
         return re.search(r"vector<(1x)*" + "x(1x)*".join(map(str, dims)) + r"xf32>", text) is not None
     for dims in ((MR, NR), (MR, KC), (KC, NR)):
         assert has_tile(hand, *dims), dims
-    assert not has_tile(default, MR, KC)  # the default tile differs (mr 8, kc 4)
+    assert not has_tile(default, MR, KC)  # the default's reduction step differs (kc 4)
+    # (its register tile may be the same 4 x 16: with AVX2, 6 rows do not divide M)
     assert HAND_FORALL[name] in _forall_extents(hand)
-    assert HAND_FORALL[name] not in _forall_extents(default)
 
 
 # Each kernel's register tiles form one forall (the MLP's epilogues must not fuse

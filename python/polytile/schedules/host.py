@@ -17,10 +17,22 @@ class HostCPU:
     l1d_bytes: int
     l2_bytes: int
     cores: int
+    vector_registers: int = 16
 
     @property
     def f32_lanes(self) -> int:
         return self.vector_bits // 32
+
+
+def vector_registers(vector_bits: int = 0) -> int:
+    """How many vector registers of ``vector_bits`` (0: the host's width) the target has:
+    the host's count for its own width; for another width 32 with 512-bit vectors
+    (AVX-512) and 16 otherwise (AVX2/SSE; AArch64's 32 NEON registers are then
+    under-used, never over-committed). Register tiles are sized to fit it."""
+    host = host_cpu()
+    if vector_bits in (0, host.vector_bits):
+        return host.vector_registers
+    return 32 if vector_bits >= 512 else 16
 
 
 def _flags() -> set[str]:
@@ -51,5 +63,7 @@ def _cache_bytes(level: int, default: int) -> int:
 def host_cpu() -> HostCPU:
     flags = _flags()
     bits = 512 if "avx512f" in flags else 256 if "avx2" in flags else 128
+    # x86: 32 zmm registers with AVX-512, 16 ymm/xmm without; AArch64: 32 NEON registers
+    registers = 32 if "avx512f" in flags or os.uname().machine in ("aarch64", "arm64") else 16
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return HostCPU(bits, _cache_bytes(1, 32 * 1024), _cache_bytes(2, 1024 * 1024), cores)
+    return HostCPU(bits, _cache_bytes(1, 32 * 1024), _cache_bytes(2, 1024 * 1024), cores, registers)

@@ -150,10 +150,15 @@ def kernel_script(plan: KernelPlan) -> str:
         s += _tile_copy(i, op_name, ident, sizes)
     # Patterns and CSE run on this kernel's loops only: a whole-function scope would
     # make scheduling quadratic in the number of kernels.
+    # The vector patterns run on the register-tile forall itself: run on an enclosing
+    # forall (threads, or an outer tile level whose unit dims canonicalization drops),
+    # the greedy driver rebuilt that forall and left the ops of the inner loops
+    # unvisited, so the accumulator was never hoisted out of the reduction loops
+    # (3x3 convolutions loaded and stored their 7x16 tile on every step).
     outer = "%par3" if plan.threads > 1 else outer_pre if outer_pre is not None else "%loop3"
-    scopes = [outer] + \
-        [f"%lcl{i}#0" for i, (_, _, sizes) in enumerate(plan.layout_copies) if any(sizes)]
-    s += f"    %f = transform.merge_handles {', '.join(scopes)} : !transform.any_op\n"
+    copies = [f"%lcl{i}#0" for i, (_, _, sizes) in enumerate(plan.layout_copies) if any(sizes)]
+    s += f"    %f = transform.merge_handles {', '.join(['%loop3'] + copies)} : !transform.any_op\n"
+    s += f"    %fo = transform.merge_handles {', '.join([outer] + copies)} : !transform.any_op\n"
     # No `cast_away_vector_leading_one_dim` here: with a reduction step of 1 it turns
     # the lhs read into vector<mr x 1> + broadcast, and MLIR 22's canonicalization
     # folds shape_cast(broadcast(<mr x 1>)) to <nr x mr> into broadcast(<mr x 1>) to
@@ -179,8 +184,8 @@ def kernel_script(plan: KernelPlan) -> str:
         # the innermost step loop (k of a matrix product, c of a convolution); a trip count
         # that the factor does not divide gets a remainder loop
         s += f"    transform.loop.unroll %kl#{nsteps - 1} {{factor = {plan.unroll}}} : !transform.any_op\n"
-    s += """    transform.apply_patterns to %f { transform.apply_patterns.canonicalization } : !transform.any_op
-    transform.apply_cse to %f : !transform.any_op
+    s += """    transform.apply_patterns to %fo { transform.apply_patterns.canonicalization } : !transform.any_op
+    transform.apply_cse to %fo : !transform.any_op
 """
     return _wrap(s)
 

@@ -13,9 +13,15 @@
 // CHECK-NEXT: "sched.fuse"(%[[K]]) {consumers = true, producers = array<i64>}
 // CHECK-NEXT: "sched.vectorize"(%[[K]]) {width = 16 : i64}
 // CHECK-NOT: sched.interchange
+// With AVX2's 16 vector registers a tile of 2-vector rows holds at most 6 rows
+// (12 accumulators, 2 loaded vectors and a broadcast; 8 rows spilled on every step):
+// 4, the largest that divides M = 64.
 // AVX2-LABEL: func.func private @matmul_add_relu_0
-// AVX2: "sched.pack"(%{{.*}}) {operand = 1 : i64, tiles = array<i64: 16>}
-// AVX2: "sched.tile"(%{{.*}}) {sizes = array<i64: 8, 16, 4>}
+// AVX2: %[[K:.*]] = "sched.kernel"() {name = "matmul_add_relu_0"}
+// AVX2-NEXT: "sched.pack"(%[[K]]) {operand = 1 : i64, tiles = array<i64: 16>}
+// AVX2-NEXT: "sched.tile"(%[[K]]) {sizes = array<i64: 4, 16, 0>}
+// AVX2-NEXT: "sched.parallel"(%[[K]]) {dims = array<i64: 1>, threads = 1 : i64}
+// AVX2-NEXT: "sched.tile"(%[[K]]) {sizes = array<i64: 4, 16, 4>}
 // AVX2: "sched.vectorize"(%{{.*}}) {width = 8 : i64}
 func.func private @matmul_add_relu_0(%a: tensor<64x784xf32>, %b: tensor<784x1024xf32>, %c: tensor<1024xf32>) -> tensor<64x1024xf32> attributes {tg.kernel = "contraction"} {
   %0 = "tg.matmul"(%a, %b) {tg.anchor} : (tensor<64x784xf32>, tensor<784x1024xf32>) -> tensor<64x1024xf32>
@@ -114,9 +120,12 @@ func.func private @matmul_5(%a: tensor<8x8xf32>, %b: tensor<8x32xf32>) -> tensor
 // CHECK-NEXT: "sched.tile"(%[[K]]) {sizes = array<i64: 1, 16, 1, 5, 8, 1, 1>}
 // CHECK-NEXT: "sched.vectorize"(%[[K]]) {width = 16 : i64}
 // CHECK-NOT: sched.interchange
+// With AVX2, 16 channels are two vectors; 5 columns x 2 vectors fit the 16 registers.
 // AVX2-LABEL: func.func private @conv_relu_6
-// AVX2: "sched.pack"(%{{.*}}) {operand = 1 : i64, tiles = array<i64: 16>}
-// AVX2: "sched.vectorize"(%{{.*}}) {width = 8 : i64}
+// AVX2: %[[K:.*]] = "sched.kernel"() {name = "conv_relu_6"}
+// AVX2-NEXT: "sched.pack"(%[[K]]) {operand = 1 : i64, tiles = array<i64: 16>}
+// AVX2-NEXT: "sched.tile"(%[[K]]) {sizes = array<i64: 1, 16, 1, 5, 0, 0, 0>}
+// AVX2: "sched.vectorize"(%[[K]]) {width = 8 : i64}
 func.func private @conv_relu_6(%arg0: tensor<1x8x6x10xf32>, %arg1: tensor<16x8x3x3xf32>) -> tensor<1x16x6x10xf32> attributes {tg.kernel = "contraction"} {
   %1 = "tg.conv"(%arg0, %arg1) {dilations = array<i64: 1, 1>, group = 1 : i64, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>, tg.anchor} : (tensor<1x8x6x10xf32>, tensor<16x8x3x3xf32>) -> tensor<1x16x6x10xf32>
   %2 = "tg.relu"(%1) : (tensor<1x16x6x10xf32>) -> tensor<1x16x6x10xf32>
@@ -204,4 +213,31 @@ func.func private @matmul_batch_rows_2(%a: tensor<?x2x40xf32>, %b: tensor<40x32x
 func.func private @matmul_prime_rows_10(%arg0: tensor<1x197x64xf32>, %arg1: tensor<64x256xf32>) -> tensor<1x197x256xf32> attributes {tg.kernel = "contraction"} {
   %0 = "tg.matmul"(%arg0, %arg1) {tg.anchor} : (tensor<1x197x64xf32>, tensor<64x256xf32>) -> tensor<1x197x256xf32>
   return %0 : tensor<1x197x256xf32>
+}
+
+// -----
+
+// Register tiles fit the vector registers. AVX-512 (32 registers): 8 columns of
+// OW = 56 x 2 vectors. AVX2 (16): at most 6 columns of 2 vectors, so 4 (the largest
+// divisor of 56 up to 6).
+// CHECK-LABEL: func.func private @conv_56
+// CHECK: "sched.tile"(%{{.*}}) {sizes = array<i64: 1, 32, 1, 8, 0, 0, 0>}
+// AVX2-LABEL: func.func private @conv_56
+// AVX2: "sched.tile"(%{{.*}}) {sizes = array<i64: 1, 16, 1, 4, 0, 0, 0>}
+func.func private @conv_56(%arg0: tensor<1x16x56x56xf32>, %arg1: tensor<32x16x3x3xf32>) -> tensor<1x32x56x56xf32> attributes {tg.kernel = "contraction"} {
+  %0 = "tg.conv"(%arg0, %arg1) {dilations = array<i64: 1, 1>, group = 1 : i64, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>, tg.anchor} : (tensor<1x16x56x56xf32>, tensor<32x16x3x3xf32>) -> tensor<1x32x56x56xf32>
+  return %0 : tensor<1x32x56x56xf32>
+}
+
+// -----
+
+// AVX2 and OW = 7: no divisor from 4 to 6 exists, and 7 columns x 2 vectors (14
+// accumulators, one loaded vector kept in memory) beat 1-column tiles.
+// CHECK-LABEL: func.func private @conv_7
+// CHECK: "sched.tile"(%{{.*}}) {sizes = array<i64: 1, 32, 1, 7, 0, 0, 0>}
+// AVX2-LABEL: func.func private @conv_7
+// AVX2: "sched.tile"(%{{.*}}) {sizes = array<i64: 1, 16, 1, 7, 0, 0, 0>}
+func.func private @conv_7(%arg0: tensor<1x16x7x7xf32>, %arg1: tensor<32x16x3x3xf32>) -> tensor<1x32x7x7xf32> attributes {tg.kernel = "contraction"} {
+  %0 = "tg.conv"(%arg0, %arg1) {dilations = array<i64: 1, 1>, group = 1 : i64, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>, tg.anchor} : (tensor<1x16x7x7xf32>, tensor<32x16x3x3xf32>) -> tensor<1x32x7x7xf32>
+  return %0 : tensor<1x32x7x7xf32>
 }
