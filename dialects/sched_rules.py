@@ -355,29 +355,79 @@ def _check_tile(c: _Context, step: Tile, index: int) -> None:
                      f"'{c.schedule.kernel}' has {_names(c.loops)}")
         return
     for size, loop in zip(step.sizes, c.loops):
+        if _padded(c, loop):
+            continue  # the packed lowering pads the rows / columns to the register tile
         if loop.extent is not None and size > loop.extent:
             c.fail(step, f"tile level {level}: size {size} of loop '{loop.name}' exceeds its extent {loop.extent}")
             return
     if step is levels[-1] and c.schedule.find(Vectorize) is not None:
         for size, loop in zip(step.sizes, c.loops):
-            if loop.name == "m" and _pads_rows(c):
-                continue  # the packed lowering pads the rows to the register tile
+            if _padded(c, loop):
+                continue
+            if loop.name == "ow" and _pads_conv_columns(c):
+                continue  # the channels-last lowering pads the output columns to the register tile
             if size and loop.extent is not None and loop.extent % size:
                 c.fail(step, f"innermost tile level: size {size} of loop '{loop.name}' does not divide "
                              f"its extent {loop.extent} (vectorized tiles must be full)")
                 return
 
 
+def _pads_conv_columns(c: "_Context") -> bool:
+    """Whether the kernel is a 2-d convolution whose schedule packs its weights: its
+    channels-last lowering computes output columns up to a multiple of the register
+    tile (reading the zero padding of the input) and drops the extra ones."""
+    pack = c.schedule.find(Pack)
+    return c.anchor is not None and pack is not None and pack.operand == 1 and \
+        c.anchor.name in ("tg.conv", "tg.nhwc_conv") and c.loops is not None and \
+        [loop.name for loop in c.loops[2:4]] == ["oh", "ow"]
+
+
 def pads_rows(anchor: ir.Operation) -> bool:
-    """Whether the packed form of ``anchor`` pads the rows of A to the register tile: a
-    tg.matmul with a 2-d B is one 2-d product over all rows of A."""
-    return anchor.name == "tg.matmul" and len(_shape(anchor.operands[1])) == 2
+    """Whether the packed form of ``anchor`` pads the rows of A (M) to the register tile:
+    a tg.matmul with a 2-d A and B, or 3-d+ ones (per batch: A ``[batch..., M, K]`` is
+    padded to ``[batch..., ceil(M / mr) * mr, K]``; a 2-d B makes one 2-d product of all
+    rows of A), and a tg.gemm (transA transposes A first). The padding rows are dropped
+    from the result."""
+    if anchor.name == "tg.gemm":
+        return True
+    return anchor.name == "tg.matmul" and len(_shape(anchor.operands[0])) >= 2 and \
+        len(_shape(anchor.operands[1])) >= 2
+
+
+def pads_columns(anchor: ir.Operation) -> bool:
+    """Whether the packed form of ``anchor`` pads the columns of B (N) to the register
+    tile: B of a tg.matmul or tg.gemm (a 2-d or 3-d+ B, transB too) is packed in strips
+    of ``nr`` columns, the last one filled with zero columns, which are dropped from
+    the result."""
+    return anchor.name in ("tg.matmul", "tg.gemm")
+
+
+def _packs_b(c: _Context) -> bool:
+    pack = c.schedule.find(Pack)
+    return c.anchor is not None and pack is not None and pack.operand == 1
 
 
 def _pads_rows(c: _Context) -> bool:
     """Whether the kernel's schedule packs B of an anchor that pads A's rows."""
-    pack = c.schedule.find(Pack)
-    return c.anchor is not None and pack is not None and pack.operand == 1 and pads_rows(c.anchor)
+    return _packs_b(c) and pads_rows(c.anchor)
+
+
+def _pads_columns(c: _Context) -> bool:
+    """Whether the kernel's schedule packs B of an anchor that pads B's columns."""
+    return _packs_b(c) and pads_columns(c.anchor)
+
+
+def _padded(c: _Context, loop: Loop) -> bool:
+    """Whether the packed lowering pads ``loop`` to the register tile, so that a tile of it
+    may exceed or not divide its extent: the rows, and the columns when the register tile
+    is one strip of the packed B wide (otherwise the kernel keeps its plain loops)."""
+    if loop.name == "m":
+        return _pads_rows(c)
+    if loop.name != "n" or not _pads_columns(c) or c.loops is None:
+        return False
+    sizes, strip = c.schedule.tile_levels[-1].sizes, c.schedule.find(Pack).tiles
+    names = [other.name for other in c.loops]
+    return len(sizes) == len(c.loops) and bool(strip) and sizes[names.index("n")] == strip[-1]
 
 
 def _check_interchange(c: _Context, step: Interchange, index: int) -> None:
@@ -481,8 +531,8 @@ def _check_unroll(c: _Context, step: Unroll, index: int) -> None:
 
 def _check_packable(c: _Context, step: Pack) -> None:
     """The packed forms (convert-tg-to-linalg, packed.py) are f32 products: B (operand 1) of
-    a matmul or gemm; the weights (operand 1) of a convolution with groups 1 or depthwise,
-    or the input (operand 0) of a pointwise one."""
+    a matmul or gemm; the weights (operand 1) of a convolution with groups 1, depthwise or
+    grouped with stride 1, or the input (operand 0) of a pointwise one."""
     anchor = c.anchor
     try:
         etype = str(ir.RankedTensorType(anchor.results[0].type).element_type)
@@ -500,8 +550,15 @@ def _check_packable(c: _Context, step: Pack) -> None:
     x, w, _ = conv_shapes(anchor)
     group = _int_attr(anchor, "group", 1)
     depthwise = len(x) > 1 and group == x[1] and w[1] == 1 and w[0] == x[1]
-    if len(x) != 4 or (group != 1 and not depthwise):
-        c.fail(step, "'sched.pack': only 2-d convolutions with groups 1 or depthwise have a packed form")
+    strided = set(_int_attr(anchor, "strides", [1]) or [1]) != {1}
+    if len(x) != 4 or (group != 1 and not depthwise and strided):
+        c.fail(step, "'sched.pack': only 2-d convolutions with groups 1, depthwise, or grouped "
+                     "with stride 1 have a packed form")
+    elif group != 1 and not depthwise and c.schedule.tile_levels and \
+            len(c.schedule.tile_levels[-1].sizes) == 7 and \
+            (w[0] // group) % max(1, c.schedule.tile_levels[-1].sizes[1]):
+        c.fail(step, f"'sched.pack': the register tile's {c.schedule.tile_levels[-1].sizes[1]} output "
+                     f"channels must divide the {w[0] // group} of one group")
     elif anchor.name == "tg.nhwc_conv" and step.operand != 1:
         c.fail(step, f"'sched.pack' packs the weights (operand 1) of a channels-last "
                      f"convolution, not #{step.operand}")

@@ -2,7 +2,7 @@
 them channels-last, so that layout copies appear only where the graph needs them.
 
 1. **Choose.** Each ``tg.conv`` whose kernel prefers channels-last (2-d, f32, static
-   channels and weights, groups 1 or depthwise, and a default schedule that packs it:
+   channels and weights, groups 1, depthwise or grouped with stride 1, and a default schedule that packs it:
    ``sched-default``'s channels-last register tiles) is rewritten channels-last:
    * a pointwise one (1x1, stride 1, no padding, groups 1) becomes
      ``tg.matmul(x_nhwc, W^T)`` (+ bias): a matrix product over the N*H*W rows whose

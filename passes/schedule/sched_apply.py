@@ -44,6 +44,7 @@ from polytile.passes.common.walk import ops_in
 
 from polytile.dialects import op_table
 from polytile.passes.common.kernels import KERNEL_TAG_ATTR, PLAIN_ANCHOR_ATTR
+from polytile.passes.conversion.tg_to_linalg.packed import GROUPED_CONV_ATTR
 EPILOGUE_ATTR = "sched.epilogue"
 #: On the block forall of a kernel tiled for its gpu_map (target=cuda).
 GPU_MAP_ATTR = "sched.gpu_map"
@@ -133,11 +134,13 @@ def plan_for(anchor: ir.Operation, schedule, threads_override: int = -1) -> scri
     fuse = [s for s in schedule.steps if isinstance(s, sched.Fuse)]
     epilogue = _epilogue_of(anchor) if fuse and fuse[0].consumers else None
     threads = _threads(schedule, threads_override)
-    # Threads split the column strips (n1) or else the row tiles (m1) evenly, so
-    # that every thread's tiles keep static shapes (the vectorizer needs them).
+    # Threads split the column strips (n1), else the row tiles (m1), else a batch dim
+    # evenly, so that every thread's tiles keep static shapes (the vectorizer needs them).
     n_tiles = ir.RankedTensorType(anchor.operands[1].type).shape[-3]
     m_tiles = ir.RankedTensorType(anchor.operands[0].type).shape[-3]
-    thread_dim = nb if n_tiles % threads == 0 else nb + 1 if m_tiles % threads == 0 else None
+    batch = list(ir.RankedTensorType(anchor.results[0].type).shape)[:nb]
+    thread_dim = nb if n_tiles % threads == 0 else nb + 1 if m_tiles % threads == 0 else \
+        next((i for i, size in enumerate(batch) if size > 0 and size % threads == 0), None)
     k_extent = ir.RankedTensorType(anchor.operands[1].type).shape[-2]  # BP[batch..., N/nr, K, nr]
     # The tile loops (batch..., n1, m1) in the order of the schedule's interchange:
     # kernel loop -> anchor dim (a pointwise convolution's f is m1, its oh and ow are n1)
@@ -287,6 +290,8 @@ def conv_plan_for(anchor: ir.Operation, schedule, threads_override: int = -1) ->
     # thread's rows are tiled by one, so their count need not divide)
     thread_dim = 1 if out[1] == ir.ShapedType.get_dynamic_size() or out[1] % threads == 0 else None
     filt = list(ir.RankedTensorType(anchor.operands[1].type).shape)  # KH, KW, C (, F)
+    if GROUPED_CONV_ATTR in anchor.attributes:
+        return _grouped_conv_plan(anchor, kernel, fb, owb, cb, threads, thread_dim, schedule)
     if anchor.name == "linalg.depthwise_conv_2d_nhwc_hwc":
         tile, step = [1, 1, owb, fb, 0, 0], [0, 0, 0, 0, 1, 1]
     else:
@@ -323,6 +328,19 @@ def conv_plan_for(anchor: ir.Operation, schedule, threads_override: int = -1) ->
         shape = list(ir.RankedTensorType(back.results[0].type).shape)
         plan.layout_copies.append(("linalg.generic", ident, copy_tile(shape, [0, 3, 1, 2])))
     return plan
+
+
+def _grouped_conv_plan(anchor: ir.Operation, kernel: str, fb: int, owb: int, cb: int, threads: int,
+                       thread_dim: Optional[int], schedule) -> scripts.KernelPlan:
+    """The plan of a grouped convolution's generic (packed.grouped_nhwc_conv; loops n, oh,
+    ow, g, f, kh, kw, c): register tiles of ``owb`` columns x ``fb`` channels of one group,
+    steps of one tap and ``cb`` channels, whose unit dims fold into a matrix product."""
+    w = list(ir.RankedTensorType(anchor.operands[1].type).shape)  # G, KH, KW, Cg, Fg
+    tile = [1, 1, owb, 1, fb, 0, 0, 0]
+    step = _without_full_steps([0, 0, 0, 0, 0, 1, 1, cb], {5: w[1], 6: w[2], 7: w[3]})
+    return scripts.KernelPlan(kernel=kernel, anchor_op=anchor.name, tile=tile, step=step,
+                              threads=threads if thread_dim is not None else 1,
+                              thread_dim=thread_dim or 0, fold_unit_dims=True, unroll=_unroll(schedule))
 
 
 def _apply(root: ir.Operation, script: str, what: str, at: ir.Operation) -> None:
@@ -387,7 +405,7 @@ def _apply_cpu(root: ir.Operation, schedules: dict, options: Options) -> None:
             raise PassError(f"kernel '{kernel}' was lowered for a schedule, but none is attached", anchor)
         # a schedule's explicit interchange or unroll is carried out or is an error
         explicit = schedule.find(sched.Interchange) is not None or schedule.find(sched.Unroll) is not None
-        if anchor.name in CONV_ANCHORS:
+        if anchor.name in CONV_ANCHORS or GROUPED_CONV_ATTR in anchor.attributes:
             try:
                 plan = conv_plan_for(anchor, schedule, options.threads)
             except PassError as err:

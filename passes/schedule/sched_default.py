@@ -6,26 +6,35 @@ Runs on tg after `tg-fuse-kernels`. For an f32 matrix-product kernel (anchor
 (``polytile.schedules.host``):
 
 * ``sched.pack`` of operand 1 (B) into column strips of ``nr`` = two vector
-  registers (32 floats with AVX-512, 16 with AVX2), or one when N is narrower;
+  registers (32 floats with AVX-512, 16 with AVX2), or one (or half of one) when
+  that divides N and padding N to a wider strip would not be clearly faster; an N
+  that no strip divides (e.g. 197 tokens) is padded with zero columns;
 * a first tile level of register tiles ``mr x nr`` whose column strips run
   on ``threads`` threads (``sched.parallel``; 0 = all cores);
 * an inner level adding the reduction step ``kc`` (4, or 2/1 when K is not a
-  multiple of 4), ``mr`` the largest of 8, 6, 4, 3, 2, 1 dividing M, so that
-  ``mr x nr`` accumulators fit the vector registers;
-* ``sched.fuse consumers`` (bias, activation and residual epilogue in registers)
-  and ``sched.vectorize``. No ``sched.interchange``: the packed tile loops already
-  run column strips outermost (each strip of B stays in cache for all row tiles).
+  multiple of 4), ``mr`` the largest of 8, 7, 6, 4, 3, 2, 1 dividing M whose
+  ``mr x nr`` accumulators, ``nr`` loaded vectors and a broadcast fit the vector
+  registers (``register_rows``: 8 rows with AVX-512's 32, 6 with AVX2's 16; 7 with
+  one reloaded vector when nothing from 4 to 6 divides M); an M with no divisor of 4 or
+  more (e.g. 197, per batch too) is padded with zero rows to a taller tile;
+* ``sched.fuse consumers`` (bias, activation and residual epilogue in registers;
+  not when rows or columns are padded: the epilogue then runs after the product on
+  the unpadded result) and ``sched.vectorize``. No ``sched.interchange``: the packed
+  tile loops already run column strips outermost (each strip of B stays in cache
+  for all row tiles).
 
-For an f32 2-d convolution (groups 1 or depthwise) it writes a channels-last
-schedule (``conv_schedule``): weights packed ``HWCF``, register tiles of output
-columns x output channels, output rows split over the threads. With dynamic N, H
-or W (static channels and weights) the register tiles are one output column wide,
-so that no tile is partial.
+For an f32 2-d convolution (groups 1, depthwise, or grouped with stride 1 and
+static shapes) it writes a channels-last schedule (``conv_schedule``): weights
+packed ``HWCF``, register tiles of output columns x output channels (within one
+group), output rows split over the threads. The columns fit the vector registers
+(``conv_columns``): a divisor of OW from 4 up, else OW is rounded up to the tile by
+the lowering (13 -> 15). With dynamic N, H or W (static channels and weights) the
+register tiles are one output column wide, so that no tile is partial.
 
 Other kernels get no schedule yet and keep the plain loop lowering (element-wise
 loops are vectorized by LLVM): reductions, element-wise kernels, integer and
-16-bit products, grouped (non-depthwise) and 1-d/3-d convolutions. Kernels that already have a schedule (hand-written, ``--schedule``)
-are left alone.
+16-bit products, strided grouped and 1-d/3-d convolutions. Kernels that already
+have a schedule (hand-written, ``--schedule``) are left alone.
 """
 from __future__ import annotations
 
@@ -151,7 +160,8 @@ def _matmul_dims(anchor: ir.Operation) -> Optional[tuple[list[int], Optional[int
 
 def matmul_schedule(kernel: str, batch: list[int], m: Optional[int], n: int, k: int, threads: int,
                     vector_bits: int = 0, rows_bound: Optional[int] = None,
-                    rows_multiple: Optional[int] = None, pad_rows: bool = False):
+                    rows_multiple: Optional[int] = None, pad_rows: bool = False,
+                    pad_columns: bool = False):
     """The default schedule of a matrix product, or None when no register tile fits.
     A dynamic ``m`` (None; its rows are padded to the register tile) gets the largest
     register tile (the typical size: many rows), or, when ``rows_bound`` (from the
@@ -159,10 +169,18 @@ def matmul_schedule(kernel: str, batch: list[int], m: Optional[int], n: int, k: 
     When ``m`` is a dynamic multiple of ``rows_multiple`` (a dynamic batch of
     ``rows_multiple`` static rows each), the register tile divides ``rows_multiple``,
     as for a static ``m``: the schedule's tiles are checked against the anchor's static
-    row loop, and no row is padded."""
+    row loop, and no row is padded.
+
+    ``pad_rows`` / ``pad_columns``: the packed lowering of the anchor pads a static ``m``
+    / ``n`` with zeros to the register tile (``sched_rules.pads_rows`` / ``pads_columns``),
+    so a static ``m`` with no divisor of 4 or more rows (e.g. 197 tokens) gets a tall
+    tile, and ``n`` gets the column strip of least work (``column_strip``: padded when no
+    strip divides it, or when that is clearly faster; without ``pad_columns`` a strip
+    dividing ``n`` or None). A schedule that pads the result (or has dynamic rows) has no
+    ``sched.fuse``: the epilogue reads the result without its padding, after the product."""
     from polytile.dialects import sched
     lanes = (vector_bits or host_cpu().vector_bits) // 32
-    nr = next((w for w in (2 * lanes, lanes, lanes // 2) if w >= 4 and n % w == 0), None)
+    nr = column_strip(n, lanes, pad_columns)
     if nr is None:
         return None
     vectors = max(1, nr // lanes)
@@ -175,21 +193,68 @@ def matmul_schedule(kernel: str, batch: list[int], m: Optional[int], n: int, k: 
     else:
         mr = tile_rows(m, vectors, vector_bits)
         if pad_rows and mr < 4 and m > 8:
-            # e.g. 197 tokens: no good divisor; the packed lowering pads the rows with zeros
-            # up to the register tile instead (the fewest padding rows, then the tallest tile)
-            tall = [r for r in choices if r >= 4]
-            mr = min(tall, key=lambda r: (-(-m // r) * r - m, -r))
+            mr = padded_rows(m, [r for r in choices if r >= 4], -(-n // nr), threads)
     kc = next(s for s in (4, 2, 1) if k % s == 0)
     nb = len(batch)
     ones = [1] * nb
+    # a padded result (dynamic rows are always padded) is a slice of the product: the
+    # epilogue reads it after the product, not in the register tile
+    padded = n % nr != 0 or m is None or m % mr != 0
     return sched.Schedule(kernel, [
         sched.Pack(operand=1, tiles=(nr,)),
         sched.Tile(sizes=tuple(ones + [mr, nr, 0])),
         sched.Parallel(dims=(nb + 1,), threads=threads),
         sched.Tile(sizes=tuple(ones + [mr, nr, kc])),
-        sched.Fuse(consumers=True, producers=()),
+        *([] if padded else [sched.Fuse(consumers=True, producers=())]),
         sched.Vectorize(width=lanes),
     ])
+
+
+#: Time per column of a register tile whose column strip is one vector, or half a vector,
+#: relative to a strip of two vectors (fewer accumulators per loaded operand; measured on
+#: AVX2: [197, 192] @ [192, 100] took 0.124 ms with strips of 16 columns padded to 112,
+#: 0.164 ms with 8 (104), 0.300 ms with 4 (no padding)).
+STRIP_COST = {2.0: 1.0, 1.0: 1.4, 0.5: 2.7}
+#: A padded strip is taken over a strip dividing N only when it saves this much of the
+#: work: padding costs the fused epilogue (it then runs after the product).
+PAD_GAIN = 0.85
+
+
+def column_strip(n: int, lanes: int, pad: bool = False) -> Optional[int]:
+    """The column strip ``nr`` of a product with ``n`` columns: two vectors, one or half of
+    one (at least 4 columns) dividing ``n``, the widest first; with ``pad`` (the packed
+    lowering pads B with zero columns) the strip of least work (``STRIP_COST`` per column
+    of ``n`` rounded up to the strip) when no strip divides ``n`` or when that saves
+    ``PAD_GAIN`` of the work (e.g. 100 columns: strips of 16 padded to 112 rather than
+    strips of 4). None when nothing fits."""
+    strips = [w for w in (2 * lanes, lanes, lanes // 2) if w >= 4]
+    exact = next((w for w in strips if n % w == 0), None)
+    if not pad or n < 1:
+        return exact
+
+    def work(w: int) -> float:
+        return -(-n // w) * w * STRIP_COST[w / lanes]
+
+    best = min(strips, key=lambda w: (work(w), -w))
+    if exact is not None and work(best) > PAD_GAIN * work(exact):
+        return exact
+    return best
+
+
+def padded_rows(m: int, tall: list[int], column_strips: int, threads: int) -> int:
+    """The register tile rows ``mr`` (one of ``tall``) for ``m`` rows that the packed lowering
+    pads with zero rows to a multiple of it (e.g. 197 tokens, which nothing divides): the
+    fewest padding rows, then the tallest tile; with several threads and a number of
+    ``column_strips`` they do not divide, first a row tile count they divide (the threads
+    split the row tiles evenly, else the kernel runs on one thread)."""
+    threads = threads or host_cpu().cores
+    split = threads > 1 and column_strips % threads != 0
+
+    def cost(r: int):
+        tiles = -(-m // r)
+        return (split and tiles % threads != 0, tiles * r - m, -r)
+
+    return min(tall, key=cost)
 
 
 def largest_divisor(extent: int, limit: int) -> int:
@@ -198,7 +263,8 @@ def largest_divisor(extent: int, limit: int) -> int:
 
 
 def conv_schedule(kernel: str, anchor: ir.Operation, threads: int, vector_bits: int = 0):
-    """Channels-last register tiles for a 2-d f32 convolution (groups 1 or depthwise), or None.
+    """Channels-last register tiles for a 2-d f32 convolution (groups 1, depthwise, or
+    grouped with stride 1 and static shapes), or None.
 
     Loops (n, f, oh, ow, c, kh, kw): ``owb`` output columns x ``fb`` output channels
     accumulate in registers (``fb`` = two vectors, or one, dividing F), the
@@ -223,18 +289,21 @@ def conv_schedule(kernel: str, anchor: ir.Operation, threads: int, vector_bits: 
 def _conv_tiles(sched, kernel: str, anchor: ir.Operation, x: list[int], w: list[int], threads: int,
                 vector_bits: int, owb: Optional[int], out_width: int = 1):
     """The channels-last schedule with register tiles of ``owb`` output columns x ``fb``
-    output channels (None for grouped convolutions or channels no vector width divides).
+    output channels (None for channels no vector width divides, and for grouped
+    convolutions that `grouped_packable` rejects).
     ``owb`` None: the largest divisor of ``out_width`` up to 8 whose tile fits the
     vector registers."""
     group = ir.IntegerAttr(anchor.attributes["group"]).value
     depthwise = group == x[1] and w[1] == 1 and w[0] == x[1]
-    if group != 1 and not depthwise:
+    if group != 1 and not depthwise and not grouped_packable(anchor, x, w, owb):
         return None
     lanes = (vector_bits or host_cpu().vector_bits) // 32
     f, cg = w[0], w[1]
-    # a depthwise tile is one output column: up to four vectors of channels
+    # a depthwise tile is one output column: up to four vectors of channels; a grouped
+    # one's channels stay within one group
     widths = (4 * lanes, 2 * lanes, lanes, lanes // 2) if depthwise else (2 * lanes, lanes, lanes // 2)
-    fb = next((v for v in widths if v >= 4 and f % v == 0), None)
+    per_tile = f if group == 1 or depthwise else f // group
+    fb = next((v for v in widths if v >= 4 and per_tile % v == 0), None)
     if fb is None:
         return None
     cb = 1 if depthwise else largest_divisor(cg, 16)
@@ -243,7 +312,7 @@ def _conv_tiles(sched, kernel: str, anchor: ir.Operation, x: list[int], w: list[
         # become 2-d vectors, which lower element by element)
         owb = 1
     elif owb is None:
-        owb = tile_rows(out_width, max(1, fb // lanes), vector_bits, choices=tuple(range(8, 0, -1)))
+        owb = conv_columns(out_width, max(1, fb // lanes), vector_bits)
     return sched.Schedule(kernel, [
         sched.Pack(operand=1, tiles=(fb,)),
         sched.Tile(sizes=(1, fb, 1, owb, 0, 0, 0)),
@@ -251,6 +320,27 @@ def _conv_tiles(sched, kernel: str, anchor: ir.Operation, x: list[int], w: list[
         sched.Tile(sizes=(1, fb, 1, owb, cb, 1, 1)),
         sched.Vectorize(width=lanes),
     ])
+
+
+def grouped_packable(anchor: ir.Operation, x: list[int], w: list[int], owb: Optional[int]) -> bool:
+    """Whether a grouped convolution (neither groups 1 nor depthwise) has the channels-last
+    packed form (packed.grouped_nhwc_conv): static shapes (``owb`` None) and stride 1
+    (its register tiles become a matrix product only when the tap's input columns are
+    contiguous; strided grouped convolutions keep the plain loops)."""
+    return owb is None and set(_ints(anchor, "strides")) == {1}
+
+
+def conv_columns(out_width: int, vectors_per_column: int, vector_bits: int = 0) -> int:
+    """Output columns of a convolution's register tile (of ``vectors_per_column`` vectors
+    of channels each): the largest divisor of ``out_width`` up to 8 that fits the vector
+    registers when it is at least 4; otherwise 4 or more columns that fit, with the
+    fewest padding columns (the channels-last lowering rounds OW up to the tile: 13 ->
+    15 with 5-column tiles, 7 -> 8 with 4); OW itself when under 4."""
+    limit = min(8, register_rows(vectors_per_column, vector_bits))
+    best = largest_divisor(out_width, limit)
+    if best >= 4 or out_width < 4 or limit < 4:
+        return best
+    return min(range(4, limit + 1), key=lambda r: (-(-out_width // r) * r, -r))
 
 
 def _ints(anchor: ir.Operation, name: str) -> list[int]:
@@ -321,11 +411,10 @@ def default_schedule(kernel_func: ir.Operation, threads: int, vector_bits: int =
     name = ir.StringAttr(kernel_func.attributes["sym_name"]).value
     batch, m, n, k, rows_multiple = dims
     rows_bound = _rows_bound(anchor, dim_bounds) if m is None else None
-    # the packed product of a matmul with a 2-d B is one 2-d product over all rows of A,
-    # which it can pad to the register tile
-    from polytile.dialects.sched_rules import pads_rows
-    pad_rows = pads_rows(anchor)
-    return matmul_schedule(name, batch, m, n, k, threads, vector_bits, rows_bound, rows_multiple, pad_rows)
+    # the packed product pads the rows of A and the columns of B to the register tile
+    from polytile.dialects.sched_rules import pads_columns, pads_rows
+    return matmul_schedule(name, batch, m, n, k, threads, vector_bits, rows_bound, rows_multiple,
+                           pad_rows=pads_rows(anchor), pad_columns=pads_columns(anchor))
 
 
 @register_pass("sched-default", options=Options)

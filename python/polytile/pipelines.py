@@ -131,6 +131,13 @@ def affine_to_llvm(threads: Optional[int] = 1) -> list[str]:
     parallel = resolve_threads(threads) > 1
     return [
         "affine-polyhedral-schedule{tagged-only=true}",
+        # one-iteration loops out of affine-parallelize's way; reduction accumulators in
+        # registers, float sums reassociable, so that LLVM vectorizes them
+        "func.func(affine-promote-unit-loops)",
+        "func.func(affine-promote-reductions)",
+        # and loads and arithmetic that do not change along a loop out of it (a softmax's
+        # 1 / sum, a layer norm's mean and rsqrt: LLVM cannot prove the loop's stores leave them)
+        "func.func(affine-loop-invariant-code-motion)",
         # the outermost dependence-free loop of every other nest (element-wise,
         # reductions' outer loops, copies) runs on the threads too
         *(["func.func(affine-parallelize{max-nested=1})"] if parallel else []),

@@ -119,6 +119,64 @@ def test_conv_full_reduction_step_schedule_applies(x_shape, w_shape, attrs, thre
     np.testing.assert_allclose(actual[0], run_onnxruntime(model, feeds)[0], rtol=1e-4, atol=1e-4)
 
 
+# Output widths with no register-tile divisor from 4 up (13, 7, 27, 11 with stride 2) are
+# computed rounded up to the tile, the extra columns reading extra zero padding, and
+# dropped (OW = 8 needs none). The schedule must apply and the result stay exact.
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("x_shape,w_shape,attrs,columns_padded", [
+    ((1, 16, 13, 13), (32, 16, 3, 3), {"pads": [1, 1, 1, 1]}, True),
+    ((1, 8, 7, 7), (16, 8, 3, 3), {"pads": [1, 0, 1, 2]}, True),
+    ((1, 8, 29, 29), (16, 8, 3, 3), {"pads": [1, 1, 1, 1], "dilations": [1, 2]}, True),  # OW 27
+    ((1, 4, 23, 23), (16, 4, 3, 3), {"strides": [2, 2]}, True),  # OW 11
+    ((1, 64, 7, 8), (32, 64, 3, 3), {"pads": [1, 1, 1, 1]}, False),
+])
+def test_conv_padded_columns(x_shape, w_shape, attrs, columns_padded, threads):
+    import re
+    model, feeds = _conv_model(x_shape, w_shape, **attrs)
+    linalg_text = _schedules_applied_strictly(model, threads)
+    expected = run_onnxruntime(model, feeds)[0]
+    oh, ow, f = expected.shape[2], expected.shape[3], expected.shape[1]
+    sched_text = polytile.compile(model, emit="sched", threads=threads)
+    owb = int(re.findall(r'"sched.tile"\(%\w+\) \{sizes = array<i64: 1, \d+, 1, (\d+),', sched_text)[-1])
+    rounded = -(-ow // owb) * owb
+    from polytile.passes.schedule.sched_default import register_rows
+    if register_rows(2) == 6:  # AVX2 (16 vector registers): the cases are chosen for it
+        assert (rounded != ow) == columns_padded, (ow, owb)
+    # the convolution computes the rounded-up columns (one tensor of them), then drops them
+    assert f"tensor<1x{oh}x{rounded}x{f}xf32>" in linalg_text
+    actual = polytile.compile(model, threads=threads).run(feeds)
+    np.testing.assert_allclose(actual[0], run_onnxruntime(model, feeds)[0], rtol=1e-4, atol=1e-4)
+
+
+# Grouped convolutions (neither groups 1 nor depthwise) with stride 1 get the packed
+# channels-last form: one generic over (n, oh, ow, g, f, kh, kw, c) whose register tiles
+# fold into matrix products (RegNet-Y's group width 8, ResNeXt's 4..). Strided ones keep
+# the plain loops (no sched.pack).
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("x_shape,w_shape,attrs", [
+    ((1, 48, 14, 14), (48, 8, 3, 3), {"group": 6, "pads": [1, 1, 1, 1]}),
+    ((2, 24, 13, 11), (48, 8, 3, 3), {"group": 3, "pads": [1, 0, 2, 1], "dilations": [2, 1]}),
+    ((1, 32, 9, 9), (64, 16, 1, 3), {"group": 2, "pads": [0, 1, 0, 1]}),
+    ((1, 64, 7, 7), (64, 4, 3, 3), {"group": 16, "pads": [1, 1, 1, 1]}),
+])
+def test_grouped_conv_packed(x_shape, w_shape, attrs, threads):
+    model, feeds = _conv_model(x_shape, w_shape, **attrs)
+    fg = w_shape[0] // attrs["group"]
+    if fg % 4:
+        pytest.skip("no vector width divides the group's output channels")
+    linalg_text = _schedules_applied_strictly(model, threads)
+    assert "vector.contract" in linalg_text
+    actual = polytile.compile(model, threads=threads).run(feeds)
+    np.testing.assert_allclose(actual[0], run_onnxruntime(model, feeds)[0], rtol=1e-4, atol=1e-4)
+
+
+def test_strided_grouped_conv_keeps_plain_loops():
+    model, feeds = _conv_model((1, 16, 9, 9), (16, 8, 3, 3), group=2, strides=[2, 2], pads=[1, 1, 1, 1])
+    assert '"sched.pack"' not in polytile.compile(model, emit="sched", threads=1)
+    actual = polytile.compile(model, threads=2).run(feeds)
+    np.testing.assert_allclose(actual[0], run_onnxruntime(model, feeds)[0], rtol=1e-4, atol=1e-4)
+
+
 # `sched-apply{strict=true}` reported a kernel script's failure at the kernel's anchor op,
 # which the failing script had already erased: a segmentation fault instead of an error.
 # Reproduced with the scripts of the bug above (one-iteration reduction loops), run in a

@@ -266,8 +266,9 @@ BAD = {
                          "tile level 1 has 2 sizes, but kernel 'gemm_relu_0' has 3 loops (m, n, k)"),
     "parallel_reduction_loop": (4, lambda s: _replace_step(s, 3, Parallel(dims=(2,), threads=1)),
                                 "loop 'k' is a reduction loop; running it in parallel races"),
-    "vector_tile_not_dividing": (5, lambda s: _replace_step(s, 4, Tile(sizes=(5, NR, KC))),
-                                 "innermost tile level: size 5 of loop 'm' does not divide its extent 32"),
+    # (not m or n: the packed product pads them to the register tile)
+    "vector_tile_not_dividing": (5, lambda s: _replace_step(s, 4, Tile(sizes=(MR, NR, 5))),
+                                 "innermost tile level: size 5 of loop 'k' does not divide its extent 64"),
     "unknown_kernel": (0, lambda s: Schedule("no_such_kernel_7", s.steps),
                        "no kernel function named 'no_such_kernel_7'"),
 }

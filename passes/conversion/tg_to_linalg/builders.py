@@ -234,6 +234,19 @@ def reduced_map(rank: int, axes: Sequence[int]) -> ir.AffineMap:
     return amap(rank, [d(i) for i in kept_dims(rank, axes)])
 
 
+def keepdims_map(rank: int, axes: Sequence[int]) -> ir.AffineMap:
+    """Index a tensor of ``x``'s rank with size 1 at ``axes`` (:func:`keepdims_dims`) from
+    the loops over ``x``'s shape. Reductions whose accumulators are indexed this way keep
+    their innermost reduced loop innermost (``linalg-interchange-for-locality`` moves a
+    parallel loop inside only when the output's last index is that loop)."""
+    return amap(rank, [c(0) if i in axes else d(i) for i in range(rank)])
+
+
+def keepdims_dims(x: ir.Value, axes: Sequence[int]) -> list[Dim]:
+    """The dims of ``x`` with 1 at ``axes``."""
+    return [1 if i in axes else dim_of(x, i) for i in range(len(shape_of(x)))]
+
+
 def window_count(size: Dim, kernel: int, stride: int, dilation: int) -> Dim:
     """How many windows of ``kernel`` taps (``stride``, ``dilation``) fit in ``size``
     (an already padded input dim): ``(size - dilation * (kernel - 1) - 1) / stride + 1``,

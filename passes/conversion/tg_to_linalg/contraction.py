@@ -10,9 +10,10 @@ product.
 
 The anchor of a kernel whose schedule packs an operand (``ctx.packing``, see
 schedule_info.py) is lowered to the packed forms of packed.py instead: f32
-MatMul (batch dims equal, or a batch of rows times one matrix) and Gemm with
-``M`` a multiple of the register tile; 2-d f32 Conv of groups 1 or depthwise
-(channels-last), and pointwise Conv with ``N = 1`` (a matrix product).
+MatMul (batch dims equal, or a batch of rows times one matrix) and Gemm, rows
+and columns padded to the register tile where it does not divide them; 2-d f32
+Conv of groups 1 or depthwise (channels-last), and pointwise Conv with ``N = 1``
+(a matrix product).
 
 Dynamic dims (``?``) in the plain lowerings: every dim of MatMul (batch
 broadcast included; a ``?`` is never broadcast from 1) and of Gemm; the batch
@@ -60,8 +61,8 @@ def _packed_matmul(ctx: LoweringContext) -> Optional[ir.Value]:
         collapsed = packed.reshape_kernel_argument(a, rows_groups) if DYNAMIC not in a_shape else None
         a = collapsed if collapsed is not None else builders.collapse(a, rows_groups)
         a_shape = shape_of(a)
-    if a_shape[:-2] != b_shape[:-2] or (a_shape[-2] != DYNAMIC and a_shape[-2] % p.mr and len(a_shape) > 2):
-        return None  # (a 2-d A's rows are padded to the register tile)
+    if a_shape[:-2] != b_shape[:-2]:
+        return None  # (rows and columns are padded to the register tile)
     out = packed.packed_matmul(a, b, p.mr, p.nr, p.kernel)
     if rows_groups is not None:
         out = builders.expand(out, rows_groups, out_dims)
@@ -120,7 +121,7 @@ def _gemm_product(ctx: LoweringContext) -> ir.Value:
     m, n = _gemm_dims(ctx)
     p = ctx.packing
     if p is not None and str(et) == "f32" and not isinstance(n, ir.Value) and \
-            (isinstance(m, ir.Value) and not ctx.attr("transA") or not isinstance(m, ir.Value) and m % p.mr == 0):
+            not (isinstance(m, ir.Value) and ctx.attr("transA")):  # rows and columns padded to the tile
         if ctx.attr("transA"):
             a = transpose(a, [1, 0])
         if ctx.attr("transB"):
@@ -203,7 +204,7 @@ def _packed_conv(ctx: LoweringContext) -> Optional[ir.Value]:
         bias = reshape(ctx.operand(2), [f, 1, 1]) if ctx.has_operand(2) else None
         return _add_bias(out, bias, ctx.result_element_type)
     out = packed.channels_last_conv(x, w, ctx.result_shape, ctx.attr("strides"), ctx.attr("dilations"),
-                                    ctx.attr("pads"), depthwise, ctx.packing.kernel)
+                                    ctx.attr("pads"), depthwise, ctx.packing.kernel, ctx.packing.mr)
     bias = reshape(ctx.operand(2), [shape_of(w)[0], 1, 1]) if ctx.has_operand(2) else None
     return _add_bias(out, bias, ctx.result_element_type)
 

@@ -4,7 +4,8 @@
   depthwise: ``sched-default``'s channels-last register tiles), the input is zero-padded,
   the weights laid out ``HWCF``/``HWC`` and the convolution is one
   ``linalg.conv_2d_nhwc_hwcf`` / ``depthwise_conv_2d_nhwc_hwc`` (packed.py) with no layout
-  copy; bias, activation and residual stay element-wise consumers of it. Otherwise (other
+  copy; bias, activation and residual stay element-wise consumers of it. A packed grouped
+  one (stride 1, static shapes) is packed.grouped_nhwc_conv's generic. Otherwise (strided
   groups, element types, no schedule) it is the plain convolution between two transposes:
   right, not fast. N, H and W may be dynamic; channels and weights must be static.
 """
@@ -46,8 +47,13 @@ def _nhwc_conv(ctx: LoweringContext):
     p = ctx.packing
     if p is not None and p.form == "conv" and str(et) == "f32" and (group == 1 or is_depthwise):
         out = packed.nhwc_conv(x, w, ctx.result_shape, ctx.attr("strides"), ctx.attr("dilations"),
-                               ctx.attr("pads"), is_depthwise, p.kernel)
+                               ctx.attr("pads"), is_depthwise, p.kernel, columns=p.mr)
         return [_add_bias(out, bias, et)]  # the bias [F] broadcasts along the last dim
+    if p is not None and p.form == "conv" and str(et) == "f32" and set(ctx.attr("strides")) == {1} \
+            and DYNAMIC not in shape_of(x) + ctx.result_shape:
+        out = packed.grouped_nhwc_conv(x, w, ctx.result_shape, ctx.attr("dilations"), ctx.attr("pads"),
+                                       group, p.kernel, columns=p.mr)
+        return [_add_bias(out, bias, et)]
     out_nchw = [ctx.result_shape[i] for i in TO_NCHW]
     y = plain_conv(transpose(x, TO_NCHW), w, bias, group, ctx.attr("strides"), ctx.attr("dilations"),
                    ctx.attr("pads"), out_nchw, et)

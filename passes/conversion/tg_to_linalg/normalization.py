@@ -26,7 +26,8 @@ from mlir.dialects import arith, math
 from . import LoweringContext, lowering
 from .builders import (DYNAMIC, PARALLEL, REDUCTION, amap, broadcast_map, cmpf, compute_type, convert_float,
                        convert_tensor, d, dim_of, dims_of, dims_product, elementwise, empty, etype_of, filled,
-                       generic, identity_map, index_to_scalar, onnx_float_type, pad, parallel, prod,
+                       generic, identity_map, index_to_scalar, keepdims_dims, keepdims_map, onnx_float_type,
+                       pad, parallel, prod,
                        reduce_into, reduced_map, reduction, reshape, scalar_constant, shape_of, wider_float)
 
 
@@ -44,22 +45,25 @@ def _count(x: ir.Value, axes: Sequence[int], ct: ir.Type) -> ir.Value:
 
 
 def _moments(x: ir.Value, axes: Sequence[int], ct: ir.Type) -> tuple[ir.Value, ir.Value]:
-    """Mean and (biased) variance of ``x`` over ``axes``, computed in ``ct``; both
-    have the kept dims."""
+    """Mean and (biased) variance of ``x`` over ``axes``, computed in ``ct``; both have
+    ``x``'s rank with size 1 at ``axes`` (read them with ``keepdims_map``: a reduction over
+    the last axis then stays along contiguous memory and vectorizes)."""
     shape = shape_of(x)
     rank = len(shape)
     count = _count(x, axes, ct)
-    zero = 0.0
-    total = reduce_into(x, axes, ct, zero, arith.addf, lambda v: convert_float(v, ct))
+    kmap = keepdims_map(rank, axes)
+    iters = [REDUCTION if i in axes else PARALLEL for i in range(rank)]
+    kdims = keepdims_dims(x, axes)
+    total = generic([x], [filled(kdims, ct, 0.0)], [identity_map(rank), kmap], iters,
+                    lambda v, acc: arith.addf(acc, convert_float(v, ct)))[0]
     mean = elementwise([total], ct, lambda s: arith.divf(s[0], count))
-    init = filled(dims_of(mean), ct, zero)
 
     def squared_deviation(v, mu, acc):
         dev = arith.subf(convert_float(v, ct), mu)
         return arith.addf(acc, arith.mulf(dev, dev))
 
-    sq = reduction([x, mean], [identity_map(rank), reduced_map(rank, axes)], shape, axes, [init],
-                   squared_deviation)[0]
+    sq = generic([x, mean], [filled(kdims, ct, 0.0)], [identity_map(rank), kmap, kmap], iters,
+                 squared_deviation)[0]
     var = elementwise([sq], ct, lambda s: arith.divf(s[0], count))
     return mean, var
 
@@ -87,7 +91,7 @@ def _normalize(x: ir.Value, axes: Sequence[int], ct: ir.Type, epsilon: float,
     et = etype_of(x)
     shape = shape_of(x)
     rank = len(shape)
-    rmap = reduced_map(rank, axes)
+    rmap = keepdims_map(rank, axes)
     mean, var = _moments(x, axes, ct)
     inv = _inverse_std(var, epsilon)
 
@@ -215,7 +219,7 @@ def _mean_variance_normalization(ctx: LoweringContext):
     shape = shape_of(x)
     rank = len(shape)
     axes = ctx.attr("axes")
-    rmap = reduced_map(rank, axes)
+    rmap = keepdims_map(rank, axes)
     mean, var = _moments(x, axes, ct)
 
     def body(v, mu, var_):

@@ -7,13 +7,16 @@ reads one cache line per ``k``), with ``A`` viewed as ``[M/mr][mr][K]`` and ``C`
 copy is needed. The contraction is one ``linalg.generic`` over the loops
 ``(batch..., n1, m1, k, m0, n0)`` tagged ``sched.kernel = "<kernel>"`` so that
 `sched-apply` finds it. When ``B`` is a constant, `linalg-fold-constant-layouts`
-packs it at compile time. ``N`` not a multiple of ``nr`` is padded with zero
-columns; a static ``M`` is a multiple of ``mr`` (the default scheduler picks a
-divisor) or, for a 2-d ``A`` (rows with no good divisor, e.g. 197 tokens), padded with
-zero rows to the next multiple; a dynamic ``M`` (2-d ``A``) is padded with zero rows up to the next multiple
-of ``mr`` at run time (``tensor.pad``), so every register tile is full and the
-schedule tiles a loop of ``ceil(M / mr)`` full tiles; the padding rows are dropped
-from the result (``tensor.extract_slice`` of ``M`` rows).
+packs it at compile time. ``N`` not a multiple of ``nr`` (e.g. 197 tokens of
+attention's ``Q @ K^T``) is padded with zero columns (the packing copy writes them);
+a static ``M`` is a multiple of ``mr`` (the default scheduler picks a divisor) or
+(rows with no good divisor, e.g. 197 tokens) padded with zero rows to the next
+multiple, in every batch of a 3-d+ ``A``; a dynamic ``M`` (2-d ``A``) is padded with
+zero rows up to the next multiple of ``mr`` at run time (``tensor.pad``), so every
+register tile is full and the schedule tiles a loop of ``ceil(M / mr)`` full tiles.
+The padding rows and columns are dropped from the result (``tensor.extract_slice``
+of ``M x N``); an element-wise epilogue then reads that slice, so it is not fused
+into the register tile (`sched-apply` finds no epilogue consuming the anchor).
 
 A convolution (NCHW, groups 1 or depthwise) is computed channels-last: the input
 is copied once into a zero-padded ``NHWC`` buffer, the weights are laid out
@@ -21,8 +24,12 @@ is copied once into a zero-padded ``NHWC`` buffer, the weights are laid out
 result is transposed back to ``NCHW``. Stride and dilation are kept. N, H and W may
 be dynamic (the schedule then tiles them by 1, so every register tile is static).
 
+A grouped convolution (neither groups 1 nor depthwise) with stride 1 and static shapes
+is one ``linalg.generic`` over ``(n, oh, ow, g, f, kh, kw, c)`` on the input viewed
+``[N, H, W, G, Cg]`` and weights laid out ``[G, KH, KW, Cg, Fg]`` (``grouped_nhwc_conv``).
+
 Not supported yet: integer and 16-bit float packed forms (those use the plain
-lowering), transposed convolutions, grouped convolutions other than depthwise.
+lowering), transposed convolutions, grouped convolutions with strides.
 """
 from __future__ import annotations
 
@@ -89,8 +96,8 @@ def pack_columns(b: ir.Value, nr: int, kernel: str) -> ir.Value:
 
 def packed_matmul(a: ir.Value, b: ir.Value, mr: int, nr: int, kernel: str) -> ir.Value:
     """``A[batch..., M, K] @ B[batch..., K, N]`` (f32, equal batch dims) on a packed B; returns
-    ``C[batch..., M, N]``. A static ``M`` must be a multiple of ``mr``; a dynamic one is padded."""
-    assert shape_of(a)[-2] == DYNAMIC or shape_of(a)[-2] % mr == 0 or len(shape_of(a)) == 2, (shape_of(a), mr)
+    ``C[batch..., M, N]``. ``M`` (per batch) and ``N`` are padded to the register tile
+    ``mr x nr`` when they are not multiples of it (a dynamic ``M`` only with a 2-d A)."""
     return packed_contraction(a, pack_columns(b, nr, kernel), shape_of(b)[-1], mr, kernel)
 
 
@@ -126,12 +133,12 @@ def packed_contraction(a: ir.Value, bp: ir.Value, n: int, mr: int, kernel: str,
         m, row_tiles, a = _pad_rows(a, mr)
         a3 = builders.expand(a, [[0, 1], [2]], [row_tiles, mr, k])
     elif m % mr:
-        if nb or a_unit_dims:
-            raise ValueError("a packed product with padded rows takes a 2-d A")
-        # zero rows up to the register tile (dropped from the result below)
+        if a_unit_dims:
+            raise ValueError("a packed product with padded rows takes no unit dims")
+        # zero rows up to the register tile, in every batch (dropped from the result below)
         row_tiles = -(-m // mr)
-        a = pad(a, [0, 0], [row_tiles * mr - m, 0], scalar_constant(etype_of(a), 0.0))
-        a3 = expand(a, [[0, 1], [2]], [row_tiles, mr, k])
+        a = pad(a, [0] * (nb + 2), [0] * nb + [row_tiles * mr - m, 0], scalar_constant(etype_of(a), 0.0))
+        a3 = expand(a, bg + [[nb, nb + 1], [nb + 2]], batch + [row_tiles, mr, k])
     else:
         row_tiles = m // mr
         a3 = expand(a, bg + [[nb, nb + 1], [nb + 2]] + units, batch + [row_tiles, mr, k] + [1] * a_unit_dims)
@@ -173,7 +180,7 @@ def _tag_op(value: ir.Value, attr: str, kernel: str) -> None:
 
 def channels_last_conv(x: ir.Value, w: ir.Value, out_shape: Sequence[int], strides: Sequence[int],
                        dilations: Sequence[int], pads: Sequence[int], depthwise: bool,
-                       kernel: str) -> ir.Value:
+                       kernel: str, columns: int = 1) -> ir.Value:
     """2-d convolution of ``x[N, C, H, W]`` by ``w[F, C or 1, KH, KW]`` computed channels-last;
     returns the (unbiased) result ``[N, F, OH, OW]``. The input copy into NHWC is tagged
     ``sched.layout``, the convolution ``sched.kernel``; the copy back to NCHW is a
@@ -181,7 +188,7 @@ def channels_last_conv(x: ir.Value, w: ir.Value, out_shape: Sequence[int], strid
     x_nhwc = transpose(x, [0, 2, 3, 1])
     _tag_op(x_nhwc, LAYOUT_ATTR, kernel)
     n, f, oh, ow = out_shape
-    out = nhwc_conv(x_nhwc, w, [n, oh, ow, f], strides, dilations, pads, depthwise, kernel)
+    out = nhwc_conv(x_nhwc, w, [n, oh, ow, f], strides, dilations, pads, depthwise, kernel, columns)
     # Back to NCHW as a generic, so that the element-wise epilogue (bias, activation,
     # residual) fuses into this copy; `sched-apply` tiles and vectorizes it.
     n, oh, ow, f = builders.dims_of(out)
@@ -191,26 +198,44 @@ def channels_last_conv(x: ir.Value, w: ir.Value, out_shape: Sequence[int], strid
                    lambda v, _: v)[0]
 
 
+def _padded_input(x: ir.Value, kw: int, strides: Sequence[int], dilations: Sequence[int],
+                  pads: Sequence[int], ow: int, columns: int):
+    """``x[N, H, W, C]`` zero-padded for a convolution with ``pads``, plus the extra zero
+    columns on the right that output columns rounded up to ``columns`` read; returns
+    (padded x, its H, its W, the output columns computed)."""
+    n, h, wd, c = builders.dims_of(x)  # N, H, W may be dynamic (index values)
+    ow_full = round_up(ow, columns) if ow != DYNAMIC and columns > 1 else ow
+    extra = 0
+    if ow_full != ow and not isinstance(wd, ir.Value):
+        extra = max(0, (ow_full - 1) * strides[1] + dilations[1] * (kw - 1) + 1 - (wd + pads[1] + pads[3]))
+    hp, wp = builders.dims_sum([h, pads[0] + pads[2]]), builders.dims_sum([wd, pads[1] + pads[3] + extra])
+    if any(pads) or extra:
+        padded = filled([n, hp, wp, c], etype_of(x), 0.0)
+        x = builders.insert_slice(x, padded, [0, pads[0], pads[1], 0])
+    return x, hp, wp, ow_full
+
+
 def nhwc_conv(x: ir.Value, w: ir.Value, out_shape: Sequence[int], strides: Sequence[int],
-              dilations: Sequence[int], pads: Sequence[int], depthwise: bool, kernel: str) -> ir.Value:
+              dilations: Sequence[int], pads: Sequence[int], depthwise: bool, kernel: str,
+              columns: int = 1) -> ir.Value:
     """2-d convolution of a channels-last ``x[N, H, W, C]`` by ``w[F, C or 1, KH, KW]``; returns
     the (unbiased) ``[N, OH, OW, F]`` (``out_shape``, DYNAMIC where N, OH or OW are known only at
     run time). The input is zero-padded (``tensor.insert_slice`` into a filled buffer), the
     weights laid out ``HWCF`` (``HWC`` for depthwise; folded at compile time when constant) and
-    the convolution tagged ``sched.kernel``."""
-    n, h, wd, c = builders.dims_of(x)  # N, H, W may be dynamic (index values)
+    the convolution tagged ``sched.kernel``. When a static OW is not a multiple of ``columns``
+    (the register tile's output columns), the convolution computes OW rounded up to it, its
+    extra columns reading extra zero padding on the right, and the result is their
+    leading OW columns (so that every register tile is full)."""
+    n = builders.dims_of(x)[0]
     f, _, kh, kw = shape_of(w)
     et = etype_of(x)
-    hp, wp = builders.dims_sum([h, pads[0] + pads[2]]), builders.dims_sum([wd, pads[1] + pads[3]])
-    if any(pads):
-        padded = filled([n, hp, wp, c], et, 0.0)
-        x = builders.insert_slice(x, padded, [0, pads[0], pads[1], 0])
     oh, ow = out_shape[1], out_shape[2]
+    x, hp, wp, ow_full = _padded_input(x, kw, strides, dilations, pads, ow, columns)
     if oh == DYNAMIC or ow == DYNAMIC:
         oh = builders.window_count(hp, kh, strides[0], dilations[0]) if oh == DYNAMIC else oh
-        ow = builders.window_count(wp, kw, strides[1], dilations[1]) if ow == DYNAMIC else ow
+        ow = ow_full = builders.window_count(wp, kw, strides[1], dilations[1]) if ow == DYNAMIC else ow
     attrs = dict(strides=[int(v) for v in strides], dilations=[int(v) for v in dilations])
-    init = filled([n, oh, ow, f], et, 0.0)
+    init = filled([n, oh, ow_full, f], et, 0.0)
     if depthwise:
         w_hwc = transpose(collapse(w, [[0, 1], [2], [3]]), [1, 2, 0])  # [F,1,KH,KW] -> [KH,KW,C]
         out = linalg.depthwise_conv_2d_nhwc_hwc(x, w_hwc, outs=[init], **attrs)
@@ -219,6 +244,46 @@ def nhwc_conv(x: ir.Value, w: ir.Value, out_shape: Sequence[int], strides: Seque
         out = linalg.conv_2d_nhwc_hwcf(x, w_hwcf, outs=[init], **attrs)
     out = out if isinstance(out, ir.Value) else out.operation.results[0] if hasattr(out, "operation") else out[0]
     _tag_op(out, KERNEL_TAG_ATTR, kernel)
+    if ow_full != ow:
+        out = extract(out, [n, oh, ow, f])
+    return out
+
+
+#: On the linalg.generic of a grouped convolution (loops n, oh, ow, g, f, kh, kw, c):
+#: `sched-apply` tiles it like a convolution and folds its unit dims into a matrix product.
+GROUPED_CONV_ATTR = "sched.grouped_conv"
+
+
+def grouped_nhwc_conv(x: ir.Value, w: ir.Value, out_shape: Sequence[int], dilations: Sequence[int],
+                      pads: Sequence[int], group: int, kernel: str, columns: int = 1) -> ir.Value:
+    """Grouped 2-d convolution, stride 1, static shapes, of a channels-last ``x[N, H, W, G*Cg]``
+    by ``w[G*Fg, Cg, KH, KW]``; returns the (unbiased) ``[N, OH, OW, G*Fg]``. The padded input
+    is viewed ``[N, H, W, G, Cg]``, the weights laid out ``[G, KH, KW, Cg, Fg]`` (folded at
+    compile time when constant), and the convolution is one ``linalg.generic`` over
+    ``(n, oh, ow, g, f, kh, kw, c)`` tagged ``sched.kernel`` and ``sched.grouped_conv``:
+    a register tile with one tap and one group is the matrix product of its ``owb x Cg``
+    input columns by the tap's ``Cg x fb`` weights. OW is rounded up to ``columns`` as in
+    ``nhwc_conv``."""
+    n, oh, ow, f = out_shape
+    fo, cg, kh, kw = shape_of(w)
+    fg = fo // group
+    et = etype_of(x)
+    x, hp, wp, ow_full = _padded_input(x, kw, [1, 1], dilations, pads, ow, columns)
+    x5 = expand(x, [[0], [1], [2], [3, 4]], [n, hp, wp, group, cg])
+    w5 = transpose(expand(w, [[0, 1], [2], [3], [4]], [group, fg, cg, kh, kw]), [0, 3, 4, 2, 1])
+    init = filled([n, oh, ow_full, group, fg], et, 0.0)
+    dh, dw = int(dilations[0]), int(dilations[1])
+    # loops (n, oh, ow, g, f, kh, kw, c) = d0..d7
+    x_map = amap(8, [d(0), d(1) + d(5) * dh, d(2) + d(6) * dw, d(3), d(7)])
+    w_map = amap(8, [d(3), d(5), d(6), d(7), d(4)])
+    o_map = amap(8, [d(0), d(1), d(2), d(3), d(4)])
+    out = generic([x5, w5], [init], [x_map, w_map, o_map], [PARALLEL] * 5 + [REDUCTION] * 3,
+                  mul_add(et))[0]
+    _tag_op(out, KERNEL_TAG_ATTR, kernel)
+    out.owner.attributes[GROUPED_CONV_ATTR] = ir.UnitAttr.get()
+    out = collapse(out, [[0], [1], [2], [3, 4]])
+    if ow_full != ow:
+        out = extract(out, [n, oh, ow, f])
     return out
 
 

@@ -44,7 +44,8 @@ from .shape import to_index, wrap_negative
 from .builders import (PARALLEL, REDUCTION, Dim, Scalar, amap, cmpf, cmpi, compute_type, convert_float, d,
                        empty, index_constant,
                        dim_of, dims_of, dims_product, elementwise, etype_of, filled, generic, i64,
-                       identity_map, index_to_scalar, int_width, is_float, kept_dims, loop_index,
+                       identity_map, index_to_scalar, int_width, is_float, keepdims_dims, keepdims_map,
+                       kept_dims, loop_index,
                        loop_index_i64, parallel, prod, reduce_into, reduced_map, reduction, reshape,
                        scalar_constant, shape_of)
 
@@ -422,6 +423,11 @@ lowering("arg_min", dynamic=True)(_arg_reduction(False))
 # ---------------------------------------------------------------------------
 
 def _softmax(log: bool):
+    """Three loops over ``x``: the max along the axes, then ``exp(x - max)`` (kept, for
+    Softmax) and its sum, then the normalization (Softmax multiplies by the reciprocal of
+    the sum, LogSoftmax subtracts its log). The max and the sum are kept with size 1 at
+    the axes, so that a reduction over the last axis runs along contiguous memory (and
+    vectorizes, see ``affine-promote-reductions``)."""
     def lower(ctx: LoweringContext):
         x = ctx.operand(0)
         et = etype_of(x)
@@ -429,19 +435,33 @@ def _softmax(log: bool):
         axes = ctx.attr("axes")
         shape = shape_of(x)
         rank = len(shape)
-        rmap = reduced_map(rank, axes)
-        m = reduce_into(x, axes, ct, float("-inf"), arith.maximumf, lambda v: convert_float(v, ct))
-        init = filled(dims_of(m), ct, 0.0)
-        total = reduction([x, m], [identity_map(rank), rmap], shape, axes, [init],
-                          lambda v, mx, acc: arith.addf(acc, math.exp(arith.subf(convert_float(v, ct),
-                                                                                 mx))))[0]
+        ident, kmap = identity_map(rank), keepdims_map(rank, axes)
+        iters = [REDUCTION if i in axes else PARALLEL for i in range(rank)]
+        kdims = keepdims_dims(x, axes)
+        m = generic([x], [filled(kdims, ct, float("-inf"))], [ident, kmap], iters,
+                    lambda v, acc: arith.maximumf(acc, convert_float(v, ct)))[0]
+        zero = filled(kdims, ct, 0.0)
+        if log:
+            total = generic([x, m], [zero], [ident, kmap, kmap], iters,
+                            lambda v, mx, acc: arith.addf(acc, math.exp(arith.subf(convert_float(v, ct), mx))))[0]
 
-        def body(v, mx, s):
-            shifted = arith.subf(convert_float(v, ct), mx)
-            y = arith.subf(shifted, math.log(s)) if log else arith.divf(math.exp(shifted), s)
-            return convert_float(y, et)
+            def log_body(v, mx, s):
+                return convert_float(arith.subf(arith.subf(convert_float(v, ct), mx), math.log(s)), et)
 
-        return [parallel([x, m, total], [identity_map(rank), rmap, rmap], dims_of(x), et, body)]
+            return [parallel([x, m, total], [ident, kmap, kmap], dims_of(x), et, log_body)]
+
+        def exp_sum(v, mx, _e, acc):
+            e = math.exp(arith.subf(convert_float(v, ct), mx))
+            return [e, arith.addf(acc, e)]
+
+        e, total = generic([x, m], [empty(dims_of(x), ct), zero], [ident, kmap, ident, kmap], iters, exp_sum)
+
+        def scale(s, ev, *_out):
+            return convert_float(arith.mulf(ev, arith.divf(scalar_constant(ct, 1.0), s)), et)
+
+        if et == ct:  # in place: the exponentials become the result
+            return [generic([total], [e], [kmap, ident], [PARALLEL] * rank, scale)[0]]
+        return [generic([total, e], [empty(dims_of(x), et)], [kmap, ident, ident], [PARALLEL] * rank, scale)[0]]
 
     return lower
 

@@ -57,6 +57,9 @@ class KernelPlan:
     # output-channel blocks of a convolution so that their weights stay in cache, or
     # one level per tile loop to order them as a ``sched.interchange`` says.
     pre_tiles: list[list[int]] = dataclasses.field(default_factory=list)
+    # Fold the unit dims of the tiled anchor before vectorizing (a grouped convolution's
+    # generic: one group and one tap per step make it a matrix product).
+    fold_unit_dims: bool = False
     # Iterator order given to the root (a linalg.generic) before tiling
     # (``transform.structured.interchange``): the tile loops then follow it.
     root_interchange: Optional[list[int]] = None
@@ -141,9 +144,23 @@ def kernel_script(plan: KernelPlan) -> str:
     if plan.decompose:
         s += f"    %dec = transform.structured.decompose {anchor} : (!transform.any_op) -> !transform.any_op\n"
         anchor = "%dec"
+    if plan.fold_unit_dims:
+        if plan.epilogue_tile is not None:
+            raise ValueError("folding unit dims is not supported with a fused epilogue")
+        s += """    transform.apply_patterns to %loop3 {
+      transform.apply_patterns.linalg.fold_unit_extent_dims_via_slices
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+"""
+        # the folding drops the tags and replaces the fill too: vectorize every linalg op of
+        # the register tile (the product and its fill; no epilogue is fused here)
+        s += ('    %folded = transform.structured.match interface{LinalgOp} in %loop3 '
+              ': (!transform.any_op) -> !transform.any_op\n')
+        anchor = "%folded"
     if plan.vectorize:
         s += f"    transform.structured.vectorize {anchor} : !transform.any_op\n"
-        s += "    transform.structured.vectorize %ft : !transform.any_op\n"
+        if not plan.fold_unit_dims:  # (a folded fill is in %folded)
+            s += "    transform.structured.vectorize %ft : !transform.any_op\n"
         if plan.epilogue_tile is not None:
             s += "    transform.structured.vectorize %tiled : !transform.any_op\n"
     for i, (op_name, ident, sizes) in enumerate(plan.layout_copies):

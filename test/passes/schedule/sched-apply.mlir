@@ -527,3 +527,52 @@ func.func @transpose_copy(%x: tensor<1x16x4x8xf32>) -> tensor<1x4x8x16xf32> {
   } -> tensor<1x4x8x16xf32>
   return %0 : tensor<1x4x8x16xf32>
 }
+
+// -----
+
+// A grouped convolution's generic (packed.grouped_nhwc_conv, loops n, oh, ow, g, f, kh,
+// kw, c): register tiles of 6 columns x 4 channels of one group in an scf.forall, a loop
+// per tap, and each step's unit dims folded so that it vectorizes to a 6x4 by 4x4
+// matrix product; sched ops removed.
+// CHECK-LABEL: func.func private @grouped
+// CHECK: %[[T:.*]] = scf.forall (%{{.*}}) in (1, 6, 1, 2, 1) shared_outs
+// CHECK: scf.for %[[KH:.*]] = %{{.*}} to %{{.*}} step
+// CHECK: scf.for %[[KW:.*]] = %{{.*}} to %{{.*}} step
+// CHECK: %[[A:.*]] = vector.transfer_read {{.*}} : tensor<1x8x8x2x4xf32>, vector<6x4xf32>
+// CHECK: %[[B:.*]] = vector.transfer_read {{.*}} : tensor<2x3x3x4x4xf32>, vector<4x4xf32>
+// CHECK: vector.contract {{.*}} %[[A]], %[[B]], %{{.*}} : vector<6x4xf32>, vector<4x4xf32> into vector<6x4xf32>
+// CHECK: } {sched.inner_tile}
+// CHECK: tensor.collapse_shape %[[T]]
+// CHECK-NOT: sched.kernel
+#map = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1 + d5, d2 + d6, d3, d7)>
+#map1 = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d3, d5, d6, d7, d4)>
+#map2 = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d2, d3, d4)>
+module {
+  func.func private @grouped(%arg0: tensor<1x6x6x8xf32>, %arg1: tensor<8x4x3x3xf32>) -> tensor<1x6x6x8xf32> attributes {tg.kernel = "contraction"} {
+    %cst = arith.constant 0.000000e+00 : f32
+    %1 = tensor.empty() : tensor<1x8x8x8xf32>
+    %2 = linalg.fill ins(%cst : f32) outs(%1 : tensor<1x8x8x8xf32>) -> tensor<1x8x8x8xf32>
+    %inserted_slice = tensor.insert_slice %arg0 into %2[0, 1, 1, 0] [1, 6, 6, 8] [1, 1, 1, 1] : tensor<1x6x6x8xf32> into tensor<1x8x8x8xf32>
+    %expanded = tensor.expand_shape %inserted_slice [[0], [1], [2], [3, 4]] output_shape [1, 8, 8, 2, 4] : tensor<1x8x8x8xf32> into tensor<1x8x8x2x4xf32>
+    %expanded_0 = tensor.expand_shape %arg1 [[0, 1], [2], [3], [4]] output_shape [2, 4, 4, 3, 3] : tensor<8x4x3x3xf32> into tensor<2x4x4x3x3xf32>
+    %3 = tensor.empty() : tensor<2x3x3x4x4xf32>
+    %transposed = linalg.transpose ins(%expanded_0 : tensor<2x4x4x3x3xf32>) outs(%3 : tensor<2x3x3x4x4xf32>) permutation = [0, 3, 4, 2, 1] 
+    %cst_1 = arith.constant 0.000000e+00 : f32
+    %4 = tensor.empty() : tensor<1x6x6x2x4xf32>
+    %5 = linalg.fill ins(%cst_1 : f32) outs(%4 : tensor<1x6x6x2x4xf32>) -> tensor<1x6x6x2x4xf32>
+    %6 = linalg.generic {indexing_maps = [#map, #map1, #map2], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%expanded, %transposed : tensor<1x8x8x2x4xf32>, tensor<2x3x3x4x4xf32>) outs(%5 : tensor<1x6x6x2x4xf32>) attrs =  {sched.grouped_conv, sched.kernel = "grouped"} {
+    ^bb0(%in: f32, %in_2: f32, %out: f32):
+      %7 = arith.mulf %in, %in_2 : f32
+      %8 = arith.addf %out, %7 : f32
+      linalg.yield %8 : f32
+    } -> tensor<1x6x6x2x4xf32>
+    %collapsed = tensor.collapse_shape %6 [[0], [1], [2], [3, 4]] : tensor<1x6x6x2x4xf32> into tensor<1x6x6x8xf32>
+    return %collapsed : tensor<1x6x6x8xf32>
+  }
+  %0 = "sched.kernel"() {name = "grouped"} : () -> !sched.handle
+  "sched.pack"(%0) {operand = 1 : i64, tiles = array<i64: 4>} : (!sched.handle) -> ()
+  "sched.tile"(%0) {sizes = array<i64: 1, 4, 1, 6, 0, 0, 0>} : (!sched.handle) -> ()
+  "sched.tile"(%0) {sizes = array<i64: 1, 4, 1, 6, 4, 1, 1>} : (!sched.handle) -> ()
+  "sched.vectorize"(%0) {width = 4 : i64} : (!sched.handle) -> ()
+}
+

@@ -70,16 +70,10 @@ func.func private @matmul_dyn_7(%a: tensor<2x?x16xf32>, %b: tensor<2x16x?xf32>) 
 
 // -----
 
-// No register tile divides N = 10, integer products and kernels of other kinds
-// keep the plain lowering: no schedule.
-// CHECK-LABEL: func.func private @gemm_2
+// Integer products and kernels of other kinds keep the plain lowering: no schedule.
 // CHECK-LABEL: func.func private @matmul_3
 // CHECK-LABEL: func.func private @relu_4
 // CHECK-NOT: sched.kernel
-func.func private @gemm_2(%a: tensor<64x32xf32>, %b: tensor<10x32xf32>) -> tensor<64x10xf32> attributes {tg.kernel = "contraction"} {
-  %0 = "tg.gemm"(%a, %b) {tg.anchor, alpha = 1.0 : f32, beta = 1.0 : f32, transA = 0 : si64, transB = 1 : si64} : (tensor<64x32xf32>, tensor<10x32xf32>) -> tensor<64x10xf32>
-  return %0 : tensor<64x10xf32>
-}
 func.func private @matmul_3(%a: tensor<8x8xi32>, %b: tensor<8x32xi32>) -> tensor<8x32xi32> attributes {tg.kernel = "contraction"} {
   %0 = "tg.matmul"(%a, %b) {tg.anchor} : (tensor<8x8xi32>, tensor<8x32xi32>) -> tensor<8x32xi32>
   return %0 : tensor<8x32xi32>
@@ -171,8 +165,8 @@ func.func private @conv_8(%arg0: tensor<1x16x6x10xf32>, %arg1: tensor<16x1x3x3xf
 
 // -----
 
-// A grouped convolution that is not depthwise has no packed form: no schedule, the
-// plain loops.
+// A grouped convolution whose groups' output channels (2) no vector width divides
+// has no packed form: no schedule, the plain loops.
 // CHECK-LABEL: func.func private @conv_9
 // CHECK-NOT: sched.kernel
 func.func private @conv_9(%arg0: tensor<1x4x5x5xf32>, %arg1: tensor<4x2x3x3xf32>) -> tensor<1x4x3x3xf32> attributes {tg.kernel = "contraction"} {
@@ -231,13 +225,42 @@ func.func private @conv_56(%arg0: tensor<1x16x56x56xf32>, %arg1: tensor<32x16x3x
 
 // -----
 
-// AVX2 and OW = 7: no divisor from 4 to 6 exists, and 7 columns x 2 vectors (14
-// accumulators, one loaded vector kept in memory) beat 1-column tiles.
-// CHECK-LABEL: func.func private @conv_7
+// OW = 7. AVX-512: 7 columns x 2 vectors fit. With AVX2 no divisor from 4 to 6 exists:
+// tiles of 4 columns, the lowering computing 8 (7 rounded up) and dropping the last.
+// CHECK-LABEL: func.func private @conv_w7
 // CHECK: "sched.tile"(%{{.*}}) {sizes = array<i64: 1, 32, 1, 7, 0, 0, 0>}
-// AVX2-LABEL: func.func private @conv_7
-// AVX2: "sched.tile"(%{{.*}}) {sizes = array<i64: 1, 16, 1, 7, 0, 0, 0>}
-func.func private @conv_7(%arg0: tensor<1x16x7x7xf32>, %arg1: tensor<32x16x3x3xf32>) -> tensor<1x32x7x7xf32> attributes {tg.kernel = "contraction"} {
+// AVX2-LABEL: func.func private @conv_w7
+// AVX2: "sched.tile"(%{{.*}}) {sizes = array<i64: 1, 16, 1, 4, 0, 0, 0>}
+func.func private @conv_w7(%arg0: tensor<1x16x7x7xf32>, %arg1: tensor<32x16x3x3xf32>) -> tensor<1x32x7x7xf32> attributes {tg.kernel = "contraction"} {
   %0 = "tg.conv"(%arg0, %arg1) {dilations = array<i64: 1, 1>, group = 1 : i64, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>, tg.anchor} : (tensor<1x16x7x7xf32>, tensor<32x16x3x3xf32>) -> tensor<1x32x7x7xf32>
   return %0 : tensor<1x32x7x7xf32>
+}
+
+// -----
+
+// A grouped convolution (6 groups of 8 channels) with stride 1 gets channels-last
+// register tiles within one group: 8 output channels, the taps and the group's 8
+// input channels as steps.
+// CHECK-LABEL: func.func private @grouped_conv
+// CHECK: %[[K:.*]] = "sched.kernel"() {name = "grouped_conv"}
+// CHECK-NEXT: "sched.pack"(%[[K]]) {operand = 1 : i64, tiles = array<i64: 8>}
+// CHECK-NEXT: "sched.tile"(%[[K]]) {sizes = array<i64: 1, 8, 1, 7, 0, 0, 0>}
+// CHECK: "sched.tile"(%[[K]]) {sizes = array<i64: 1, 8, 1, 7, 8, 1, 1>}
+// AVX2-LABEL: func.func private @grouped_conv
+// AVX2: "sched.tile"(%{{.*}}) {sizes = array<i64: 1, 8, 1, 7, 8, 1, 1>}
+func.func private @grouped_conv(%arg0: tensor<1x28x28x48xf32>, %arg1: tensor<48x8x3x3xf32>) -> tensor<1x28x28x48xf32> attributes {tg.kernel = "contraction"} {
+  %0 = "tg.nhwc_conv"(%arg0, %arg1) {dilations = array<i64: 1, 1>, group = 6 : i64, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>, tg.anchor} : (tensor<1x28x28x48xf32>, tensor<48x8x3x3xf32>) -> tensor<1x28x28x48xf32>
+  return %0 : tensor<1x28x28x48xf32>
+}
+
+// -----
+
+// A strided grouped convolution has no packed form yet: no schedule (plain loops).
+// CHECK-LABEL: func.func private @grouped_conv_strided
+// CHECK-NOT: sched.kernel
+// AVX2-LABEL: func.func private @grouped_conv_strided
+// AVX2-NOT: sched.kernel
+func.func private @grouped_conv_strided(%arg0: tensor<1x28x28x48xf32>, %arg1: tensor<48x8x3x3xf32>) -> tensor<1x14x14x48xf32> attributes {tg.kernel = "contraction"} {
+  %0 = "tg.nhwc_conv"(%arg0, %arg1) {dilations = array<i64: 1, 1>, group = 6 : i64, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>, tg.anchor} : (tensor<1x28x28x48xf32>, tensor<48x8x3x3xf32>) -> tensor<1x14x14x48xf32>
+  return %0 : tensor<1x14x14x48xf32>
 }

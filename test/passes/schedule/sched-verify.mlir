@@ -142,6 +142,47 @@ func.func private @mm(%a: tensor<64x32xf32>, %b: tensor<32x128xf32>) -> tensor<6
 
 // -----
 
+// CHECK-LABEL: func.func private @attention_scores
+// CHECK: func.func private @gemm_10
+// CHECK: "sched.tile"(%{{.*}}) {sizes = array<i64: 1, 6, 16, 4>}
+// CHECK: "sched.tile"(%{{.*}}) {sizes = array<i64: 8, 16, 4>}
+// Tile + vectorize: a packed product pads the rows (M = 197, batched too) and, when the
+// register tile is one strip of the packed B wide, the columns (N = 197, N = 10 under
+// one strip of 16) to the register tile: its tiles need not divide (nor fit) them.
+func.func private @attention_scores(%q: tensor<3x197x64xf32>, %kt: tensor<3x64x197xf32>) -> tensor<3x197x197xf32> attributes {tg.kernel = "contraction"} {
+  %0 = "tg.matmul"(%q, %kt) {tg.anchor} : (tensor<3x197x64xf32>, tensor<3x64x197xf32>) -> tensor<3x197x197xf32>
+  return %0 : tensor<3x197x197xf32>
+}
+func.func private @gemm_10(%a: tensor<64x32xf32>, %b: tensor<10x32xf32>) -> tensor<64x10xf32> attributes {tg.kernel = "contraction"} {
+  %0 = "tg.gemm"(%a, %b) {tg.anchor, alpha = 1.0 : f32, beta = 1.0 : f32, transA = 0 : si64, transB = 1 : si64} : (tensor<64x32xf32>, tensor<10x32xf32>) -> tensor<64x10xf32>
+  return %0 : tensor<64x10xf32>
+}
+%k = "sched.kernel"() {name = "attention_scores"} : () -> !sched.handle
+"sched.pack"(%k) {operand = 1 : i64, tiles = array<i64: 16>} : (!sched.handle) -> ()
+"sched.tile"(%k) {sizes = array<i64: 1, 6, 16, 0>} : (!sched.handle) -> ()
+"sched.tile"(%k) {sizes = array<i64: 1, 6, 16, 4>} : (!sched.handle) -> ()
+"sched.vectorize"(%k) {width = 8 : i64} : (!sched.handle) -> ()
+%g = "sched.kernel"() {name = "gemm_10"} : () -> !sched.handle
+"sched.pack"(%g) {operand = 1 : i64, tiles = array<i64: 16>} : (!sched.handle) -> ()
+"sched.tile"(%g) {sizes = array<i64: 8, 16, 4>} : (!sched.handle) -> ()
+"sched.vectorize"(%g) {width = 8 : i64} : (!sched.handle) -> ()
+
+// -----
+
+// Tile + vectorize: columns are padded only to a strip of the packed B; a register tile
+// of another width keeps the plain loops, whose tiles must divide N.
+func.func private @mm(%a: tensor<64x32xf32>, %b: tensor<32x100xf32>) -> tensor<64x100xf32> attributes {tg.kernel = "contraction"} {
+  %0 = "tg.matmul"(%a, %b) {tg.anchor} : (tensor<64x32xf32>, tensor<32x100xf32>) -> tensor<64x100xf32>
+  return %0 : tensor<64x100xf32>
+}
+%k = "sched.kernel"() {name = "mm"} : () -> !sched.handle
+"sched.pack"(%k) {operand = 1 : i64, tiles = array<i64: 16>} : (!sched.handle) -> ()
+// expected-error@+1 {{innermost tile level: size 8 of loop 'n' does not divide its extent 100 (vectorized tiles must be full)}}
+"sched.tile"(%k) {sizes = array<i64: 8, 8, 4>} : (!sched.handle) -> ()
+"sched.vectorize"(%k) {width = 8 : i64} : (!sched.handle) -> ()
+
+// -----
+
 // CHECK-LABEL: func.func private @mm
 // CHECK: "sched.tile"(%{{.*}}) {sizes = array<i64: 48, 24, 5>}
 // Tile without vectorize: partial tiles are fine.
@@ -575,12 +616,24 @@ func.func private @cv(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tens
 
 // -----
 
-// Pack: a grouped (not depthwise) convolution has no packed form.
+// Pack: a grouped (not depthwise) convolution's register tile stays within one group.
 func.func private @grouped(%x: tensor<1x4x5x5xf32>, %w: tensor<4x2x3x3xf32>) -> tensor<1x4x3x3xf32> attributes {tg.kernel = "contraction"} {
   %0 = "tg.conv"(%x, %w) {dilations = array<i64: 1, 1>, group = 2 : i64, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>, tg.anchor} : (tensor<1x4x5x5xf32>, tensor<4x2x3x3xf32>) -> tensor<1x4x3x3xf32>
   return %0 : tensor<1x4x3x3xf32>
 }
 %k = "sched.kernel"() {name = "grouped"} : () -> !sched.handle
-// expected-error@+1 {{'sched.pack': only 2-d convolutions with groups 1 or depthwise have a packed form}}
+// expected-error@+1 {{'sched.pack': the register tile's 4 output channels must divide the 2 of one group}}
 "sched.pack"(%k) {operand = 1 : i64, tiles = array<i64: 4>} : (!sched.handle) -> ()
 "sched.tile"(%k) {sizes = array<i64: 1, 4, 1, 3, 2, 1, 1>} : (!sched.handle) -> ()
+
+// -----
+
+// Pack: a strided grouped convolution has no packed form.
+func.func private @grouped_strided(%x: tensor<1x8x5x5xf32>, %w: tensor<8x4x3x3xf32>) -> tensor<1x8x2x2xf32> attributes {tg.kernel = "contraction"} {
+  %0 = "tg.conv"(%x, %w) {dilations = array<i64: 1, 1>, group = 2 : i64, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>, tg.anchor} : (tensor<1x8x5x5xf32>, tensor<8x4x3x3xf32>) -> tensor<1x8x2x2xf32>
+  return %0 : tensor<1x8x2x2xf32>
+}
+%k = "sched.kernel"() {name = "grouped_strided"} : () -> !sched.handle
+// expected-error@+1 {{'sched.pack': only 2-d convolutions with groups 1, depthwise, or grouped with stride 1 have a packed form}}
+"sched.pack"(%k) {operand = 1 : i64, tiles = array<i64: 4>} : (!sched.handle) -> ()
+"sched.tile"(%k) {sizes = array<i64: 1, 4, 1, 2, 2, 1, 1>} : (!sched.handle) -> ()

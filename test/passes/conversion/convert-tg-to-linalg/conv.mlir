@@ -41,8 +41,8 @@ func.func private @conv_0(%x: tensor<1x2x5x5xf32>, %w: tensor<16x2x3x3xf32>) -> 
 }
 %k = "sched.kernel"() {name = "conv_0"} : () -> !sched.handle
 "sched.pack"(%k) {operand = 1 : i64, tiles = array<i64: 16>} : (!sched.handle) -> ()
-"sched.tile"(%k) {sizes = array<i64: 1, 16, 1, 8, 0, 0, 0>} : (!sched.handle) -> ()
-"sched.tile"(%k) {sizes = array<i64: 1, 16, 1, 8, 2, 1, 1>} : (!sched.handle) -> ()
+"sched.tile"(%k) {sizes = array<i64: 1, 16, 1, 5, 0, 0, 0>} : (!sched.handle) -> ()
+"sched.tile"(%k) {sizes = array<i64: 1, 16, 1, 5, 2, 1, 1>} : (!sched.handle) -> ()
 
 // -----
 

@@ -1,12 +1,17 @@
 // RUN: polytile-opt %s --split-input-file --convert-tg-to-linalg | FileCheck %s
 
 // LayerNormalization: mean, variance (two passes), rsqrt(var + eps), then
-// (x - mean) * inv * scale + b; Mean and InvStdDev are reshaped to 2x1.
+// (x - mean) * inv * scale + b. The statistics keep x's rank (2x1, read through
+// (d0, 0)): they are the Mean and InvStdDev results as they are.
 // CHECK-LABEL: func.func @layer_normalization
+// CHECK-SAME: (%[[X:[^:]*]]: tensor<2x4xf32>
+// CHECK: %[[SUM:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]} ins(%[[X]] : tensor<2x4xf32>) outs(%{{.*}} : tensor<2x1xf32>)
+// CHECK: %[[MEAN:.*]] = linalg.generic {{.*}} ins(%[[SUM]] : tensor<2x1xf32>)
+// CHECK: %[[SQ:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]} ins(%[[X]], %[[MEAN]] : tensor<2x4xf32>, tensor<2x1xf32>) outs(%{{.*}} : tensor<2x1xf32>)
+// CHECK: %[[VAR:.*]] = linalg.generic {{.*}} ins(%[[SQ]] : tensor<2x1xf32>)
+// CHECK: %[[INV:.*]] = linalg.generic {{.*}} ins(%[[VAR]] : tensor<2x1xf32>)
 // CHECK: math.rsqrt
-// CHECK: %[[Y:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]}
-// CHECK: %[[MEAN:.*]] = tensor.expand_shape %{{.*}} output_shape [2, 1]
-// CHECK: %[[INV:.*]] = tensor.expand_shape %{{.*}} output_shape [2, 1]
+// CHECK: %[[Y:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]} ins(%[[X]], %[[MEAN]], %[[INV]], %{{.*}}, %{{.*}} : tensor<2x4xf32>, tensor<2x1xf32>, tensor<2x1xf32>, tensor<4xf32>, tensor<4xf32>)
 // CHECK: return %[[Y]], %[[MEAN]], %[[INV]]
 func.func @layer_normalization(%x: tensor<2x4xf32>, %s: tensor<4xf32>, %b: tensor<4xf32>) -> (tensor<2x4xf32>, tensor<2x1xf32>, tensor<2x1xf32>) {
   %0:3 = "tg.layer_normalization"(%x, %s, %b) {axis = 1 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<2x4xf32>, tensor<4xf32>, tensor<4xf32>) -> (tensor<2x4xf32>, tensor<2x1xf32>, tensor<2x1xf32>)

@@ -77,17 +77,21 @@ func.func @arg_max_last(%x: tensor<2x3xf32>) -> tensor<2xi64> {
 
 // -----
 
-// Softmax: the max, the sum of exp(x - max), then exp(x - max) / sum.
+// Softmax: the max (kept with size 1 at the axis), exp(x - max) kept with its sum in one
+// loop, then the exponentials times the reciprocal of the sum, in place.
 // CHECK-LABEL: func.func @softmax
 // CHECK-SAME: (%[[X:[^:]*]]: tensor<2x3xf32>)
-// CHECK: %[[MAX:.*]] = linalg.generic {{.*}} ins(%[[X]] : tensor<2x3xf32>)
+// CHECK: %[[MAX:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]} ins(%[[X]] : tensor<2x3xf32>) outs(%{{.*}} : tensor<2x1xf32>)
 // CHECK: arith.maximumf
-// CHECK: %[[SUM:.*]] = linalg.generic {{.*}} ins(%[[X]], %[[MAX]] : tensor<2x3xf32>, tensor<2xf32>)
-// CHECK: math.exp
-// CHECK: %[[Y:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]} ins(%[[X]], %[[MAX]], %[[SUM]] : tensor<2x3xf32>, tensor<2xf32>, tensor<2xf32>)
+// CHECK: %[[ES:.*]]:2 = linalg.generic {{.*}} ins(%[[X]], %[[MAX]] : tensor<2x3xf32>, tensor<2x1xf32>) outs(%{{.*}}, %{{.*}} : tensor<2x3xf32>, tensor<2x1xf32>)
 // CHECK: %[[SHIFTED:.*]] = arith.subf
 // CHECK: %[[E:.*]] = math.exp %[[SHIFTED]]
-// CHECK: arith.divf %[[E]]
+// CHECK: %[[S:.*]] = arith.addf %{{.*}}, %[[E]]
+// CHECK: linalg.yield %[[E]], %[[S]]
+// CHECK: %[[Y:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]} ins(%[[ES]]#1 : tensor<2x1xf32>) outs(%[[ES]]#0 : tensor<2x3xf32>)
+// CHECK: ^bb0(%[[SUM:.*]]: f32, %[[EV:.*]]: f32):
+// CHECK: %[[R:.*]] = arith.divf %{{.*}}, %[[SUM]]
+// CHECK: arith.mulf %[[EV]], %[[R]]
 // CHECK: return %[[Y]]
 func.func @softmax(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
   %0 = "tg.softmax"(%x) {axes = array<i64: 1>} : (tensor<2x3xf32>) -> tensor<2x3xf32>
