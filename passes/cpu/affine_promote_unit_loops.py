@@ -19,25 +19,17 @@ from typing import Optional
 from mlir import ir
 from mlir.dialects import arith
 
+from polytile.passes.common.affine_maps import constant_result
 from polytile.pass_registry import register_pass
 from polytile.passes.common.walk import ops_in
-
-
-def _constant(amap: ir.AffineMap) -> Optional[int]:
-    if amap.n_inputs or len(amap.results) != 1:
-        return None
-    try:
-        return ir.AffineConstantExpr(amap.results[0]).value
-    except (ValueError, TypeError):
-        return None
 
 
 def _single_iteration(loop: ir.Operation) -> Optional[int]:
     """The lower bound of ``loop`` when it runs exactly once, else None."""
     if loop.results:
         return None
-    lower = _constant(ir.AffineMapAttr(loop.attributes["lowerBoundMap"]).value)
-    upper = _constant(ir.AffineMapAttr(loop.attributes["upperBoundMap"]).value)
+    lower = constant_result(ir.AffineMapAttr(loop.attributes["lowerBoundMap"]).value)
+    upper = constant_result(ir.AffineMapAttr(loop.attributes["upperBoundMap"]).value)
     step = ir.IntegerAttr(loop.attributes["step"]).value
     if lower is None or upper is None or not lower < upper <= lower + step:
         return None

@@ -22,6 +22,7 @@ from typing import Optional
 
 from mlir import ir
 
+from polytile.passes.common.affine_maps import constant_result
 from polytile.pass_registry import option, register_pass
 from polytile.passes.common.walk import ops_in
 from polytile.passes.cpu.affine_serialize_in_sequential_loops import parallel_as_for
@@ -36,20 +37,11 @@ class Options:
     min_work: int = option(1 << 16, "Element operations below which a parallel nest runs serially")
 
 
-def _constant(amap: ir.AffineMap) -> Optional[int]:
-    if amap.n_inputs or len(amap.results) != 1:
-        return None
-    try:
-        return ir.AffineConstantExpr(amap.results[0]).value
-    except (ValueError, TypeError):
-        return None
-
-
 def _trips(op: ir.Operation) -> Optional[int]:
     """The iterations of an affine.for / affine.parallel with constant bounds, else None."""
     if op.name == "affine.for":
-        lower = _constant(ir.AffineMapAttr(op.attributes["lowerBoundMap"]).value)
-        upper = _constant(ir.AffineMapAttr(op.attributes["upperBoundMap"]).value)
+        lower = constant_result(ir.AffineMapAttr(op.attributes["lowerBoundMap"]).value)
+        upper = constant_result(ir.AffineMapAttr(op.attributes["upperBoundMap"]).value)
         steps = [ir.IntegerAttr(op.attributes["step"]).value]
         bounds = [(lower, upper)]
     else:
