@@ -180,7 +180,8 @@ def matmul_schedule(kernel: str, batch: list[int], m: Optional[int], n: int, k: 
     ``sched.fuse``: the epilogue reads the result without its padding, after the product."""
     from polytile.dialects import sched
     lanes = (vector_bits or host_cpu().vector_bits) // 32
-    nr = column_strip(n, lanes, pad_columns)
+    # (no padding of a product narrower than one vector: its strip would be mostly zeros)
+    nr = column_strip(n, lanes, pad_columns and n >= lanes)
     if nr is None:
         return None
     vectors = max(1, nr // lanes)
