@@ -376,9 +376,7 @@ def _pads_conv_columns(c: "_Context") -> bool:
     """Whether the kernel is a 2-d convolution whose schedule packs its weights: its
     channels-last lowering computes output columns up to a multiple of the register
     tile (reading the zero padding of the input) and drops the extra ones."""
-    pack = c.schedule.find(Pack)
-    return c.anchor is not None and pack is not None and pack.operand == 1 and \
-        c.anchor.name in ("tg.conv", "tg.nhwc_conv") and c.loops is not None and \
+    return _packs_b(c) and c.anchor.name in CONV_ANCHORS and c.loops is not None and \
         [loop.name for loop in c.loops[2:4]] == ["oh", "ow"]
 
 

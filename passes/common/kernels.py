@@ -22,6 +22,9 @@ KERNEL_TAG_ATTR = "sched.kernel"
 #: On the linalg op a scheduled kernel's anchor was lowered to in plain (not packed)
 #: form: the kernel function's name (sched-apply{target=cuda} reads it for gpu_map).
 PLAIN_ANCHOR_ATTR = "sched.plain_anchor"
+#: On the linalg.generic of a packed grouped convolution (loops n, oh, ow, g, f, kh, kw,
+#: c): sched-apply tiles it like a convolution and folds its unit dims into a matrix product.
+GROUPED_CONV_ATTR = "sched.grouped_conv"
 
 
 def func_name(op: ir.Operation) -> str:

@@ -43,8 +43,7 @@ from polytile.passes.schedule.sched_default import largest_divisor
 from polytile.passes.common.walk import ops_in
 
 from polytile.dialects import op_table
-from polytile.passes.common.kernels import KERNEL_TAG_ATTR, PLAIN_ANCHOR_ATTR
-from polytile.passes.conversion.tg_to_linalg.packed import GROUPED_CONV_ATTR
+from polytile.passes.common.kernels import GROUPED_CONV_ATTR, KERNEL_TAG_ATTR, PLAIN_ANCHOR_ATTR
 EPILOGUE_ATTR = "sched.epilogue"
 #: On the block forall of a kernel tiled for its gpu_map (target=cuda).
 GPU_MAP_ATTR = "sched.gpu_map"

@@ -63,17 +63,15 @@ def register_rows(vectors_per_row: int, vector_bits: int = 0, spill: bool = Fals
     return max(1, free // vectors_per_row)
 
 
-def tile_rows(extent: int, vectors_per_row: int, vector_bits: int = 0,
-              choices: tuple[int, ...] = MR_CHOICES) -> int:
-    """The rows of a register tile over ``extent`` rows, one of ``choices`` (largest
-    first) dividing it, so that no tile is partial: the largest that fits the
+def tile_rows(extent: int, vectors_per_row: int, vector_bits: int = 0) -> int:
+    """The rows of a register tile over ``extent`` rows, one of MR_CHOICES dividing it, so that no tile is partial: the largest that fits the
     registers, or, when that is under 4, the largest that fits with one spilled row
     (e.g. 7 for 7x7 images)."""
-    fit = next(r for r in choices if r <= register_rows(vectors_per_row, vector_bits) and extent % r == 0)
+    fit = next(r for r in MR_CHOICES if r <= register_rows(vectors_per_row, vector_bits) and extent % r == 0)
     if fit >= 4:
         return fit
     tight = register_rows(vectors_per_row, vector_bits, spill=True)
-    return next((r for r in choices if 4 <= r <= tight and extent % r == 0), fit)
+    return next((r for r in MR_CHOICES if 4 <= r <= tight and extent % r == 0), fit)
 
 
 from polytile.dialects.tg import DIM_SYMBOLS_ATTR  # noqa: E402  (what dim-bounds matches)

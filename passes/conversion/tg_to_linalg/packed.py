@@ -44,7 +44,7 @@ from . import builders
 from .builders import (PARALLEL, REDUCTION, amap, c, d, empty, etype_of, filled, generic, mul_add, pad,
                        scalar_constant, shape_of, transpose)
 
-from polytile.passes.common.kernels import KERNEL_KIND_ATTR, KERNEL_TAG_ATTR
+from polytile.passes.common.kernels import GROUPED_CONV_ATTR, KERNEL_KIND_ATTR, KERNEL_TAG_ATTR
 LAYOUT_ATTR = "sched.layout"
 
 
@@ -247,11 +247,6 @@ def nhwc_conv(x: ir.Value, w: ir.Value, out_shape: Sequence[int], strides: Seque
     if ow_full != ow:
         out = extract(out, [n, oh, ow, f])
     return out
-
-
-#: On the linalg.generic of a grouped convolution (loops n, oh, ow, g, f, kh, kw, c):
-#: `sched-apply` tiles it like a convolution and folds its unit dims into a matrix product.
-GROUPED_CONV_ATTR = "sched.grouped_conv"
 
 
 def grouped_nhwc_conv(x: ir.Value, w: ir.Value, out_shape: Sequence[int], dilations: Sequence[int],
